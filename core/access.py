@@ -1,0 +1,59 @@
+"""Who may see what: the caller (actor) is resolved here and every service checks it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from core.errors import BadInput, PermissionDenied
+from core.models import SUPERVISOR_ROLES, Agent
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str | None  # None: the local operator (an admin working on the machine itself)
+    role: str
+    name: str = ""
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in SUPERVISOR_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+LOCAL_OPERATOR = Actor(id=None, role="admin", name="local operator")
+
+
+def resolve_actor(session: Session, actor_id: str | None) -> Actor:
+    """The person a request is made on behalf of; someone not on the team is refused."""
+    if actor_id is None:
+        return LOCAL_OPERATOR
+    agent = session.get(Agent, actor_id)
+    if agent is None:
+        raise PermissionDenied(f"{actor_id!r} is not on the team")
+    return Actor(id=agent.id, role=agent.role, name=agent.name)
+
+
+def scope_agent(session: Session, actor: Actor, agent_id: str | None) -> str | None:
+    """The agent a report is about (None: the whole team), after the role rules."""
+    if not actor.is_supervisor:
+        if agent_id is not None and agent_id != actor.id:
+            raise PermissionDenied("an agent sees only their own figures")
+        return actor.id
+    if agent_id is not None and session.get(Agent, agent_id) is None:
+        raise BadInput(f"--agent: no agent with id {agent_id!r}")
+    return agent_id
+
+
+def require_supervisor(actor: Actor, what: str) -> None:
+    if not actor.is_supervisor:
+        raise PermissionDenied(f"{what} is for supervisors only")
+
+
+def require_admin(actor: Actor, what: str) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied(f"{what} is for admins only")

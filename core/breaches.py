@@ -1,0 +1,85 @@
+"""Active breaches and at-risk items: the lists a lead acts on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import not_, or_, select
+from sqlalchemy.orm import Session
+
+from core import sla
+from core.models import OPEN_STATUSES, Item
+from core.timeutil import US_PER_MINUTE, iso_utc
+
+
+def _open_items_query(now_us: int, agent_id: str | None):
+    query = sla.with_policy(select(
+        Item.id, Item.kind, Item.priority, Item.subject, Item.assignee_id, Item.status,
+        Item.created_at,
+        sla.response_due().label("response_due"),
+        sla.resolution_due().label("resolution_due"),
+        sla.flag(sla.response_breached(now_us)).label("response_breached"),
+        sla.flag(sla.resolution_breached(now_us)).label("resolution_breached"),
+    ).select_from(Item)).where(Item.status.in_(OPEN_STATUSES))
+    if agent_id is not None:
+        query = query.where(Item.assignee_id == agent_id)
+    return query
+
+
+def _entry(row: Any, targets: list[str], due_at: int, now_us: int) -> dict[str, Any]:
+    return {
+        "item_id": row.id,
+        "kind": row.kind,
+        "priority": row.priority,
+        "subject": row.subject,
+        "assignee": row.assignee_id,
+        "targets": targets,
+        "due_at": iso_utc(due_at),
+        "overdue_minutes": (now_us - due_at) // US_PER_MINUTE,
+        "due_at_us": due_at,
+    }
+
+
+def breach_entries(session: Session, now_us: int, agent_id: str | None) -> list[dict[str, Any]]:
+    """Open items breached now, most overdue first, then by item id."""
+    query = _open_items_query(now_us, agent_id).where(sla.is_breached(now_us))
+    entries = []
+    for row in session.execute(query):
+        dues = {}
+        if row.response_breached:
+            dues["first_response"] = int(row.response_due)
+        if row.resolution_breached:
+            dues["resolution"] = int(row.resolution_due)
+        entries.append(_entry(row, list(dues), min(dues.values()), now_us))
+    entries.sort(key=lambda e: (-e["overdue_minutes"], e["item_id"]))
+    return entries
+
+
+def at_risk_entries(session: Session, now_us: int, agent_id: str | None,
+                    warn_percent: float) -> list[dict[str, Any]]:
+    """Open, not yet breached, and past warn_percent of a target still to be met."""
+    response_risk = sla.response_at_risk(now_us, warn_percent)
+    resolution_risk = sla.resolution_at_risk(now_us, warn_percent)
+    query = (_open_items_query(now_us, agent_id)
+             .add_columns(sla.flag(response_risk).label("response_risk"),
+                          sla.flag(resolution_risk).label("resolution_risk"))
+             .where(not_(sla.is_breached(now_us)), or_(response_risk, resolution_risk)))
+    entries = []
+    for row in session.execute(query):
+        dues = {}
+        if row.response_risk:
+            dues["first_response"] = int(row.response_due)
+        if row.resolution_risk:
+            dues["resolution"] = int(row.resolution_due)
+        due_at = min(dues.values())
+        entry = _entry(row, list(dues), due_at, now_us)
+        # Minutes left, rounded down, shown negative.
+        entry["overdue_minutes"] = -((due_at - now_us) // US_PER_MINUTE)
+        entries.append(entry)
+    entries.sort(key=lambda e: (e["due_at_us"], e["item_id"]))
+    return entries
+
+
+def public(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entries as reports print them (without the internal sort key)."""
+    return [{k: v for k, v in e.items() if k != "due_at_us"} for e in entries]

@@ -1,0 +1,214 @@
+"""The command line: `support-console COMMAND`; JSON on stdout, exit codes 0/2/3/1."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from typing import Any, Callable
+
+from core import __version__
+from core.errors import BadInput, DatabaseProblem, SupportConsoleError
+
+log = logging.getLogger("support_console")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises BadInput instead of printing usage and exiting."""
+
+    def error(self, message: str):  # noqa: D401 - argparse hook
+        raise BadInput(f"{self.prog}: {message}")
+
+
+def _common() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, metavar="URL",
+                        help="database URL (default: the SQLite file in your data folder; "
+                             "also SUPPORT_CONSOLE_DB)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = _Parser(prog="support-console", parents=[common],
+                     description="Support Console: dashboards, SLA breaches and jobs for "
+                                 "support team leads. Without a command, opens the console.")
+    parser.add_argument("--version", action="version", version=f"support-console {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    sub.add_parser("init", parents=[common], help="create or upgrade the schema")
+    p = sub.add_parser("import", parents=[common], help="import a folder of CSV files")
+    p.add_argument("folder")
+    p.add_argument("--tz", default="UTC", help="zone of times without an offset (default UTC)")
+    p = sub.add_parser("export", parents=[common], help="export the three CSV files")
+    p.add_argument("folder")
+    p = sub.add_parser("demo", parents=[common], help="fill an empty database with demo data")
+    p.add_argument("--agents", type=int, default=14)
+    p.add_argument("--items", type=int, default=4000)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--now", help="the clock the demo is built around (default: this hour)")
+
+    p = sub.add_parser("report", parents=[common], help="print a report as JSON")
+    p.add_argument("name")
+    p.add_argument("--days", type=int, default=30)
+    p.add_argument("--agent", metavar="ID")
+    p.add_argument("--as", dest="as_id", metavar="ID", help="who is asking (default: admin)")
+    p.add_argument("--now", metavar="ISO")
+    p.add_argument("--tz", metavar="ZONE")
+
+    jobs = sub.add_parser("jobs", parents=[common], help="the periodic jobs")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", parser_class=_Parser, required=True)
+    jobs_sub.add_parser("list", parents=[common], help="schedules, last and next runs")
+    p = jobs_sub.add_parser("run", parents=[common], help="run one job at once")
+    p.add_argument("job")
+    p.add_argument("--now", metavar="ISO")
+    p.add_argument("--dry-run", action="store_true",
+                   help="show what would change and change nothing (reassignment)")
+    jobs_sub.add_parser("serve", parents=[common], help="run the scheduler alone, headless")
+
+    users = sub.add_parser("users", parents=[common], help="sign-in accounts")
+    users_sub = users.add_subparsers(dest="users_command", parser_class=_Parser, required=True)
+    p = users_sub.add_parser("set-password", parents=[common], help="set a person's password")
+    p.add_argument("id")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from standard input instead of asking")
+
+    p = sub.add_parser("gui", parents=[common], help="open the console (the default)")
+    p.add_argument("--smoke-test", action="store_true",
+                   help="open, load and draw every view once, then exit")
+    p.add_argument("--demo", action="store_true",
+                   help="load demo data first when the database is empty")
+    return parser
+
+
+def _settings(args: argparse.Namespace):
+    from core.settings import load_settings
+
+    return load_settings(db_url=getattr(args, "db", None))
+
+
+def _engine(args: argparse.Namespace, settings):
+    from core.db import ensure_schema, make_engine
+
+    engine = make_engine(settings.resolved_db_url())
+    if args.command != "init":
+        ensure_schema(engine)
+    return engine
+
+
+def cmd_init(args, settings) -> dict:
+    from core.db import make_engine, safe_url, upgrade_schema
+
+    result = upgrade_schema(make_engine(settings.resolved_db_url()))
+    return {"database": safe_url(settings.resolved_db_url()), **result}
+
+
+def cmd_import(args, settings) -> dict:
+    from core.importer import import_folder
+
+    return {"imported": import_folder(_engine(args, settings), args.folder, args.tz)}
+
+
+def cmd_export(args, settings) -> dict:
+    from core.exporter import export_folder
+
+    return {"exported": export_folder(_engine(args, settings), args.folder)}
+
+
+def cmd_demo(args, settings) -> dict:
+    from core.demo import load_demo
+    from core.timeutil import parse_now
+
+    now = parse_now(args.now) if args.now else None
+    return load_demo(_engine(args, settings), agents=args.agents, items=args.items,
+                     seed=args.seed, now_us=now)
+
+
+def cmd_report(args, settings) -> dict:
+    from core.db import session_scope
+    from core.reports import REPORTS, run_report
+    from core.timeutil import parse_now, zone
+    from core.window import Window
+
+    if args.name not in REPORTS:
+        raise BadInput(f"unknown report {args.name!r} (one of: {', '.join(REPORTS)})")
+    window = Window(parse_now(args.now), args.days, zone(args.tz or settings.timezone))
+    with session_scope(_engine(args, settings)) as session:
+        return run_report(session, args.name, window, actor_id=args.as_id,
+                          agent_id=args.agent, settings=settings)
+
+
+def cmd_jobs(args, settings) -> dict | None:
+    from jobs.cli import jobs_command
+
+    return jobs_command(args, settings, _engine(args, settings))
+
+
+def cmd_users(args, settings) -> dict:
+    import getpass
+
+    from core.access import LOCAL_OPERATOR
+    from core.accounts import set_password
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"New password for {args.id}: ")
+        if getpass.getpass("Again: ") != password:
+            raise BadInput("the two passwords differ")
+    set_password(_engine(args, settings), LOCAL_OPERATOR, args.id, password)
+    return {"password_set": args.id}
+
+
+def cmd_gui(args, settings) -> int:
+    from console.app import run_gui
+
+    return run_gui(args, settings)
+
+
+COMMANDS: dict[str, Callable[..., Any]] = {
+    "init": cmd_init, "import": cmd_import, "export": cmd_export, "demo": cmd_demo,
+    "report": cmd_report, "jobs": cmd_jobs, "users": cmd_users, "gui": cmd_gui,
+}
+
+
+def _fail(code: int, message: str) -> int:
+    print(f"support-console: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            args.command, args.smoke_test, args.demo = "gui", False, False
+        settings = _settings(args)
+        result = COMMANDS[args.command](args, settings)
+    except SupportConsoleError as exc:
+        return _fail(exc.exit_code, str(exc))
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        return _fail(1, "interrupted")
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            from core.db import describe_db_error
+
+            url = getattr(locals().get("settings"), "db_url", "") or "the database"
+            return _fail(1, DatabaseProblem(describe_db_error(exc, url)).args[0])
+        log.debug("unexpected error", exc_info=True)
+        return _fail(1, f"unexpected error: {type(exc).__name__}: {exc}")
+    if isinstance(result, int):
+        return result
+    if result is not None:
+        json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""Opening the database: engines, sessions, and bringing the schema up to date."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.errors import BadInput, DatabaseProblem
+
+# Keep in step with the newest file in core/migrations/versions (a test checks it).
+HEAD_REVISION = "0001"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def normalise_url(url: str) -> str:
+    """Accept postgresql:// (use psycopg 3) and a bare file path (SQLite)."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages and window titles."""
+    try:
+        return make_url(normalise_url(url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<bad database URL>"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
+def make_engine(url: str, *, create_folder: bool = True) -> Engine:
+    url = normalise_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise BadInput(f"--db: not a database URL: {safe_url(url)}")
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and create_folder:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 15})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if parsed.get_backend_name() != "postgresql":
+        raise BadInput(f"--db: unsupported database {parsed.get_backend_name()!r} "
+                       "(use sqlite:///FILE or postgresql://USER@HOST/DB)")
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ImportError as exc:
+        raise DatabaseProblem(f"database driver missing: {exc}")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    if not is_sqlite(engine) or not engine.url.database or engine.url.database == ":memory:":
+        return None
+    return Path(engine.url.database)
+
+
+def describe_db_error(exc: BaseException, url: str) -> str:
+    """One line a person can act on, never a traceback, never a password."""
+    original = getattr(exc, "orig", None) or exc
+    message = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
+    if "file is not a database" in message or "not a database" in message:
+        return f"{safe_url(url)} is not a Support Console database (file is not a database)"
+    return f"database {safe_url(url)}: {message}"
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _alembic_config(engine: Engine):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def backup_sqlite(engine: Engine) -> Path | None:
+    """Copy the SQLite file aside before a migration touches it."""
+    path = sqlite_path(engine)
+    if path is None or not path.exists() or path.stat().st_size == 0:
+        return None
+    backup = path.with_name(f"{path.name}.{time.strftime('%Y%m%d-%H%M%S')}.bak")
+    with engine.connect() as conn:  # a consistent copy even while others write
+        conn.exec_driver_sql(f"VACUUM INTO '{backup.as_posix()}'")
+    return backup
+
+
+def upgrade_schema(engine: Engine) -> dict:
+    """Create the schema or bring it to the newest revision. Idempotent."""
+    try:
+        before = current_revision(engine)
+        if before == HEAD_REVISION:
+            return {"revision": before, "upgraded": False, "backup": None}
+        backup = backup_sqlite(engine) if before is not None else None
+        from alembic import command
+
+        command.upgrade(_alembic_config(engine), "head")
+        return {"revision": HEAD_REVISION, "upgraded": True, "from": before,
+                "backup": str(backup) if backup else None}
+    except (DBAPIError, OperationalError) as exc:
+        raise DatabaseProblem(describe_db_error(exc, str(engine.url)))
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Migrations run on start: a cheap version check first, Alembic only when needed."""
+    try:
+        revision = current_revision(engine)
+    except SQLAlchemyError as exc:
+        raise DatabaseProblem(describe_db_error(exc, str(engine.url)))
+    if revision != HEAD_REVISION:
+        upgrade_schema(engine)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Session]:
+    """Like session_scope, but on SQLite take the write lock up front (BEGIN IMMEDIATE),
+    so two writers queue instead of failing half-way with 'database is locked'."""
+    bind = engine.execution_options(sqlite_begin="BEGIN IMMEDIATE") if is_sqlite(engine) else engine
+    with session_scope(bind) as session:
+        yield session

@@ -1,0 +1,159 @@
+"""Demo data: a realistic team and 90 days of work, the same for the same seed and clock."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timezone
+from typing import Iterator
+
+from sqlalchemy import Engine, delete, func, select
+
+from core.bulk import agent_upsert, item_upsert, policy_upsert
+from core.db import write_transaction
+from core.errors import BadInput
+from core.models import (
+    Agent,
+    Alert,
+    BreachRecord,
+    DailyMetric,
+    DashboardSnapshot,
+    Item,
+    Meta,
+    Reassignment,
+    SlaPolicy,
+    WorkloadSnapshot,
+)
+from core.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_MINUTE, to_us
+
+DEMO_KEY = "demo_data"
+HISTORY_DAYS = 90
+
+# (first response, resolution) minutes per kind and priority.
+POLICIES = {
+    "ticket": {"urgent": (60, 240), "high": (120, 480), "medium": (240, 1440),
+               "low": (480, 2880)},
+    "dispute": {"urgent": (120, 1440), "high": (240, 2880), "medium": (480, 4320),
+                "low": (1440, 7200)},
+    "order": {"urgent": (30, 240), "high": (60, 480), "medium": (120, 1440), "low": (240, 2880)},
+}
+KIND_WEIGHTS = (("ticket", 60), ("dispute", 22), ("order", 18))
+PRIORITY_WEIGHTS = (("low", 28), ("medium", 42), ("high", 21), ("urgent", 9))
+FIRST = ("Amara", "Bruno", "Chen", "Dana", "Elif", "Farid", "Greta", "Hiro", "Ines", "Jonas",
+         "Kemi", "Lars", "Maya", "Nikos", "Olga", "Priya", "Quinn", "Rosa", "Sami", "Tomas",
+         "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zofia")
+LAST = ("Okafor", "Silva", "Wang", "Kowalski", "Yilmaz", "Haddad", "Lind", "Tanaka", "Moreno",
+        "Becker", "Adeyemi", "Nilsson", "Patel", "Papadakis", "Ivanova", "Sharma", "Murphy",
+        "Costa", "Rahman", "Novak")
+SUBJECTS = {
+    "ticket": ("Cannot log in after password reset", "Invoice shows the wrong VAT number",
+               "App crashes when uploading a photo", "How do I change my delivery address?",
+               "Two-factor code never arrives", "Export to CSV is empty",
+               "Account locked after too many attempts", "Notification emails go to spam"),
+    "dispute": ("Charged twice for one order", "Refund not received after 14 days",
+                "Item arrived damaged, seller refuses return", "Chargeback on a delivered parcel",
+                "Subscription renewed after cancellation", "Coupon not applied at checkout"),
+    "order": ("Parcel stuck in customs", "Wrong size delivered", "Order shows delivered, not here",
+              "Change shipping to express", "Split delivery missing one box",
+              "Cancel order before dispatch"),
+}
+
+
+def default_now() -> int:
+    """The current hour (UTC): runs within the same hour give the same data."""
+    now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    return to_us(now)
+
+
+def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
+    return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
+
+
+def demo_agents(rng: random.Random, count: int, now_us: int) -> list[tuple]:
+    """An admin, leads (one per ~8 agents) and `count` agents with a spread of activity."""
+    people = [("admin", "Alex Admin", "admin@example.com", "admin", True, now_us, None)]
+    for n in range(1, max(1, count // 8) + 1):
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        people.append((f"lead{n:02d}", name, f"lead{n:02d}@example.com", "lead", True,
+                       now_us - rng.randint(0, 120) * US_PER_MINUTE, None))
+    width = max(3, len(str(count)))
+    for n in range(1, count + 1):
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        roll = rng.random()
+        active = roll > 0.06
+        # Most are active now; a few drifted away hours or days ago.
+        idle = rng.randint(0, 90) * US_PER_MINUTE if roll > 0.2 else rng.randint(7, 72) * US_PER_HOUR
+        email = f"agent{n:0{width}d}@example.com" if rng.random() > 0.1 else None
+        people.append((f"agent{n:0{width}d}", name, email, "agent", active, now_us - idle,
+                       rng.choice((None, 15, 20, 25, 30, 40))))
+    return people
+
+
+def demo_items(rng: random.Random, count: int, agents: list[tuple], now_us: int) -> Iterator[tuple]:
+    """Items over the last 90 days; the slower the agent, the more breaches."""
+    workers = [a[0] for a in agents if a[3] == "agent"]
+    speed = {agent: rng.uniform(0.45, 1.5) for agent in workers}
+    start = now_us - HISTORY_DAYS * US_PER_DAY
+    width = max(6, len(str(count)))
+    for n in range(1, count + 1):
+        kind = _pick(rng, KIND_WEIGHTS)
+        priority = _pick(rng, PRIORITY_WEIGHTS)
+        response_min, resolution_min = POLICIES[kind][priority]
+        created = start + int(rng.random() ** 0.85 * (now_us - start))
+        assignee = rng.choice(workers) if rng.random() > 0.03 else None
+        factor = speed.get(assignee, 2.0)
+        responded = created + int(rng.expovariate(1 / (response_min * 0.3 * factor)) * US_PER_MINUTE)
+        resolved = responded + int(
+            rng.expovariate(1 / (resolution_min * 0.32 * factor)) * US_PER_MINUTE)
+        if resolved <= now_us and rng.random() > 0.04:
+            status = "closed" if rng.random() < 0.35 else "resolved"
+            if rng.random() < 0.05:
+                responded = None  # resolved straight away, no separate first response
+        else:
+            resolved = None
+            status = rng.choice(("open", "in_progress", "waiting"))
+            if responded > now_us:
+                responded, status = None, "open"
+        prefix = {"ticket": "T", "dispute": "D", "order": "O"}[kind]
+        subject = rng.choice(SUBJECTS[kind])
+        yield (f"{prefix}{n:0{width}d}", kind, subject, priority, status, assignee, created,
+               responded, resolved)
+
+
+def load_demo(engine: Engine, *, agents: int = 14, items: int = 4000, seed: int = 7,
+              now_us: int | None = None) -> dict:
+    """Fill an empty (or demo) database with demo data; a real database is refused."""
+    if agents < 1 or items < 0:
+        raise BadInput("--agents must be at least 1 and --items at least 0")
+    now_us = default_now() if now_us is None else now_us
+    rng = random.Random(seed)
+    with write_transaction(engine) as session:
+        is_demo = session.get(Meta, DEMO_KEY) is not None
+        has_data = session.scalar(select(func.count()).select_from(Agent)) > 0
+        if has_data and not is_demo:
+            raise BadInput("the database already holds real data; demo data goes only into an "
+                           "empty database (or one that holds demo data)")
+        for model in (Alert, Reassignment, BreachRecord, WorkloadSnapshot, DailyMetric,
+                      DashboardSnapshot, Item, Agent, SlaPolicy):
+            session.execute(delete(model))
+        conn = session.connection()
+        policy_sink = policy_upsert(conn)
+        for kind, by_priority in POLICIES.items():
+            for priority, (response, resolution) in by_priority.items():
+                policy_sink.add((kind, priority, response, resolution))
+        policy_sink.flush()
+        people = demo_agents(rng, agents, now_us)
+        agent_sink = agent_upsert(conn)
+        for person in people:
+            agent_sink.add(person)
+        agent_sink.flush()
+        item_sink = item_upsert(conn)
+        for item in demo_items(rng, items, people, now_us):
+            item_sink.add(item)
+        item_sink.flush()
+        session.merge(Meta(key=DEMO_KEY, value=str(seed)))
+    return {"agents": len(people), "items": item_sink.count, "seed": seed, "demo": True}
+
+
+def is_demo_database(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(Meta.value).where(Meta.key == DEMO_KEY)).first() is not None

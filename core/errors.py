@@ -1,0 +1,30 @@
+"""Errors a user can act on; each maps to a command-line exit code."""
+
+
+class SupportConsoleError(Exception):
+    """Base class: the message is shown to the user as it is."""
+
+    exit_code = 1
+
+
+class BadInput(SupportConsoleError):
+    """Bad input or usage: a value, a file or an option is wrong (exit 2)."""
+
+    exit_code = 2
+
+
+class PermissionDenied(SupportConsoleError):
+    """The caller may not see or do this (exit 3)."""
+
+    exit_code = 3
+
+    def __init__(self, message: str = "permission denied"):
+        if not message.startswith("permission denied"):
+            message = f"permission denied: {message}"
+        super().__init__(message)
+
+
+class DatabaseProblem(SupportConsoleError):
+    """The database cannot be opened or used (exit 1)."""
+
+    exit_code = 1

@@ -1,0 +1,93 @@
+"""Every report by name: the one entry point the command line, the GUI and the jobs share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session
+
+from core import breaches, performance, sla_analytics, team, trends
+from core.access import Actor, require_supervisor, resolve_actor, scope_agent
+from core.errors import BadInput
+from core.performance import ScoreWeights
+from core.settings import Settings
+from core.window import Window
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    session: Session
+    window: Window
+    actor: Actor
+    agent_id: str | None  # after the role rules; None means the team
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def weights(self) -> ScoreWeights:
+        return ScoreWeights.from_settings(self.settings)
+
+
+def _performance(ctx: ReportContext) -> dict[str, Any]:
+    return performance.performance(ctx.session, ctx.window, ctx.agent_id, ctx.weights)
+
+
+def _metrics(ctx: ReportContext) -> dict[str, Any]:
+    return performance.metrics(ctx.session, ctx.window, ctx.agent_id, ctx.weights)
+
+
+def _trends(ctx: ReportContext) -> dict[str, Any]:
+    return trends.trends(ctx.session, ctx.window, ctx.agent_id)
+
+
+def _performance_trends(ctx: ReportContext) -> dict[str, Any]:
+    return trends.performance_trends(ctx.session, ctx.window, ctx.agent_id, ctx.weights)
+
+
+def _sla(ctx: ReportContext) -> dict[str, Any]:
+    return sla_analytics.sla_analytics(ctx.session, ctx.window, ctx.agent_id)
+
+
+def _comparison(ctx: ReportContext) -> dict[str, Any]:
+    require_supervisor(ctx.actor, "the agent comparison")
+    return team.comparison(ctx.session, ctx.window, ctx.weights)
+
+
+def _workload(ctx: ReportContext) -> dict[str, Any]:
+    require_supervisor(ctx.actor, "the workload distribution")
+    return team.workload(ctx.session, ctx.window, ctx.agent_id)
+
+
+def _breaches(ctx: ReportContext) -> dict[str, Any]:
+    entries = breaches.breach_entries(ctx.session, ctx.window.now_us, ctx.agent_id)
+    return {"breaches": breaches.public(entries), "count": len(entries)}
+
+
+def _at_risk(ctx: ReportContext) -> dict[str, Any]:
+    entries = breaches.at_risk_entries(ctx.session, ctx.window.now_us, ctx.agent_id,
+                                       ctx.settings.warn_percent)
+    return {"items": breaches.public(entries), "count": len(entries)}
+
+
+REPORTS: dict[str, Callable[[ReportContext], dict[str, Any]]] = {
+    "performance": _performance,
+    "metrics": _metrics,
+    "trends": _trends,
+    "performance-trends": _performance_trends,
+    "sla": _sla,
+    "comparison": _comparison,
+    "workload": _workload,
+    "breaches": _breaches,
+    "at-risk": _at_risk,
+}
+
+
+def run_report(session: Session, name: str, window: Window, *, actor_id: str | None = None,
+               agent_id: str | None = None, settings: Settings | None = None) -> dict[str, Any]:
+    """Run a report on behalf of actor_id (None: the local operator, an admin)."""
+    if name not in REPORTS:
+        raise BadInput(f"unknown report {name!r} (one of: {', '.join(REPORTS)})")
+    actor = resolve_actor(session, actor_id)
+    scope = scope_agent(session, actor, agent_id)
+    ctx = ReportContext(session, window, actor, scope, settings or Settings())
+    return REPORTS[name](ctx)

@@ -1,0 +1,226 @@
+"""One typed settings object: defaults < site file < user file < SUPPORT_CONSOLE_* < options."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from core.errors import BadInput
+
+APP_NAME = "support-console"
+SITE_CONFIG_ENV = "SUPPORT_CONSOLE_SITE_CONFIG"
+USER_CONFIG_ENV = "SUPPORT_CONSOLE_USER_CONFIG"
+ENV_PREFIX = "SUPPORT_CONSOLE_"
+# Names the rules and the docs use that differ from the field name.
+ENV_ALIASES = {"SUPPORT_CONSOLE_DB": "db_url"}
+SECRET_ENV = {"SUPPORT_CONSOLE_SMTP_PASSWORD", "SUPPORT_CONSOLE_DB_PASSWORD"}
+
+
+@dataclass
+class Settings:
+    db_url: str = ""  # empty: the SQLite file in the user's data folder
+    timezone: str = ""  # empty: the machine's zone
+    # SLA and scoring
+    warn_percent: float = 80.0
+    inactive_hours: float = 6.0
+    weight_resolution: float = 0.4
+    weight_response: float = 0.3
+    weight_sla: float = 0.3
+    response_horizon_hours: float = 24.0
+    # SMTP (the password lives in the keyring or SUPPORT_CONSOLE_SMTP_PASSWORD)
+    smtp_host: str = ""
+    smtp_port: int = 0  # 0: 25, 587 for starttls, 465 for ssl
+    smtp_security: str = "none"  # none, starttls, ssl
+    smtp_sender: str = "support-console@localhost"
+    smtp_username: str = ""
+    smtp_timeout_seconds: float = 10.0
+    # Jobs: every N minutes, and the daily metrics time (HH:MM, local to `timezone`)
+    scheduler_enabled: bool = True
+    check_sla_breaches_minutes: int = 5
+    send_sla_breach_alerts_minutes: int = 15
+    auto_reassign_unresolved_tasks_minutes: int = 30
+    update_support_workload_trackers_minutes: int = 10
+    refresh_support_dashboards_minutes: int = 15
+    calculate_support_performance_metrics_at: str = "02:00"
+    misfire_grace_seconds: int = 300
+    # Notifications on the desktop
+    notifications_enabled: bool = True
+    quiet_hours_start: str = ""  # HH:MM, empty: none
+    quiet_hours_end: str = ""
+    # Sign-in
+    remember_user: str = ""
+    # Which keys the site file locks (read-only for users).
+    locked: tuple[str, ...] = field(default=())
+
+    def resolved_db_url(self) -> str:
+        return self.db_url or default_db_url()
+
+    def with_overrides(self, **overrides: Any) -> "Settings":
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return dataclasses.replace(self, **{k: _coerce(k, v, "option") for k, v in clean.items()})
+
+
+FIELD_TYPES = {f.name: f.type for f in fields(Settings)}
+EDITABLE = tuple(name for name in FIELD_TYPES if name != "locked")
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{data_dir() / 'support-console.db'}"
+
+
+def site_config_path() -> Path:
+    if os.environ.get(SITE_CONFIG_ENV):
+        return Path(os.environ[SITE_CONFIG_ENV])
+    if sys.platform == "win32":
+        base = os.environ.get("PROGRAMDATA", r"C:\ProgramData")
+        return Path(base) / "SupportConsole" / "config.toml"
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support/SupportConsole/config.toml")
+    return Path("/etc/support-console/config.toml")
+
+
+def user_config_path() -> Path:
+    if os.environ.get(USER_CONFIG_ENV):
+        return Path(os.environ[USER_CONFIG_ENV])
+    return config_dir() / "config.toml"
+
+
+def _coerce(name: str, value: Any, source: str) -> Any:
+    if name not in FIELD_TYPES:
+        raise BadInput(f"{source}: unknown setting {name!r}")
+    kind = FIELD_TYPES[name]
+    try:
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(value)
+        if kind == "int":
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind.startswith("tuple"):
+            return tuple(str(v) for v in value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise BadInput(f"{source}: setting {name!r} has a bad value {value!r} (expected {kind})")
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A config file as a flat dict; [sections] are flattened as section_key."""
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: not a valid TOML file: {exc}")
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot be read: {exc.strerror}")
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            for sub, inner in value.items():
+                flat[f"{key}_{sub}"] = inner
+        else:
+            flat[key] = value
+    return flat
+
+
+def _from_mapping(mapping: dict[str, Any], source: str) -> dict[str, Any]:
+    return {k: _coerce(k, v, source) for k, v in mapping.items()}
+
+
+def _from_environment(environ: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith(ENV_PREFIX) or key in SECRET_ENV:
+            continue
+        name = ENV_ALIASES.get(key) or key[len(ENV_PREFIX):].lower()
+        if name in EDITABLE:
+            values[name] = _coerce(name, raw, key)
+    return values
+
+
+def load_settings(
+    environ: dict[str, str] | None = None, **options: Any
+) -> Settings:
+    """Read the layers in order; later wins, except that a locked key keeps the site value
+    against the user's file and environment (an explicit command-line option still wins)."""
+    environ = dict(os.environ if environ is None else environ)
+    site_path = site_config_path()
+    site = read_toml(site_path)
+    locked = tuple(str(k) for k in site.pop("locked", ()))
+    site_values = _from_mapping(site, str(site_path))
+    user_path = user_config_path()
+    user_values = _from_mapping(read_toml(user_path), str(user_path))
+    user_values.pop("locked", None)
+    env_values = _from_environment(environ)
+
+    merged: dict[str, Any] = {}
+    for layer in (site_values, user_values, env_values):
+        merged.update(layer)
+    for key in locked:
+        if key in site_values:
+            merged[key] = site_values[key]
+    merged["locked"] = locked
+    settings = Settings(**merged)
+    return settings.with_overrides(**options)
+
+
+def save_user_settings(settings: Settings, keys: tuple[str, ...] | None = None) -> Path:
+    """Write the given (or every non-default) editable setting to the user's file.
+    Secrets are never settings, so nothing secret can land here."""
+    path = user_config_path()
+    existing = read_toml(path)
+    defaults = Settings()
+    for name in keys or EDITABLE:
+        if name in settings.locked:
+            continue
+        value = getattr(settings, name)
+        if keys is None and value == getattr(defaults, name):
+            existing.pop(name, None)
+        else:
+            existing[name] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# Support Console user settings (written by the console)"]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in sorted(existing.items())]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'

@@ -1,0 +1,103 @@
+"""The SLA rule, once, as SQL expressions over items LEFT JOIN sla_policies.
+
+Instants are integer microseconds, so due instants are plain integer sums and the same
+SQL runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, and_, case, func, literal, or_
+from sqlalchemy.sql import ColumnElement, Select
+
+from core.models import Item, SlaPolicy
+from core.timeutil import US_PER_MINUTE
+
+
+def _us(value: int) -> ColumnElement[int]:
+    return literal(value, BigInteger)
+
+
+def response_due() -> ColumnElement[int]:
+    return Item.created_at + SlaPolicy.first_response_minutes * _us(US_PER_MINUTE)
+
+
+def resolution_due() -> ColumnElement[int]:
+    return Item.created_at + SlaPolicy.resolution_minutes * _us(US_PER_MINUTE)
+
+
+def effective_response() -> ColumnElement[int]:
+    """The first response, or the resolution when none was recorded."""
+    return func.coalesce(Item.first_response_at, Item.resolved_at)
+
+
+def with_policy(query: Select) -> Select:
+    """Join each item to the policy of its (kind, priority), if any."""
+    return query.outerjoin(
+        SlaPolicy, and_(SlaPolicy.kind == Item.kind, SlaPolicy.priority == Item.priority)
+    )
+
+
+def is_tracked() -> ColumnElement[bool]:
+    return SlaPolicy.kind.is_not(None)
+
+
+def response_breached(now_us: int) -> ColumnElement[bool]:
+    """Later than due, or none yet and now is past due (exactly at due is not a breach)."""
+    due = response_due()
+    return and_(
+        SlaPolicy.first_response_minutes.is_not(None),
+        or_(
+            and_(effective_response().is_not(None), effective_response() > due),
+            and_(effective_response().is_(None), _us(now_us) > due),
+        ),
+    )
+
+
+def resolution_breached(now_us: int) -> ColumnElement[bool]:
+    due = resolution_due()
+    return and_(
+        SlaPolicy.resolution_minutes.is_not(None),
+        or_(
+            and_(Item.resolved_at.is_not(None), Item.resolved_at > due),
+            and_(Item.resolved_at.is_(None), _us(now_us) > due),
+        ),
+    )
+
+
+def is_breached(now_us: int) -> ColumnElement[bool]:
+    return or_(response_breached(now_us), resolution_breached(now_us))
+
+
+def _reached(minutes, now_us: int, warn_percent: float) -> ColumnElement[bool]:
+    """Elapsed time has reached warn_percent of the target: elapsed*100 >= warn*target.
+    Kept in integers (warn in tenths of a percent) so the boundary is exact."""
+    warn_tenths = int(round(warn_percent * 10))
+    elapsed = _us(now_us) - Item.created_at
+    return elapsed * 1000 >= minutes * _us(US_PER_MINUTE * warn_tenths)
+
+
+def response_at_risk(now_us: int, warn_percent: float) -> ColumnElement[bool]:
+    return and_(
+        SlaPolicy.first_response_minutes.is_not(None),
+        effective_response().is_(None),
+        _us(now_us) <= response_due(),
+        _reached(SlaPolicy.first_response_minutes, now_us, warn_percent),
+    )
+
+
+def resolution_at_risk(now_us: int, warn_percent: float) -> ColumnElement[bool]:
+    return and_(
+        SlaPolicy.resolution_minutes.is_not(None),
+        Item.resolved_at.is_(None),
+        _us(now_us) <= resolution_due(),
+        _reached(SlaPolicy.resolution_minutes, now_us, warn_percent),
+    )
+
+
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """SUM(CASE WHEN condition THEN 1 ELSE 0 END): portable conditional count."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)

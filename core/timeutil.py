@@ -1,0 +1,112 @@
+"""Time helpers: instants are stored as integer microseconds since the epoch (UTC)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.errors import BadInput
+
+US_PER_SECOND = 1_000_000
+US_PER_MINUTE = 60 * US_PER_SECOND
+US_PER_HOUR = 60 * US_PER_MINUTE
+US_PER_DAY = 24 * US_PER_HOUR
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def to_us(moment: datetime) -> int:
+    """An aware datetime as microseconds since the epoch (exact, no float)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: a time zone is required")
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * US_PER_SECOND + delta.microseconds
+
+
+def from_us(value: int | None) -> datetime | None:
+    if value is None:
+        return None
+    return _EPOCH + timedelta(microseconds=int(value))
+
+
+def iso_utc(value: int | None) -> str | None:
+    """Microseconds as an ISO 8601 string in UTC, e.g. 2026-11-30T10:00:00+00:00."""
+    moment = from_us(value)
+    return None if moment is None else moment.isoformat()
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The named IANA time zone; None means the machine's zone."""
+    if not name:
+        return local_zone()
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise BadInput(f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin)")
+
+
+def local_zone() -> ZoneInfo:
+    """The machine's time zone, UTC when it cannot be told."""
+    import os
+
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    try:
+        link = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in link:
+            return ZoneInfo(link.split("zoneinfo/", 1)[1])
+    except (OSError, ZoneInfoNotFoundError, ValueError):
+        pass
+    return ZoneInfo("UTC")
+
+
+def parse_time(text: str, default_zone: ZoneInfo | timezone = timezone.utc) -> datetime:
+    """ISO 8601 to an aware datetime; a time without offset is read in default_zone."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise ValueError(f"not an ISO 8601 time: {text!r}")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=default_zone)
+    return moment
+
+
+def parse_now(text: str | None) -> int:
+    """The --now option (or the real clock) as microseconds."""
+    if text is None:
+        return to_us(datetime.now(timezone.utc))
+    try:
+        return to_us(parse_time(text))
+    except ValueError as exc:
+        raise BadInput(f"--now: {exc}")
+
+
+def local_midnight_us(day: date, tz: ZoneInfo) -> int:
+    """The instant local midnight starts on `day` in tz."""
+    return to_us(datetime(day.year, day.month, day.day, tzinfo=tz))
+
+
+def local_date(value_us: int, tz: ZoneInfo) -> date:
+    return from_us(value_us).astimezone(tz).date()
+
+
+def period_starts(now_us: int, tz: ZoneInfo) -> dict[str, int]:
+    """Start of today, of this week (Monday 00:00) and of this month, local to tz."""
+    today = local_date(now_us, tz)
+    monday = today - timedelta(days=today.weekday())
+    return {
+        "today": local_midnight_us(today, tz),
+        "week": local_midnight_us(monday, tz),
+        "month": local_midnight_us(today.replace(day=1), tz),
+    }
+
+
+
+def round_or_none(value: float | None, digits: int) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), digits)

@@ -1,0 +1,69 @@
+"""Weekly trends: the window cut into 7-day weeks from its start, the last cut at now."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import BigInteger, func, literal, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from core.models import Item
+from core.performance import NOTHING_HANDLED, ScoreWeights, handled_query, performance_fields, tickets_in_scope
+from core.timeutil import US_PER_DAY, local_date
+from core.window import Window
+
+WEEK_US = 7 * US_PER_DAY
+
+
+def week_number(window: Window) -> ColumnElement[int]:
+    """Week i covers (start + 7(i-1) days, start + 7i days]: i = (c - start - 1) // week + 1.
+    c > start inside the window, so integer division is floor division on both databases."""
+    offset = Item.created_at - literal(window.start_us + 1, BigInteger)
+    return (offset // literal(WEEK_US, BigInteger)) + 1
+
+
+def weeks(window: Window) -> list[dict[str, Any]]:
+    """The empty weeks of a window with their local start and end dates."""
+    result = []
+    for index in range(1, math.ceil(window.days / 7) + 1):
+        start = local_date(window.start_us + (index - 1) * WEEK_US, window.tz)
+        result.append({"week": index, "week_start": start.isoformat(),
+                       "week_end": (start + timedelta(days=7)).isoformat()})
+    return result
+
+
+def trends(session: Session, window: Window, agent_id: str | None) -> dict[str, Any]:
+    week = week_number(window).label("week")
+    query = (
+        select(week, func.count().label("created"), func.count(Item.resolved_at).label("resolved"))
+        .where(tickets_in_scope(agent_id), window.created_within())
+        .group_by(week)
+    )
+    counts = {int(row.week): row for row in session.execute(query)}
+    result = []
+    for entry in weeks(window):
+        row = counts.get(entry["week"])
+        created = int(row.created) if row else 0
+        resolved = int(row.resolved) if row else 0
+        entry.update(
+            tickets_created=created,
+            tickets_resolved=resolved,
+            resolution_rate=round(100.0 * resolved / created, 1) if created else None,
+        )
+        result.append(entry)
+    return {"trends": result}
+
+
+def performance_trends(session: Session, window: Window, agent_id: str | None,
+                       weights: ScoreWeights) -> dict[str, Any]:
+    week = week_number(window).label("week")
+    rows = {int(row.week): row for row in session.execute(handled_query(window, agent_id, week))}
+    result = []
+    for entry in weeks(window):
+        entry.update(performance_fields(rows.get(entry["week"], NOTHING_HANDLED), weights))
+        result.append(entry)
+    return {"trends": result}
+
