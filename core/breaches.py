@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import not_, or_, select
+from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.orm import Session
 
 from core import sla
@@ -83,3 +83,18 @@ def at_risk_entries(session: Session, now_us: int, agent_id: str | None,
 def public(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Entries as reports print them (without the internal sort key)."""
     return [{k: v for k, v in e.items() if k != "due_at_us"} for e in entries]
+
+
+def open_sla_counts(session: Session, now_us: int, agent_id: str | None,
+                    warn_percent: float) -> dict[str, int]:
+    """How many open items are breached and at risk now, in one aggregate."""
+    breached = sla.is_breached(now_us)
+    at_risk = and_(not_(breached), or_(sla.response_at_risk(now_us, warn_percent),
+                                       sla.resolution_at_risk(now_us, warn_percent)))
+    query = sla.with_policy(select(
+        sla.count_if(breached).label("breached"), sla.count_if(at_risk).label("at_risk"),
+    ).select_from(Item)).where(Item.status.in_(OPEN_STATUSES))
+    if agent_id is not None:
+        query = query.where(Item.assignee_id == agent_id)
+    row = session.execute(query).one()
+    return {"active_breaches": int(row.breached), "at_risk": int(row.at_risk)}

@@ -23,7 +23,7 @@ from core.models import (
     SlaPolicy,
     WorkloadSnapshot,
 )
-from core.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_MINUTE, to_us
+from core.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_MINUTE, US_PER_SECOND, to_us
 
 DEMO_KEY = "demo_data"
 HISTORY_DAYS = 90
@@ -88,6 +88,10 @@ def demo_agents(rng: random.Random, count: int, now_us: int) -> list[tuple]:
     return people
 
 
+def _whole_second(value: int | None) -> int | None:
+    return None if value is None else value - value % US_PER_SECOND
+
+
 def demo_items(rng: random.Random, count: int, agents: list[tuple], now_us: int) -> Iterator[tuple]:
     """Items over the last 90 days; the slower the agent, the more breaches."""
     workers = [a[0] for a in agents if a[3] == "agent"]
@@ -98,13 +102,13 @@ def demo_items(rng: random.Random, count: int, agents: list[tuple], now_us: int)
         kind = _pick(rng, KIND_WEIGHTS)
         priority = _pick(rng, PRIORITY_WEIGHTS)
         response_min, resolution_min = POLICIES[kind][priority]
-        created = start + int(rng.random() ** 0.85 * (now_us - start))
+        created = _whole_second(start + int(rng.random() ** 0.85 * (now_us - start)))
         assignee = rng.choice(workers) if rng.random() > 0.03 else None
         factor = speed.get(assignee, 2.0)
         responded = created + int(rng.expovariate(1 / (response_min * 0.3 * factor)) * US_PER_MINUTE)
         resolved = responded + int(
             rng.expovariate(1 / (resolution_min * 0.32 * factor)) * US_PER_MINUTE)
-        if resolved <= now_us and rng.random() > 0.04:
+        if resolved <= now_us and rng.random() > 0.006:
             status = "closed" if rng.random() < 0.35 else "resolved"
             if rng.random() < 0.05:
                 responded = None  # resolved straight away, no separate first response
@@ -113,6 +117,7 @@ def demo_items(rng: random.Random, count: int, agents: list[tuple], now_us: int)
             status = rng.choice(("open", "in_progress", "waiting"))
             if responded > now_us:
                 responded, status = None, "open"
+        responded, resolved = _whole_second(responded), _whole_second(resolved)
         prefix = {"ticket": "T", "dispute": "D", "order": "O"}[kind]
         subject = rng.choice(SUBJECTS[kind])
         yield (f"{prefix}{n:0{width}d}", kind, subject, priority, status, assignee, created,
