@@ -115,8 +115,11 @@ def backup_sqlite(engine: Engine) -> Path | None:
     if path is None or not path.exists() or path.stat().st_size == 0:
         return None
     backup = path.with_name(f"{path.name}.{time.strftime('%Y%m%d-%H%M%S')}.bak")
-    with engine.connect() as conn:  # a consistent copy even while others write
-        conn.exec_driver_sql(f"VACUUM INTO '{backup.as_posix()}'")
+    raw = engine.raw_connection()  # VACUUM cannot run inside SQLAlchemy's transaction
+    try:  # a consistent copy even while others write
+        raw.driver_connection.execute("VACUUM INTO ?", (backup.as_posix(),))
+    finally:
+        raw.close()
     return backup
 
 
@@ -128,8 +131,13 @@ def upgrade_schema(engine: Engine) -> dict:
             return {"revision": before, "upgraded": False, "backup": None}
         backup = backup_sqlite(engine) if before is not None else None
         from alembic import command
+        from alembic.util import CommandError
 
-        command.upgrade(_alembic_config(engine), "head")
+        try:
+            command.upgrade(_alembic_config(engine), "head")
+        except CommandError as exc:
+            raise DatabaseProblem(f"cannot upgrade {safe_url(str(engine.url))} from schema "
+                                  f"revision {before!r}: {exc} (is it from a newer version?)")
         return {"revision": HEAD_REVISION, "upgraded": True, "from": before,
                 "backup": str(backup) if backup else None}
     except (DBAPIError, OperationalError) as exc:
