@@ -1,0 +1,1 @@
+"""The console on the desktop: tray, notifications, the embedded scheduler and the keyring."""

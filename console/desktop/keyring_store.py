@@ -1,0 +1,131 @@
+"""Passwords in the OS keyring (sign-in, database, SMTP): never a file, never a log line."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.engine import make_url
+
+from core.db import normalise_url, safe_url
+from core.secrets import KEYRING_SERVICE, KeyringUnavailable, smtp_key
+
+log = logging.getLogger("support_console.keyring")
+
+NO_KEYRING_MESSAGE = (
+    "This computer has no password keyring that Support Console can use (such as GNOME "
+    "Keyring, KWallet, the macOS Keychain or the Windows Credential Manager), so it cannot "
+    "remember passwords safely. It will not write them to a file: you will be asked for "
+    "the password each time instead.")
+# keyrings.alt's file backends only encode: as good as a plain file.
+PLAIN_FILE_BACKENDS = ("PlaintextKeyring", "EncryptedKeyring", "Windows.EncryptedKeyring")
+
+
+def signin_key(agent_id: str) -> str:
+    return f"signin:{agent_id}"
+
+
+def database_key(url: str) -> str:
+    """The keyring entry of a database URL (without any password in it)."""
+    return f"db:{safe_url(url)}"
+
+
+def url_with_password(url: str, password: str | None) -> str:
+    """The URL to connect with: the keyring's password added when the URL has none."""
+    if not password or "://" not in url:
+        return url
+    parsed = make_url(normalise_url(url))
+    if parsed.password or parsed.get_backend_name() == "sqlite":
+        return url
+    return parsed.set(password=password).render_as_string(hide_password=False)
+
+
+class KeyringStore:
+    """The console's secrets in one keyring backend (the system's, unless one is given)."""
+
+    def __init__(self, backend=None):
+        if backend is None:
+            import keyring
+
+            backend = keyring.get_keyring()
+        self.backend = backend
+
+    @property
+    def available(self) -> bool:
+        """A real keyring: not keyring's 'fail' backend, nor one that writes a plain file."""
+        if type(self.backend).__name__ in PLAIN_FILE_BACKENDS:
+            return False
+        try:
+            return float(self.backend.priority) > 0
+        except Exception:  # noqa: BLE001 - a backend that cannot say is not trusted
+            return False
+
+    @property
+    def unavailable_message(self) -> str:
+        return NO_KEYRING_MESSAGE
+
+    def describe(self) -> str:
+        """Which keyring holds the secrets, for the settings dialog."""
+        if not self.available:
+            return "No keyring available: passwords are not remembered."
+        name = getattr(self.backend, "name", type(self.backend).__name__)
+        return f"Passwords are kept in the system keyring ({name})."
+
+    def _set(self, key: str, value: str) -> None:
+        from keyring.errors import KeyringError
+
+        if not self.available:
+            raise KeyringUnavailable(NO_KEYRING_MESSAGE)
+        try:
+            self.backend.set_password(KEYRING_SERVICE, key, value)
+        except KeyringError as exc:
+            log.info("keyring refused to store %s: %s", key, type(exc).__name__)
+            raise KeyringUnavailable(f"The keyring refused to store the password "
+                                     f"({type(exc).__name__}); it was not remembered. "
+                                     "Unlock the keyring and try again.")
+
+    def _get(self, key: str) -> str | None:
+        from keyring.errors import KeyringError
+
+        if not self.available:
+            return None
+        try:
+            return self.backend.get_password(KEYRING_SERVICE, key)
+        except KeyringError as exc:
+            log.info("keyring could not read %s: %s", key, type(exc).__name__)
+            return None
+
+    def _delete(self, key: str) -> None:
+        from keyring.errors import KeyringError, PasswordDeleteError
+
+        if not self.available:
+            return
+        try:
+            self.backend.delete_password(KEYRING_SERVICE, key)
+        except PasswordDeleteError:
+            pass  # nothing stored: nothing to forget
+        except KeyringError as exc:
+            log.info("keyring could not forget %s: %s", key, type(exc).__name__)
+
+    # Sign-in ("remember me")
+    def remember_signin(self, agent_id: str, password: str) -> None:
+        self._set(signin_key(agent_id), password)
+
+    def signin_password(self, agent_id: str) -> str | None:
+        return self._get(signin_key(agent_id)) if agent_id else None
+
+    def forget_signin(self, agent_id: str) -> None:
+        self._delete(signin_key(agent_id))
+
+    # Database
+    def set_database_password(self, url: str, password: str) -> None:
+        self._set(database_key(url), password)
+
+    def database_password(self, url: str) -> str | None:
+        return self._get(database_key(url))
+
+    # SMTP (the same entry core.secrets reads when the jobs send mail)
+    def set_smtp_password(self, username: str, host: str, password: str) -> None:
+        self._set(smtp_key(username, host), password)
+
+    def smtp_password(self, username: str, host: str) -> str | None:
+        return self._get(smtp_key(username, host))

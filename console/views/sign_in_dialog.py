@@ -1,0 +1,150 @@
+"""Sign-in before the main window: id and password, "remember me" in the OS keyring."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import Engine, select
+
+from core.access import Actor
+from core.accounts import sign_in
+from core.db import is_sqlite, session_scope
+from core.demo import is_demo_database
+from core.errors import PermissionDenied, SupportConsoleError
+from core.models import Agent
+from core.secrets import KeyringUnavailable
+from core.settings import Settings, save_user_settings
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who signed in, and a line to show about how (e.g. the demo's automatic sign-in)."""
+
+    actor: Actor
+    note: str = ""
+
+
+def demo_admin(engine: Engine) -> Actor | None:
+    """On a SQLite demo database: its admin, signed in without a password."""
+    if not is_sqlite(engine) or not is_demo_database(engine):
+        return None
+    with session_scope(engine) as session:
+        agent = session.scalars(select(Agent).where(Agent.role == "admin", Agent.active)
+                                .order_by(Agent.id)).first()
+        return None if agent is None else Actor(id=agent.id, role=agent.role, name=agent.name)
+
+
+def remember_choice(settings: Settings, store, agent_id: str, password: str,
+                    remember: bool) -> tuple[Settings, str]:
+    """Keep or forget the password after a sign-in; returns new settings and a note."""
+    note = ""
+    if remember:
+        try:
+            store.remember_signin(agent_id, password)
+        except KeyringUnavailable as exc:
+            remember, note = False, str(exc)
+    if not remember:
+        store.forget_signin(agent_id)
+    wanted = agent_id if remember else ""
+    if settings.remember_user != wanted:
+        settings = dataclasses.replace(settings, remember_user=wanted)
+        save_user_settings(settings, ("remember_user",))
+    return settings, note
+
+
+class SignInDialog(QDialog):
+    """Asks for the team member's id and password; says plainly when nothing can be remembered."""
+
+    def __init__(self, engine: Engine, settings: Settings, store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.engine = engine
+        self.settings = settings
+        self.store = store
+        self.result_value: SignedIn | None = None
+        self.setWindowTitle("Sign in to Support Console")
+        self.id_edit = QLineEdit(settings.remember_user)
+        self.id_edit.setPlaceholderText("your id on the team, e.g. lead01")
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.remember_box = QCheckBox("Remember me on this computer (password in the keyring)")
+        self.keyring_note = QLabel(store.unavailable_message)
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setVisible(not store.available)
+        self.remember_box.setEnabled(store.available)
+        self.remember_box.setChecked(store.available and bool(settings.remember_user))
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        buttons.accepted.connect(self.try_sign_in)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Id:", self.id_edit)
+        form.addRow("Password:", self.password_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.remember_box)
+        layout.addWidget(self.keyring_note)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+        (self.password_edit if settings.remember_user else self.id_edit).setFocus()
+
+    @Slot()
+    def try_sign_in(self) -> None:
+        agent_id = self.id_edit.text().strip()
+        password = self.password_edit.text()
+        try:
+            actor = sign_in(self.engine, agent_id, password)
+        except PermissionDenied as exc:
+            self._show_error(str(exc).removeprefix("permission denied: ").capitalize())
+            return
+        except SupportConsoleError as exc:
+            self._show_error(str(exc))
+            return
+        self.settings, note = remember_choice(self.settings, self.store, agent_id, password,
+                                              self.remember_box.isChecked())
+        self.password_edit.clear()
+        self.result_value = SignedIn(actor, note)
+        self.accept()
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+        self.password_edit.selectAll()
+        self.password_edit.setFocus()
+
+
+def sign_in_before_window(engine: Engine, settings: Settings, store,
+                          parent: QWidget | None = None) -> SignedIn | None:
+    """The demo admin, a remembered password that still works, or the dialog (None: cancelled)."""
+    admin = demo_admin(engine)
+    if admin is not None:
+        return SignedIn(admin, f"Demo database: signed in automatically as {admin.id} "
+                               f"({admin.name}).")
+    remembered = settings.remember_user
+    password = store.signin_password(remembered) if remembered else None
+    if password:
+        try:
+            return SignedIn(sign_in(engine, remembered, password))
+        except PermissionDenied:
+            pass  # changed since: ask again
+    dialog = SignInDialog(engine, settings, store, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.result_value

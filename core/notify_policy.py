@@ -1,0 +1,117 @@
+"""Which alerts are new for a person, when not to notify, and how many become one summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from core.access import Actor
+from core.alerts import list_alerts
+from core.breaches import open_sla_counts
+from core.timeutil import from_us
+
+NOTIFIED_KINDS = ("breach", "reassigned")
+SUMMARY_THRESHOLD = 3  # more new alerts than this at once: one summary notification
+PAUSE_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One desktop notification: what it says and which items a click opens."""
+
+    summary: str
+    body: str
+    item_ids: tuple[str, ...] = field(default=())
+    alert_ids: tuple[int, ...] = field(default=())
+
+
+def parse_hhmm(text: str) -> time | None:
+    """'22:30' as a time; empty means none; anything else is refused."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        hours, minutes = (int(part) for part in text.split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        raise ValueError(f"not a time of day (HH:MM): {text!r}")
+
+
+def in_quiet_hours(now_us: int, start: str, end: str, tz: ZoneInfo) -> bool:
+    """True inside [start, end) local time; a window may wrap past midnight."""
+    begin, finish = parse_hhmm(start), parse_hhmm(end)
+    if begin is None or finish is None or begin == finish:
+        return False
+    local = from_us(now_us).astimezone(tz).time().replace(tzinfo=None)
+    if begin < finish:
+        return begin <= local < finish
+    return local >= begin or local < finish
+
+
+def silenced_reason(now_us: int, *, enabled: bool, quiet_start: str, quiet_end: str,
+                    tz: ZoneInfo, paused_until_us: int | None) -> str | None:
+    """Why no desktop notification may be shown now, or None when one may."""
+    if not enabled:
+        return "notifications are turned off in the settings"
+    if paused_until_us is not None and now_us < paused_until_us:
+        return "notifications are paused"
+    if in_quiet_hours(now_us, quiet_start, quiet_end, tz):
+        return "quiet hours"
+    return None
+
+
+def latest_alert_id(session: Session, recipient_id: str | None) -> int:
+    """The newest alert id of a person (0 for none): alerts up to it are not news."""
+    if recipient_id is None:
+        return 0
+    newest = list_alerts(session, recipient_id, limit=1)
+    return int(newest[0]["id"]) if newest else 0
+
+
+def new_alerts(session: Session, recipient_id: str | None, after_id: int) -> list[dict]:
+    """The person's breach and reassignment alerts newer than after_id, oldest first."""
+    if recipient_id is None:
+        return []
+    fresh = list_alerts(session, recipient_id, after_id=after_id, limit=1000)
+    return [alert for alert in reversed(fresh) if alert["kind"] in NOTIFIED_KINDS]
+
+
+def _one(alert: dict) -> Notice:
+    item = alert.get("item_id") or "an item"
+    if alert["kind"] == "reassigned":
+        summary = f"Reassigned to you: {item}"
+    else:
+        summary = f"SLA breach: {item}"
+    body = alert.get("message") or ""
+    items = (alert["item_id"],) if alert.get("item_id") else ()
+    return Notice(summary, body, items, (alert["id"],))
+
+
+def notices_for(alerts: list[dict]) -> list[Notice]:
+    """One notice per alert, or one summary when there are more than SUMMARY_THRESHOLD."""
+    if len(alerts) <= SUMMARY_THRESHOLD:
+        return [_one(alert) for alert in alerts]
+    breaches = sum(1 for a in alerts if a["kind"] == "breach")
+    moved = len(alerts) - breaches
+    parts = []
+    if breaches:
+        parts.append(f"{breaches} new SLA breach{'es' if breaches != 1 else ''}")
+    if moved:
+        parts.append(f"{moved} item{'s' if moved != 1 else ''} reassigned to you")
+    items = tuple(dict.fromkeys(a["item_id"] for a in alerts if a.get("item_id")))
+    shown = ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+    return [Notice(" and ".join(parts), shown, items, tuple(a["id"] for a in alerts))]
+
+
+def breach_scope(actor: Actor) -> str | None:
+    """Whose breaches the tray counts: a lead's the team's, an agent's their own."""
+    return None if actor.is_supervisor else actor.id
+
+
+def active_breach_count(session: Session, actor: Actor, now_us: int, warn_percent: float) -> int:
+    """Open items breached now that the signed-in person is responsible for."""
+    counts = open_sla_counts(session, now_us, breach_scope(actor), warn_percent)
+    return counts["active_breaches"]
