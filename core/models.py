@@ -174,6 +174,8 @@ class JobRun(Base):
     counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON object
     error: Mapped[str | None] = mapped_column(Text)
     host: Mapped[str] = mapped_column(String(200), default="")
+    trigger: Mapped[str] = mapped_column(String(16), default="manual")  # scheduled, catch-up
+    clock_at: Mapped[int | None] = mapped_column(BigInteger)  # the job's `now`
 
     __table_args__ = (Index(None, "job", "started_at"),)
 
@@ -222,10 +224,10 @@ class DailyMetric(Base):
 
 
 class DashboardSnapshot(Base):
-    """The last computed dashboard of the team ('team') or an agent, as JSON."""
+    """The last computed dashboard of the team ('team') or an agent ('agent:<id>'), as JSON."""
 
     __tablename__ = "dashboard_snapshots"
 
-    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)  # team, agent:<id>
     computed_at: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""The periodic jobs: plain functions of (engine, clock, settings), a runner and a scheduler."""

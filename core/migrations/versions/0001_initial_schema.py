@@ -31,7 +31,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_agents_role'), ['role'], unique=False)
 
     op.create_table('dashboard_snapshots',
-    sa.Column('scope', sa.String(length=64), nullable=False),
+    sa.Column('scope', sa.String(length=80), nullable=False),
     sa.Column('computed_at', sa.BigInteger(), nullable=False),
     sa.Column('payload', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('scope', name=op.f('pk_dashboard_snapshots'))
@@ -52,6 +52,8 @@ def upgrade() -> None:
     sa.Column('counts', sa.Text(), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('host', sa.String(length=200), nullable=False),
+    sa.Column('trigger', sa.String(length=16), nullable=False),
+    sa.Column('clock_at', sa.BigInteger(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job_runs'))
     )
     with op.batch_alter_table('job_runs', schema=None) as batch_op:

@@ -1,0 +1,230 @@
+"""Alerts: queueing them (breach, reassigned, unplaced), the e-mail queue, and a person's inbox."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
+
+from core.access import Actor
+from core.errors import BadInput, PermissionDenied
+from core.models import SUPERVISOR_ROLES, Agent, Alert, BreachRecord, Item, Reassignment
+from core.timeutil import US_PER_HOUR, iso_utc
+
+# A claimed delivery older than this was interrupted (the process died mid-run): requeue it.
+STALE_SENDING_US = 2 * US_PER_HOUR
+EMAIL_NONE, EMAIL_PENDING, EMAIL_SENDING, EMAIL_SENT = "none", "pending", "sending", "sent"
+
+
+def dialect_insert(session: Session, model):
+    """INSERT with ON CONFLICT support for the session's database (SQLite or PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def _has_email(person) -> Any:
+    return and_(person.email.is_not(None), func.trim(person.email) != "")
+
+
+def queue_breach_alerts(session: Session, detected_at_us: int, email_enabled: bool) -> int:
+    """One alert per (breach detected at detected_at_us, person) for the item's assignee and
+    every supervisor, set-based; the unique (breach, recipient) makes a rerun add nothing."""
+    person = aliased(Agent)
+    email_status = (case((_has_email(person), literal(EMAIL_PENDING)), else_=literal(EMAIL_NONE))
+                    if email_enabled else literal(EMAIL_NONE))
+    target_label = case((BreachRecord.target == "first_response", literal("first response")),
+                        else_=literal("resolution"))
+    message = (literal("SLA breach: ") + Item.id + literal(" missed its ") + target_label
+               + literal(" target"))
+    rows = (select(person.id, literal("breach"), BreachRecord.id, Item.id, message,
+                   literal(detected_at_us), email_status, literal(0))
+            .select_from(BreachRecord)
+            .join(Item, Item.id == BreachRecord.item_id)
+            .join(person, or_(person.id == Item.assignee_id, person.role.in_(SUPERVISOR_ROLES)))
+            .where(BreachRecord.detected_at == detected_at_us))
+    statement = dialect_insert(session, Alert).from_select(
+        ["recipient_id", "kind", "breach_id", "item_id", "message", "created_at",
+         "email_status", "email_attempts"], rows).on_conflict_do_nothing()
+    return session.execute(statement).rowcount or 0
+
+
+def queue_reassignment_alerts(session: Session, move: Reassignment) -> int:
+    """Tell both agents of a move (in-app)."""
+    message = (f"Item {move.item_id} moved from {move.from_agent_id or 'nobody'} to "
+               f"{move.to_agent_id}: {move.reason}")
+    created = 0
+    for recipient in {move.from_agent_id, move.to_agent_id} - {None}:
+        statement = dialect_insert(session, Alert).values(
+            recipient_id=recipient, kind="reassigned", reassignment_id=move.id,
+            item_id=move.item_id, message=message, created_at=move.moved_at,
+            email_status=EMAIL_NONE, email_attempts=0).on_conflict_do_nothing()
+        created += session.execute(statement).rowcount or 0
+    return created
+
+
+def queue_unplaced_alerts(session: Session, item_id: str, from_agent_id: str | None,
+                          reason: str, now_us: int) -> int:
+    """Tell every supervisor that an item could not be moved; once per (item, agent)."""
+    message = f"Item {item_id} of inactive agent {from_agent_id} could not be reassigned: {reason}"
+    created = 0
+    for supervisor_id in session.scalars(
+            select(Agent.id).where(Agent.role.in_(SUPERVISOR_ROLES)).order_by(Agent.id)):
+        statement = dialect_insert(session, Alert).values(
+            recipient_id=supervisor_id, kind="unplaced", item_id=item_id,
+            dedupe_key=f"unplaced:{item_id}:{from_agent_id}", message=message,
+            created_at=now_us, email_status=EMAIL_NONE, email_attempts=0).on_conflict_do_nothing()
+        created += session.execute(statement).rowcount or 0
+    return created
+
+
+# ---------------------------------------------------------------- the e-mail queue
+
+def requeue_interrupted(session: Session, now_us: int) -> int:
+    statement = (update(Alert)
+                 .where(Alert.email_status == EMAIL_SENDING,
+                        Alert.emailed_at < now_us - STALE_SENDING_US)
+                 .values(email_status=EMAIL_PENDING, emailed_at=None,
+                         email_error="an earlier delivery was interrupted"))
+    return session.execute(statement).rowcount or 0
+
+
+def claim_pending_emails(session: Session, now_us: int) -> list[dict[str, Any]]:
+    """Take every queued breach e-mail (state 'sending', attempt counted) and group it by
+    person. Run it in the job's exclusive transaction: a second sender then finds nothing."""
+    requeue_interrupted(session, now_us)
+    # Someone whose address was removed since: in-app only from now on.
+    session.execute(update(Alert).where(
+        Alert.email_status == EMAIL_PENDING,
+        Alert.recipient_id.in_(select(Agent.id).where(~_has_email(Agent))),
+    ).values(email_status=EMAIL_NONE, email_error="no e-mail address"))
+    rows = session.execute(
+        select(Alert.id, Alert.recipient_id, Agent.name, Agent.email, BreachRecord.target,
+               BreachRecord.due_at, Item.id.label("item_id"), Item.subject, Item.kind,
+               Item.priority)
+        .join(Agent, Agent.id == Alert.recipient_id)
+        .join(BreachRecord, BreachRecord.id == Alert.breach_id)
+        .join(Item, Item.id == BreachRecord.item_id)
+        .where(Alert.email_status == EMAIL_PENDING, Alert.kind == "breach")
+        .order_by(Alert.recipient_id, Alert.id)
+    ).all()
+    batches: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        batch = batches.setdefault(row.recipient_id, {
+            "recipient_id": row.recipient_id, "name": row.name, "email": row.email.strip(),
+            "alert_ids": [], "breaches": []})
+        batch["alert_ids"].append(row.id)
+        batch["breaches"].append({"item_id": row.item_id, "subject": row.subject,
+                                  "kind": row.kind, "priority": row.priority,
+                                  "target": row.target, "due_at": int(row.due_at)})
+    for ids in _chunks([row.id for row in rows]):
+        session.execute(update(Alert).where(Alert.id.in_(ids)).values(
+            email_status=EMAIL_SENDING, email_attempts=Alert.email_attempts + 1,
+            emailed_at=now_us))
+    return list(batches.values())
+
+
+def record_email_outcome(session: Session, alert_ids: list[int], now_us: int,
+                         error: str | None) -> None:
+    """Sent: never again. Failed: back in the queue with the error, retried next run."""
+    values = ({"email_status": EMAIL_SENT, "emailed_at": now_us, "email_error": None}
+              if error is None else
+              {"email_status": EMAIL_PENDING, "emailed_at": None, "email_error": error})
+    for ids in _chunks(alert_ids):
+        session.execute(update(Alert).where(Alert.id.in_(ids),
+                                            Alert.email_status == EMAIL_SENDING).values(**values))
+
+
+def _chunks(values: list, size: int = 500) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+# ---------------------------------------------------------------- a person's inbox
+
+def _alert_entry(alert: Alert, breach: BreachRecord | None) -> dict[str, Any]:
+    return {
+        "id": alert.id, "kind": alert.kind, "item_id": alert.item_id, "message": alert.message,
+        "created_at": iso_utc(alert.created_at), "read": alert.read_at is not None,
+        "read_at": iso_utc(alert.read_at), "acknowledged_at": iso_utc(alert.acknowledged_at),
+        "breach_id": alert.breach_id, "target": breach.target if breach else None,
+        "due_at": iso_utc(breach.due_at) if breach else None,
+        "breach_acknowledged_at": iso_utc(breach.acknowledged_at) if breach else None,
+        "reassignment_id": alert.reassignment_id, "email_status": alert.email_status,
+        "email_attempts": alert.email_attempts, "email_error": alert.email_error,
+    }
+
+
+def list_alerts(session: Session, recipient_id: str, *, unread_only: bool = False,
+                after_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """A person's alerts, newest first; after_id gives only those newer than a known one."""
+    query = (select(Alert, BreachRecord)
+             .outerjoin(BreachRecord, BreachRecord.id == Alert.breach_id)
+             .where(Alert.recipient_id == recipient_id)
+             .order_by(Alert.id.desc()).limit(limit))
+    if unread_only:
+        query = query.where(Alert.read_at.is_(None))
+    if after_id is not None:
+        query = query.where(Alert.id > after_id)
+    return [_alert_entry(alert, breach) for alert, breach in session.execute(query)]
+
+
+def unread_count(session: Session, recipient_id: str) -> int:
+    return int(session.scalar(select(func.count()).select_from(Alert).where(
+        Alert.recipient_id == recipient_id, Alert.read_at.is_(None))) or 0)
+
+
+def mark_read(session: Session, recipient_id: str, alert_ids: Iterable[int] | None,
+              now_us: int) -> int:
+    """Mark some (or, with None, all) of a person's alerts read; returns how many changed."""
+    statement = update(Alert).where(Alert.recipient_id == recipient_id,
+                                    Alert.read_at.is_(None))
+    if alert_ids is not None:
+        statement = statement.where(Alert.id.in_(list(alert_ids)))
+    return session.execute(statement.values(read_at=now_us)).rowcount or 0
+
+
+def acknowledge_alert(session: Session, recipient_id: str, alert_id: int, now_us: int) -> bool:
+    """The person has seen to it (also marks it read). False when it was already done."""
+    alert = session.get(Alert, alert_id)
+    if alert is None or alert.recipient_id != recipient_id:
+        raise BadInput(f"no alert {alert_id} for {recipient_id!r}")
+    if alert.acknowledged_at is not None:
+        return False
+    alert.acknowledged_at = now_us
+    alert.read_at = alert.read_at or now_us
+    return True
+
+
+def acknowledge_breach(session: Session, actor: Actor, breach_id: int, now_us: int) -> bool:
+    """The item's assignee or a supervisor takes the breach in hand; their alerts of it are
+    acknowledged too. False when the breach was acknowledged already."""
+    breach = session.get(BreachRecord, breach_id)
+    if breach is None:
+        raise BadInput(f"no breach {breach_id}")
+    assignee = session.scalar(select(Item.assignee_id).where(Item.id == breach.item_id))
+    if not actor.is_supervisor and (actor.id is None or actor.id != assignee):
+        raise PermissionDenied("only the assignee or a supervisor acknowledges a breach")
+    if actor.id is not None:
+        session.execute(update(Alert).where(
+            Alert.breach_id == breach_id, Alert.recipient_id == actor.id,
+            Alert.acknowledged_at.is_(None),
+        ).values(acknowledged_at=now_us, read_at=func.coalesce(Alert.read_at, now_us)))
+    if breach.acknowledged_at is not None:
+        return False
+    breach.acknowledged_at = now_us
+    breach.acknowledged_by = actor.id or "local operator"
+    return True
+
+
+def email_queue_summary(session: Session) -> dict[str, int]:
+    """How many breach e-mails are pending, sending, sent (for a status line)."""
+    rows = session.execute(select(Alert.email_status, func.count()).where(
+        Alert.kind == "breach").group_by(Alert.email_status))
+    summary: dict[str, int] = defaultdict(int)
+    for status, count in rows:
+        summary[status] += int(count)
+    return dict(summary)

@@ -1,0 +1,187 @@
+"""Breach e-mail: the SMTP connection (none, starttls, ssl) and the plain + HTML message."""
+
+from __future__ import annotations
+
+import html
+import smtplib
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any, Self
+from zoneinfo import ZoneInfo
+
+from core.secrets import get_smtp_password, smtp_key
+from core.settings import Settings
+from core.timeutil import US_PER_MINUTE, from_us
+
+SECURITY_MODES = ("none", "starttls", "ssl")
+DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+TARGET_LABELS = {"first_response": "first response", "resolution": "resolution"}
+
+
+class MailProblem(Exception):
+    """The mail server cannot be used (configuration, connection, login)."""
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    security: str
+    sender: str
+    username: str
+    timeout_seconds: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SmtpConfig | None:
+        """The configured server, or None when no SMTP host is set (in-app alerts only)."""
+        host = settings.smtp_host.strip()
+        if not host:
+            return None
+        security = settings.smtp_security.strip().lower() or "none"
+        if security not in SECURITY_MODES:
+            raise MailProblem(f"smtp_security must be one of {', '.join(SECURITY_MODES)}, "
+                              f"not {settings.smtp_security!r}")
+        return cls(host=host, port=settings.smtp_port or DEFAULT_PORTS[security],
+                   security=security, sender=settings.smtp_sender,
+                   username=settings.smtp_username.strip(),
+                   timeout_seconds=settings.smtp_timeout_seconds)
+
+
+class SmtpConnection:
+    """One SMTP session for a whole run: `with SmtpConnection(config) as smtp: smtp.send(m)`."""
+
+    def __init__(self, config: SmtpConfig, password: str | None = None):
+        self.config = config
+        self._password = password
+        self._client: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Self:
+        config = self.config
+        try:
+            if config.security == "ssl":
+                client: smtplib.SMTP = smtplib.SMTP_SSL(
+                    config.host, config.port, timeout=config.timeout_seconds,
+                    context=ssl.create_default_context())
+            else:
+                client = smtplib.SMTP(config.host, config.port, timeout=config.timeout_seconds)
+            self._client = client
+            client.ehlo()
+            if config.security == "starttls":
+                if not client.has_extn("starttls"):
+                    raise MailProblem(f"{config.host}:{config.port} does not offer STARTTLS")
+                client.starttls(context=ssl.create_default_context())
+                client.ehlo()
+            if config.username:
+                password = self._password or get_smtp_password(config.username, config.host)
+                if not password:
+                    raise MailProblem(
+                        "no SMTP password: store it in the OS keyring (service support-console,"
+                        f" entry {smtp_key(config.username, config.host)}) or set "
+                        "SUPPORT_CONSOLE_SMTP_PASSWORD")
+                client.login(config.username, password)
+        except MailProblem:
+            self._close()
+            raise
+        except (OSError, smtplib.SMTPException) as exc:
+            self._close()
+            raise MailProblem(f"SMTP {config.host}:{config.port}: {describe_smtp_error(exc)}")
+        return self
+
+    def send(self, message: EmailMessage) -> None:
+        """Hand one message to the server; raises smtplib/OSError errors as they are."""
+        assert self._client is not None, "use SmtpConnection as a context manager"
+        refused = self._client.send_message(message)
+        if refused:
+            raise smtplib.SMTPRecipientsRefused(refused)
+
+    def _close(self) -> None:
+        if self._client is not None:
+            try:
+                self._client.quit()
+            except (OSError, smtplib.SMTPException):
+                self._client.close()
+            self._client = None
+
+    def __exit__(self, *exc_info) -> None:
+        self._close()
+
+
+def describe_smtp_error(exc: BaseException) -> str:
+    """One line for the alert's error column (never the password: smtplib does not echo it)."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        detail = exc.smtp_error.decode("utf-8", "replace") if isinstance(
+            exc.smtp_error, bytes) else str(exc.smtp_error)
+        return f"{exc.smtp_code} {detail}".strip()
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "recipient refused: " + ", ".join(
+            f"{who} ({code})" for who, (code, _msg) in exc.recipients.items())
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def overdue_text(minutes: int) -> str:
+    days, rest = divmod(max(minutes, 0), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} d"] if days else []
+    if hours or days:
+        parts.append(f"{hours} h")
+    parts.append(f"{mins} min")
+    return " ".join(parts)
+
+
+def breach_lines(breaches: Sequence[dict[str, Any]], now_us: int,
+                 tz: ZoneInfo) -> list[dict[str, str]]:
+    """The rows of a breach e-mail, most overdue first, as display strings."""
+    rows = []
+    for breach in sorted(breaches, key=lambda b: (b["due_at"], b["item_id"], b["target"])):
+        rows.append({
+            "item_id": breach["item_id"],
+            "subject": breach["subject"] or "",
+            "kind": breach["kind"],
+            "priority": breach["priority"],
+            "target": TARGET_LABELS.get(breach["target"], breach["target"]),
+            "due": from_us(breach["due_at"]).astimezone(tz).strftime("%Y-%m-%d %H:%M %Z"),
+            "overdue": overdue_text((now_us - breach["due_at"]) // US_PER_MINUTE),
+        })
+    return rows
+
+
+COLUMNS = (("item_id", "Item"), ("subject", "Subject"), ("kind", "Kind"),
+           ("priority", "Priority"), ("target", "Breached target"), ("due", "Due"),
+           ("overdue", "Overdue by"))
+
+
+def breach_message(sender: str, recipient_name: str, recipient_email: str,
+                   breaches: Sequence[dict[str, Any]], now_us: int, tz: ZoneInfo) -> EmailMessage:
+    """One message listing every pending breach of one recipient (plain text and HTML)."""
+    rows = breach_lines(breaches, now_us, tz)
+    count = len(rows)
+    message = EmailMessage()
+    message["Subject"] = f"SLA breach alert: {count} breach{'es' if count != 1 else ''}"
+    message["From"] = sender
+    message["To"] = recipient_email
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    greeting = f"Hello {recipient_name}," if recipient_name else "Hello,"
+    intro = f"{count} SLA target{'s were' if count != 1 else ' was'} breached:"
+    plain = [greeting, "", intro, ""]
+    for row in rows:
+        plain.append(f"- {row['item_id']} {row['subject']!s}")
+        plain.append(f"  {row['kind']}, {row['priority']} priority; {row['target']} was due "
+                     f"{row['due']}, overdue by {row['overdue']}")
+    plain += ["", "Open Support Console to act on them.", "-- Support Console"]
+    message.set_content("\n".join(plain) + "\n")
+    head = "".join(f"<th align='left'>{html.escape(label)}</th>" for _key, label in COLUMNS)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(row[key])}</td>" for key, _label in COLUMNS) + "</tr>"
+        for row in rows)
+    message.add_alternative(
+        f"<html><body><p>{html.escape(greeting)}</p><p>{html.escape(intro)}</p>"
+        f"<table border='1' cellpadding='4' cellspacing='0'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+        "<p>Open Support Console to act on them.</p></body></html>",
+        subtype="html")
+    return message

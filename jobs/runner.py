@@ -1,0 +1,103 @@
+"""Running one job: the lease of its period (scheduled runs), and its job_runs log row."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import time
+import traceback
+from typing import Any
+
+from sqlalchemy import Engine, delete, update
+
+from core.db import write_transaction
+from core.models import JobRun
+from core.settings import Settings
+from core.timeutil import US_PER_DAY, US_PER_SECOND, iso_utc
+from jobs.exclusive import acquire_lease, lease_holder, release_lease
+from jobs.registry import get_job
+
+log = logging.getLogger(__name__)
+WARNING_KEY = "_warning"  # a job's note for the run's error column (the run still counts as ok)
+RUNS_KEEP_US = 90 * US_PER_DAY
+
+
+def holder_name() -> str:
+    """Who runs: host and process, shown in the log and the lease."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def wall_clock_us() -> int:
+    return time.time_ns() // 1000
+
+
+def _start_row(engine: Engine, name: str, trigger: str, now_us: int, outcome: str,
+               error: str | None = None) -> int:
+    started = wall_clock_us()
+    with write_transaction(engine) as session:
+        row = JobRun(job=name, started_at=started, outcome=outcome, counts="{}", error=error,
+                     host=holder_name(), trigger=trigger, clock_at=now_us,
+                     finished_at=started if outcome != "running" else None)
+        session.add(row)
+        session.flush()
+        if outcome != "running":  # a cheap moment to keep the log from growing forever
+            session.execute(delete(JobRun).where(JobRun.job == name,
+                                                 JobRun.started_at < started - RUNS_KEEP_US))
+        return row.id
+
+
+def _finish_row(engine: Engine, run_id: int, outcome: str, counts: dict[str, Any],
+                error: str | None) -> int:
+    finished = wall_clock_us()
+    with write_transaction(engine) as session:
+        session.execute(update(JobRun).where(JobRun.id == run_id).values(
+            finished_at=finished, outcome=outcome, counts=json.dumps(counts, sort_keys=True),
+            error=error))
+    return finished
+
+
+def _outcome(name: str, run_id: int, outcome: str, trigger: str, now_us: int, started: int,
+             finished: int, counts: dict[str, Any], error: str | None) -> dict[str, Any]:
+    return {"job": name, "run_id": run_id, "outcome": outcome, "trigger": trigger,
+            "now": iso_utc(now_us), "started_at": iso_utc(started),
+            "finished_at": iso_utc(finished), "seconds": round((finished - started) / US_PER_SECOND, 3),
+            "counts": counts, "error": error}
+
+
+def run_job(engine: Engine, name: str, now_us: int, settings: Settings, *,
+            trigger: str = "manual", period: str | None = None) -> dict[str, Any]:
+    """Run a job once and log it. With a period (scheduled and catch-up runs) the run first
+    takes that period's lease; if another console holds it, the run is logged as skipped.
+    Never raises for a failing job: the outcome says failed, with the error."""
+    spec = get_job(name)
+    holder = holder_name()
+    if period is not None and not acquire_lease(engine, name, period, holder, now_us):
+        other = lease_holder(engine, name, period) or "another console"
+        return record_skipped(engine, name, trigger, now_us,
+                              f"period {period} already run by {other}")
+    run_id = _start_row(engine, name, trigger, now_us, "running")
+    started = wall_clock_us()
+    try:
+        counts = dict(spec.function(engine, now_us, settings))
+        error = counts.pop(WARNING_KEY, None)
+        outcome = "ok"
+    except Exception as exc:
+        log.exception("job %s failed", name)
+        counts, outcome = {}, "failed"
+        error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
+        if period is not None:
+            release_lease(engine, name, period, holder)
+    finished = _finish_row(engine, run_id, outcome, counts, error)
+    log.info("job %s %s in %.2f s: %s", name, outcome, (finished - started) / US_PER_SECOND,
+             counts if outcome == "ok" else error)
+    return _outcome(name, run_id, outcome, trigger, now_us, started, finished, counts, error)
+
+
+def record_skipped(engine: Engine, name: str, trigger: str, now_us: int,
+                   reason: str) -> dict[str, Any]:
+    """Log a run that did not happen (already running here, for instance)."""
+    run_id = _start_row(engine, name, trigger, now_us, "skipped", reason)
+    stamp = wall_clock_us()
+    return _outcome(name, run_id, "skipped", trigger, now_us, stamp, stamp, {}, reason)

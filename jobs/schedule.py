@@ -1,0 +1,56 @@
+"""When each job runs: APScheduler triggers from Settings, and the period a run belongs to."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from core.settings import Settings
+from core.timeutil import US_PER_MINUTE, from_us, iso_utc, to_us, zone
+from jobs.registry import JobSpec
+
+# Interval triggers count from the epoch, so every console fires at the same instants
+# (:00, :05, ...) and the lease of a period is contended at once, not minutes apart.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def trigger_for(spec: JobSpec, settings: Settings):
+    minutes = spec.interval_minutes(settings)
+    if minutes is not None:
+        return IntervalTrigger(minutes=minutes, start_date=EPOCH, timezone=UTC)
+    hour, minute = spec.daily_at(settings)
+    return CronTrigger(hour=hour, minute=minute, timezone=zone(settings.timezone))
+
+
+def describe_schedule(spec: JobSpec, settings: Settings) -> str:
+    minutes = spec.interval_minutes(settings)
+    if minutes is not None:
+        return f"every {minutes} minutes"
+    hour, minute = spec.daily_at(settings)
+    return f"daily at {hour:02d}:{minute:02d} ({zone(settings.timezone).key})"
+
+
+def current_period(spec: JobSpec, now_us: int, settings: Settings) -> tuple[str, int]:
+    """(lease key, start) of the scheduled period `now` falls in: the latest fire instant
+    at or before now. Every console computes the same key for the same period."""
+    minutes = spec.interval_minutes(settings)
+    if minutes is not None:
+        length = minutes * US_PER_MINUTE
+        start = now_us - now_us % length
+        return iso_utc(start), start
+    hour, minute = spec.daily_at(settings)
+    tz = zone(settings.timezone)
+    local_now = from_us(now_us).astimezone(tz)
+    fire = local_now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if fire > local_now:
+        fire = (fire - timedelta(days=1)).replace(hour=hour, minute=minute)
+    return fire.date().isoformat(), to_us(fire)
+
+
+def next_run_us(spec: JobSpec, settings: Settings, now_us: int) -> int | None:
+    """The next fire instant strictly after now, from the same trigger the scheduler uses."""
+    moment = from_us(now_us + 1)
+    fire = trigger_for(spec, settings).get_next_fire_time(None, moment)
+    return None if fire is None else to_us(fire)

@@ -1,0 +1,218 @@
+"""The background scheduler a console embeds (and `jobs serve` runs headless)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Engine
+
+from core.settings import Settings
+from core.timeutil import iso_utc, to_us, zone
+from jobs.exclusive import lease_holder
+from jobs.history import jobs_overview
+from jobs.registry import JOBS
+from jobs.runner import record_skipped, run_job, wall_clock_us
+from jobs.schedule import current_period, trigger_for
+
+log = logging.getLogger(__name__)
+
+RunListener = Callable[[str, dict[str, Any]], None]
+WAKE_CHECK_ID = "_wake-check"
+START_CHECK_ID = "_start-check"
+ONE_OFF = {"manual": "#now", "catch-up": "#catch-up"}
+
+
+class JobScheduler:
+    """APScheduler 3 BackgroundScheduler over the six jobs.
+
+    The schedule lives in memory and comes from Settings (job stores must never be shared
+    between schedulers); runs are made once-per-period across consoles by the database
+    lease, not by APScheduler. Coalescing and a misfire grace absorb short delays; after a
+    sleep or a stopped machine a check runs each overdue job once.
+
+    on_run(job_name, outcome) is called from a worker thread after every run (ok, failed,
+    skipped), once its job_runs row is committed: a GUI hands it on with a Qt signal."""
+
+    def __init__(self, engine: Engine, settings: Settings, *,
+                 on_run: RunListener | None = None,
+                 clock: Callable[[], int] = wall_clock_us,
+                 wake_check_seconds: float = 60.0, catch_up_on_start: bool = True):
+        self.engine = engine
+        self.settings = settings
+        self._clock = clock
+        self._listeners: list[RunListener] = [on_run] if on_run else []
+        self._busy = {name: threading.Lock() for name in JOBS}
+        self._wake_check_seconds = wake_check_seconds
+        self._catch_up_on_start = catch_up_on_start
+        self._last_tick: tuple[float, float] | None = None
+        self._scheduler = BackgroundScheduler(
+            jobstores={"default": MemoryJobStore()},
+            executors={"default": ThreadPoolExecutor(max_workers=4)},
+            job_defaults={"coalesce": True, "max_instances": 1,
+                          "misfire_grace_time": settings.misfire_grace_seconds},
+            timezone=zone(settings.timezone))
+        self._scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED)
+
+    # ------------------------------------------------------------ life cycle
+
+    def start(self) -> None:
+        for name, spec in JOBS.items():
+            self._scheduler.add_job(self._execute, trigger=trigger_for(spec, self.settings),
+                                    args=(name, "scheduled"), id=name, name=name,
+                                    replace_existing=True)
+        self._scheduler.add_job(self._check_wake, "interval", seconds=self._wake_check_seconds,
+                                id=WAKE_CHECK_ID, name=WAKE_CHECK_ID, replace_existing=True)
+        if self._catch_up_on_start:  # on a worker, so start() never waits for the database
+            self._scheduler.add_job(self.catch_up, "date", args=("start",), id=START_CHECK_ID,
+                                    name=START_CHECK_ID, replace_existing=True)
+        self._scheduler.start()
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop firing; with wait, let running jobs finish first."""
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=wait)
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler.running
+
+    def add_run_listener(self, listener: RunListener) -> None:
+        self._listeners.append(listener)
+
+    def remove_run_listener(self, listener: RunListener) -> None:
+        self._listeners.remove(listener)
+
+    # ------------------------------------------------------------ control
+
+    def pause(self, name: str) -> None:
+        self._scheduler.pause_job(self._known(name))
+
+    def resume(self, name: str) -> None:
+        self._scheduler.resume_job(self._known(name))
+
+    def is_paused(self, name: str) -> bool:
+        job = self._scheduler.get_job(self._known(name))
+        return job is not None and job.next_run_time is None
+
+    def run_now(self, name: str) -> None:
+        """Run a job at once on a worker (a manual run: no lease; the job's lock still
+        keeps it exclusive). The outcome arrives through on_run."""
+        self._one_off(self._known(name), "manual")
+
+    def next_run_times(self) -> dict[str, int | None]:
+        """Next fire instant of each job in microseconds (None: paused or not started)."""
+        times: dict[str, int | None] = {}
+        for name in JOBS:
+            job = self._scheduler.get_job(name)
+            when = getattr(job, "next_run_time", None) if job else None
+            times[name] = to_us(when) if when is not None else None
+        return times
+
+    def next_run_times_iso(self) -> dict[str, str | None]:
+        return {name: iso_utc(us) for name, us in self.next_run_times().items()}
+
+    def overview(self) -> list[dict[str, Any]]:
+        """`jobs list` with this scheduler's next runs and paused state."""
+        entries = jobs_overview(self.engine, self.settings, self._clock(), self.next_run_times())
+        for entry in entries:
+            entry["paused"] = self.is_paused(entry["job"]) if self.running else False
+        return entries
+
+    def apply_settings(self, settings: Settings) -> None:
+        """New schedules (and grace) from changed settings; paused jobs stay paused."""
+        self.settings = settings
+        for name, spec in JOBS.items():
+            if self._scheduler.get_job(name) is None:
+                continue
+            paused = self.is_paused(name)
+            self._scheduler.modify_job(name, misfire_grace_time=settings.misfire_grace_seconds)
+            self._scheduler.reschedule_job(name, trigger=trigger_for(spec, settings))
+            if paused:
+                self._scheduler.pause_job(name)
+
+    # ------------------------------------------------------------ catching up
+
+    def catch_up(self, reason: str = "wake") -> list[str]:
+        """Queue one run of each job (not paused, not running here) whose current period
+        nobody has run yet. Returns the jobs queued."""
+        queued = []
+        now_us = self._clock()
+        for name, spec in JOBS.items():
+            if self._busy[name].locked() or (self.running and self.is_paused(name)):
+                continue
+            period, _start = current_period(spec, now_us, self.settings)
+            try:
+                done = lease_holder(self.engine, name, period) is not None
+            except Exception as exc:  # noqa: BLE001 - the database may be away; try later
+                log.warning("catch-up check of %s failed: %s", name, exc)
+                continue
+            if not done:
+                self._one_off(name, "catch-up")
+                queued.append(name)
+        if queued:
+            log.info("catching up after %s: %s", reason, ", ".join(queued))
+        return queued
+
+    def _check_wake(self) -> None:
+        """Wall time running ahead of monotonic time means the machine slept."""
+        wall, mono = time.time(), time.monotonic()
+        previous, self._last_tick = self._last_tick, (wall, mono)
+        if previous is None:
+            return
+        wall_gap, mono_gap = wall - previous[0], mono - previous[1]
+        if wall_gap - mono_gap > self._wake_check_seconds or wall_gap > 3 * self._wake_check_seconds:
+            log.info("woke after about %.0f s away", wall_gap)
+            self.catch_up("wake")
+
+    def _on_missed(self, event: JobExecutionEvent) -> None:
+        # Beyond the grace (a sleep, a stalled machine): coalesced to one event; run once now.
+        if event.job_id in JOBS and not self._busy[event.job_id].locked():
+            self._one_off(event.job_id, "catch-up")
+
+    # ------------------------------------------------------------ running
+
+    def _one_off(self, name: str, trigger: str) -> None:
+        self._scheduler.add_job(self._execute, "date", args=(name, trigger),
+                                id=f"{name}{ONE_OFF[trigger]}", name=f"{name} ({trigger})",
+                                replace_existing=True)
+
+    def _execute(self, name: str, trigger: str) -> None:
+        now_us = self._clock()
+        busy = self._busy[name]
+        try:
+            if not busy.acquire(blocking=False):
+                outcome = record_skipped(self.engine, name, trigger, now_us,
+                                         "already running in this process")
+            else:
+                try:
+                    period = None
+                    if trigger != "manual":
+                        period, _start = current_period(JOBS[name], now_us, self.settings)
+                    outcome = run_job(self.engine, name, now_us, self.settings,
+                                      trigger=trigger, period=period)
+                finally:
+                    busy.release()
+        except Exception as exc:  # noqa: BLE001 - e.g. the database is unreachable
+            log.error("job %s could not run: %s", name, exc)
+            outcome = {"job": name, "outcome": "failed", "trigger": trigger,
+                       "now": iso_utc(now_us), "counts": {}, "error": str(exc),
+                       "run_id": None}
+        for listener in list(self._listeners):
+            try:
+                listener(name, outcome)
+            except Exception:
+                log.exception("on_run listener failed for %s", name)
+
+    @staticmethod
+    def _known(name: str) -> str:
+        from jobs.registry import get_job
+
+        return get_job(name).name
