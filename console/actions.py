@@ -1,0 +1,81 @@
+"""The console's writes and the reads behind its dialogs: thin calls into core services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.access import resolve_actor
+from core.errors import BadInput
+from core.models import Agent, BreachRecord, Item, Reassignment
+from core.settings import Settings
+from core.team import open_counts, role_agents
+
+
+def reassign_proposal(session: Session, item_id: str, now_us: int,
+                      settings: Settings) -> dict[str, Any]:
+    """The item, the agent the rule proposes (least-loaded active agent with room) and
+    every role-agent with their open load, for the reassign dialog."""
+    from core.reassignment import propose_agent
+
+    item = session.get(Item, item_id)
+    if item is None:
+        raise BadInput(f"no item {item_id!r}")
+    counts = open_counts(session)
+    candidates = [{
+        "agent_id": agent.id, "agent_name": agent.name, "active": agent.active,
+        "open": sum(counts.get(agent.id, {}).values()), "max_open": agent.max_open,
+    } for agent in role_agents(session)]
+    return {"item_id": item.id, "subject": item.subject, "kind": item.kind,
+            "priority": item.priority, "assignee": item.assignee_id,
+            "proposed": propose_agent(session, item_id, now_us, settings),
+            "candidates": candidates}
+
+
+def reassign(session: Session, actor_id: str | None, item_id: str, to_agent_id: str,
+             now_us: int) -> dict[str, Any]:
+    """Move one open item by hand (recorded, both agents alerted)."""
+    from core.reassignment import reassign_item
+
+    actor = resolve_actor(session, actor_id)
+    move = reassign_item(session, actor, item_id, to_agent_id, now_us)
+    return {"item_id": item_id, "from": move.from_agent_id, "to": move.to_agent_id}
+
+
+def acknowledge(session: Session, actor_id: str | None, item_id: str, now_us: int) -> int:
+    """Acknowledge the item's recorded breaches; how many were newly acknowledged."""
+    from core.alerts import acknowledge_breach
+
+    actor = resolve_actor(session, actor_id)
+    breach_ids = session.scalars(select(BreachRecord.id).where(BreachRecord.item_id == item_id))
+    ids = list(breach_ids)
+    if not ids:
+        raise BadInput(f"{item_id}: the breach check has not recorded this breach yet; "
+                       "acknowledge it after its next run (every 5 minutes)")
+    return sum(1 for breach_id in ids if acknowledge_breach(session, actor, breach_id, now_us))
+
+
+def item_details(session: Session, item_id: str) -> dict[str, Any]:
+    """Everything about one item: its fields, its moves and its recorded breaches."""
+    item = session.get(Item, item_id)
+    if item is None:
+        raise BadInput(f"no item {item_id!r}")
+    assignee = session.get(Agent, item.assignee_id) if item.assignee_id else None
+    moves = session.scalars(select(Reassignment).where(Reassignment.item_id == item_id)
+                            .order_by(Reassignment.moved_at)).all()
+    breaches = session.scalars(select(BreachRecord).where(BreachRecord.item_id == item_id)
+                               .order_by(BreachRecord.due_at)).all()
+    return {
+        "item_id": item.id, "kind": item.kind, "subject": item.subject,
+        "priority": item.priority, "status": item.status,
+        "assignee": item.assignee_id, "assignee_name": assignee.name if assignee else None,
+        "created_at": item.created_at, "first_response_at": item.first_response_at,
+        "resolved_at": item.resolved_at,
+        "moves": [{"from": m.from_agent_id, "to": m.to_agent_id, "moved_at": m.moved_at,
+                   "reason": m.reason} for m in moves],
+        "breaches": [{"target": b.target, "due_at": b.due_at, "detected_at": b.detected_at,
+                      "acknowledged_at": b.acknowledged_at, "acknowledged_by": b.acknowledged_by}
+                     for b in breaches],
+    }

@@ -1,0 +1,94 @@
+"""Starting the console: the application, the shared services, the main window, the smoke test."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from console.context import Clock, ConsoleContext, Period, system_clock
+from console.data_bus import DataBus
+from console.main_window import MainWindow
+from console.startup import DatabaseState, Startup
+from console.tasks import TaskRunner
+from core.db import make_engine, safe_url
+from core.settings import Settings
+
+ORGANISATION = "support-console"
+APPLICATION = "Support Console"
+
+
+class Console:
+    """Everything one open console holds; `shutdown()` stops its threads and timers."""
+
+    def __init__(self, settings: Settings, *, clock: Clock = system_clock,
+                 state: QSettings | None = None, load_demo: bool = False,
+                 offer_demo: bool = False, watch_changes: bool = True):
+        self.settings = settings
+        self.url = settings.resolved_db_url()
+        self.engine = make_engine(self.url)
+        self.tasks = TaskRunner(self.engine)
+        self.bus = DataBus()
+        self.context = ConsoleContext(engine=self.engine, settings=settings, tasks=self.tasks,
+                                      bus=self.bus, period=Period(30), clock=clock)
+        self.window = MainWindow(self.context, safe_url(self.url), state)
+        self.watch_changes = watch_changes
+        self.database: DatabaseState | None = None
+        self.startup = Startup(self.tasks, self.window, load_demo_now=load_demo,
+                               offer_demo=offer_demo, clock=clock)
+        self.startup.ready.connect(self._ready)
+        self.startup.failed.connect(self.window.banner.show_error)
+
+    def start(self) -> None:
+        """Show the window at once; the database opens in the background."""
+        self.window.show()
+        self.startup.start()
+
+    def _ready(self, state: DatabaseState) -> None:
+        self.database = state
+        self.window.set_demo(state.demo)
+        if self.watch_changes:
+            self.bus.watch(self.engine)
+        self.window.refresh_all()
+
+    def shutdown(self) -> None:
+        self.bus.stop_watching()
+        self.window.close()
+        self.tasks.wait_for_done()
+        self.window.deleteLater()
+        self.engine.dispose()
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setDesktopFileName("support-console")
+    style = resources.files("resources").joinpath("console.qss")
+    if style.is_file():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    icon = resources.files("resources").joinpath("icons", "support-console.svg")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app  # type: ignore[return-value]
+
+
+def run_gui(args, settings: Settings) -> int:
+    """`support-console gui`: 0 when the window closes, or the smoke test's result."""
+    app = application()
+    smoke = bool(getattr(args, "smoke_test", False))
+    console = Console(settings, state=None if smoke else QSettings(),
+                      load_demo=bool(getattr(args, "demo", False)),
+                      offer_demo=not smoke and not settings.db_url,
+                      watch_changes=not smoke)
+    if smoke:
+        from console.smoke import run_smoke_test
+
+        return run_smoke_test(app, console)
+    console.start()
+    code = app.exec()
+    console.shutdown()
+    return code

@@ -1,0 +1,303 @@
+"""The main window: a view list on the left, the chosen view, a period selector and menus."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.context import ConsoleContext
+from console.views.base import ConsoleView
+from console.views.registry import VIEW_CLASSES
+from console.widgets import export
+from console.widgets.banner import Banner
+from console.widgets.busy import BusyIndicator
+from console.widgets.period_selector import PeriodSelector
+
+APP_TITLE = "Support Console"
+DEMO_SUFFIX = "DEMO DATA"
+
+
+class MainWindow(QMainWindow):
+    """Builds itself from the view registry; views own their widgets and wiring.
+
+    Extension points: `self.menus` ("file", "view", "tools", "help") for new actions,
+    `console.views.registry` for new views, `self.status_area` for status widgets."""
+
+    view_changed = Signal(str)
+
+    def __init__(self, context: ConsoleContext, database_label: str,
+                 state: QSettings | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.database_label = database_label
+        self.state = state
+        self.demo = False
+        self.views: dict[str, ConsoleView] = {}
+        self.menus: dict[str, QMenu] = {}
+        self._init_views()
+        self._init_central()
+        self._init_actions()
+        self._init_menus()
+        self._init_toolbar()
+        self._init_status()
+        self._connect_signals()
+        self.set_demo(False)
+        self.resize(QSize(1400, 900))
+        self._restore_state()
+
+    # -- construction ------------------------------------------------------------------------
+    def _init_views(self) -> None:
+        for view_class in VIEW_CLASSES:
+            if view_class.supervisor_only and not self.context.supervisor:
+                continue
+            view = view_class(self.context)
+            self.views[view.key] = view
+
+    def _init_central(self) -> None:
+        self.banner = Banner()
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        for key, view in self.views.items():
+            item = QListWidgetItem(view.title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.navigation.addItem(item)
+            self.stack.addWidget(view)
+        splitter = QSplitter()
+        splitter.addWidget(self.navigation)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+    def _init_actions(self) -> None:
+        self.refresh_action = QAction("&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh)
+        self.export_csv_action = QAction("Export table as &CSV…", self)
+        self.export_xlsx_action = QAction("Export table as &Excel (XLSX)…", self)
+        self.export_png_action = QAction("Export chart as &PNG…", self)
+        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.about_action = QAction("&About Support Console", self)
+
+    def _init_menus(self) -> None:
+        bar = self.menuBar()
+        self.menus["file"] = file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.export_csv_action, self.export_xlsx_action,
+                              self.export_png_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self.menus["view"] = view_menu = bar.addMenu("&View")
+        for index, view in enumerate(self.views.values()):
+            action = view_menu.addAction(view.title)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, key=view.key: self.show_view(key))
+        view_menu.addSeparator()
+        view_menu.addAction(self.refresh_action)
+        self.menus["tools"] = bar.addMenu("&Tools")  # settings, jobs, sign-in come here
+        self.menus["tools"].menuAction().setVisible(False)
+        self.menus["help"] = help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _init_toolbar(self) -> None:
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        self.addToolBar(toolbar)
+        self.period_selector = PeriodSelector(self.context.period)
+        toolbar.addWidget(self.period_selector)
+        toolbar.addSeparator()
+        toolbar.addAction(self.refresh_action)
+        export_button = QToolButton()
+        export_button.setText("Export")
+        export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        export_menu = QMenu(export_button)
+        export_menu.addActions([self.export_csv_action, self.export_xlsx_action,
+                                self.export_png_action])
+        export_button.setMenu(export_menu)
+        toolbar.addWidget(export_button)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.demo_label = QLabel(f"  {DEMO_SUFFIX}  ")
+        self.demo_label.setObjectName("demoLabel")
+        self.demo_label.setToolTip("This database holds generated demo data, not real work")
+        self.demo_action = toolbar.addWidget(self.demo_label)
+
+    def _init_status(self) -> None:
+        self.busy = BusyIndicator()
+        self.status_area = self.statusBar()
+        self.status_area.addPermanentWidget(self.busy)
+        self.database_status = QLabel(self.database_label)
+        self.status_area.addWidget(self.database_status)
+
+    def _connect_signals(self) -> None:
+        self.navigation.currentRowChanged.connect(self._on_navigation_row)
+        self.refresh_action.triggered.connect(self.refresh_current)
+        self.export_csv_action.triggered.connect(lambda: self.export_table("csv"))
+        self.export_xlsx_action.triggered.connect(lambda: self.export_table("xlsx"))
+        self.export_png_action.triggered.connect(self.export_chart)
+        self.quit_action.triggered.connect(self.close)
+        self.about_action.triggered.connect(self._show_about)
+        self.banner.retry_requested.connect(self.refresh_all)
+        self.context.tasks.busy_changed.connect(self.busy.set_busy)
+        self.context.tasks.task_failed.connect(self.banner.show_error)
+        self.context.bus.watch_failed.connect(self.banner.show_error)
+        for view in self.views.values():
+            view.load_failed.connect(self.banner.show_error)
+            view.figures_shown.connect(self._on_figures_shown)
+            view.notice.connect(lambda text: self.status_area.showMessage(text, 10_000))
+
+    # -- actions -----------------------------------------------------------------------------
+    def show_view(self, key: str) -> None:
+        view = self.views.get(key)
+        if view is None:
+            return
+        row = list(self.views).index(key)
+        if self.navigation.currentRow() != row:
+            self.navigation.setCurrentRow(row)
+            return
+        self.stack.setCurrentWidget(view)
+
+    @property
+    def current_view(self) -> ConsoleView:
+        return self.stack.currentWidget()  # type: ignore[return-value]
+
+    @Slot()
+    def refresh_current(self) -> None:
+        self.current_view.refresh()
+
+    @Slot()
+    def refresh_all(self) -> None:
+        self.banner.hide()
+        for view in self.views.values():
+            view.refresh()
+
+    def set_demo(self, demo: bool) -> None:
+        """Mark the window clearly while it shows demo data."""
+        self.demo = demo
+        title = f"{APP_TITLE} — {self.database_label}"
+        self.setWindowTitle(f"{title} — {DEMO_SUFFIX}" if demo else title)
+        self.demo_action.setVisible(demo)
+
+    def export_table(self, kind: str, path: str | None = None) -> str | None:
+        tables = self.current_view.tables()
+        if not tables:
+            self.banner.show_info(f"{self.current_view.title} has no table to export.")
+            return None
+        name, model = tables[0]
+        suffix = {"csv": "CSV files (*.csv)", "xlsx": "Excel workbooks (*.xlsx)"}[kind]
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, f"Export {name}", f"{name}.{kind}", suffix)
+        if not path:
+            return None
+        try:
+            if kind == "csv":
+                export.export_csv(model, path)
+            else:
+                export.export_xlsx(model, path, name)
+        except OSError as exc:
+            self.banner.show_error(f"Export failed: {exc}")
+            return None
+        self.status_area.showMessage(f"Exported {name} to {path}", 8000)
+        return path
+
+    def export_chart(self, path: str | None = None, index: int = 0) -> str | None:
+        charts = self.current_view.charts()
+        if not charts:
+            self.banner.show_info(f"{self.current_view.title} has no chart to export.")
+            return None
+        chart = charts[index]
+        if path is None and len(charts) > 1:
+            titles = [c.chart_title for c in charts]
+            from PySide6.QtWidgets import QInputDialog
+
+            title, ok = QInputDialog.getItem(self, "Export chart", "Chart:", titles, 0, False)
+            if not ok:
+                return None
+            chart = charts[titles.index(title)]
+        if path is None:
+            default = chart.chart_title.lower().replace(" ", "-") + ".png"
+            path, _ = QFileDialog.getSaveFileName(self, "Export chart", default, "PNG images (*.png)")
+        if not path:
+            return None
+        try:
+            export.export_png(chart, path)
+        except OSError as exc:
+            self.banner.show_error(f"Export failed: {exc}")
+            return None
+        self.status_area.showMessage(f"Exported {chart.chart_title} to {path}", 8000)
+        return path
+
+    # -- state -------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        first = next(iter(self.views))
+        if self.state is None:
+            self.show_view(first)
+            return
+        geometry = self.state.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        days = self.state.value("window/period_days")
+        if days is not None:
+            try:
+                self.context.period.set_days(max(1, min(3650, int(days))))
+            except (TypeError, ValueError):
+                pass
+        key = str(self.state.value("window/view", first))
+        self.show_view(key if key in self.views else first)
+
+    def save_state(self) -> None:
+        if self.state is None:
+            return
+        self.state.setValue("window/geometry", self.saveGeometry())
+        self.state.setValue("window/view", self.current_view.key)
+        self.state.setValue("window/period_days", self.context.period.days)
+        self.state.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.context.bus.stop_watching()
+        super().closeEvent(event)
+
+    # -- internals ---------------------------------------------------------------------------
+    def _on_navigation_row(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.navigation.item(row).data(Qt.ItemDataRole.UserRole)
+        self.stack.setCurrentWidget(self.views[key])
+        self.view_changed.emit(key)
+
+    def _on_figures_shown(self) -> None:
+        error_shown = self.banner.isVisible() and self.banner.property("level") == "error"
+        if error_shown and not any(v.last_error for v in self.views.values()):
+            self.banner.hide()
+
+    def _show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from core import __version__
+
+        QMessageBox.about(self, "About Support Console",
+                          f"Support Console {__version__}\n\nDashboards, SLA breaches and "
+                          f"workload for support team leads.\n\nDatabase: {self.database_label}")

@@ -1,0 +1,120 @@
+"""Active breaches and at-risk items in one table, coloured by how overdue they are."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from console.models.table_model import Column, Index, RowTableModel
+from core.timeutil import from_us
+
+BREACHED, AT_RISK = "breached", "at risk"
+TARGET_NAMES = {"first_response": "first response", "resolution": "resolution"}
+# Background by minutes overdue (at risk items have negative minutes: time left).
+OVERDUE_COLOURS = ((24 * 60, "#f4b6b6"), (60, "#f9d0c4"), (0, "#fce3d3"))
+AT_RISK_COLOUR = "#fdf1c7"
+
+
+def overdue_hours(minutes: Any) -> str:
+    hours = int(minutes) / 60
+    return f"{hours:,.1f}".replace("-", "−")
+
+
+def overdue_colour(state: str, minutes: int) -> str:
+    if state == AT_RISK:
+        return AT_RISK_COLOUR
+    return next(colour for limit, colour in OVERDUE_COLOURS if minutes >= limit)
+
+
+def describe_minutes(minutes: int) -> str:
+    amount = abs(int(minutes))
+    days, rest = divmod(amount, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} d"] if days else []
+    if hours or days:
+        parts.append(f"{hours} h")
+    if not days:
+        parts.append(f"{mins} min")
+    text = " ".join(parts)
+    return f"overdue by {text}" if minutes >= 0 else f"due in {text}"
+
+
+class BreachListModel(RowTableModel):
+    STATE, ITEM, KIND, PRIORITY, SUBJECT, ASSIGNEE, TARGETS, DUE, OVERDUE, ACKNOWLEDGED = range(10)
+
+    def __init__(self, tz: ZoneInfo, parent=None):
+        super().__init__(parent)
+        self.tz = tz
+        self.COLUMNS = (
+            Column("state", "State"),
+            Column("item_id", "Item"),
+            Column("kind", "Kind"),
+            Column("priority", "Priority"),
+            Column("subject", "Subject"),
+            Column("assignee_name", "Assignee"),
+            Column("targets", "Targets", fmt=lambda t: ", ".join(TARGET_NAMES[x] for x in t)),
+            Column("due_at_us", f"Due ({tz.key})", fmt=self._local_time),
+            Column("overdue_minutes", "Overdue (h)", numeric=True, fmt=overdue_hours,
+                   tip="Hours past the due time; negative: hours left before the breach"),
+            Column("acknowledged", "Acknowledged", fmt=lambda done: "yes" if done else ""),
+        )
+
+    def _local_time(self, value_us: int) -> str:
+        return from_us(value_us).astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+
+    def value(self, row: dict[str, Any], column: Column) -> Any:
+        if column.key == "assignee_name":
+            return row.get("assignee_name") or row.get("assignee") or "(unassigned)"
+        return row.get(column.key)
+
+    def extra_data(self, row: dict[str, Any], column: Column, role: int) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor(overdue_colour(row["state"], row["overdue_minutes"])))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#1d1d1f"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row['item_id']}: {describe_minutes(row['overdue_minutes'])}"
+        return None
+
+
+class BreachFilterProxyModel(QSortFilterProxyModel):
+    """Filters by state, kind, priority, assignee, target and a text; sorts by raw values."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        from console.models.table_model import SORT_ROLE
+
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._filters: dict[str, str | None] = {}
+
+    def set_filter(self, key: str, value: str | None) -> None:
+        """key: state, kind, priority, assignee, target or text; value None: any."""
+        self.beginFilterChange()
+        self._filters[key] = value or None
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, BreachListModel) or source_row >= model.rowCount():
+            return True
+        row = model.row_at(source_row)
+        for key, wanted in self._filters.items():
+            if wanted is None or key == "text":
+                continue
+            if key == "target":
+                if wanted not in row["targets"]:
+                    return False
+            elif key == "assignee":
+                if (row.get("assignee") or "") != wanted:
+                    return False
+            elif row.get(key) != wanted:
+                return False
+        text = self._filters.get("text")
+        if text:
+            haystack = f"{row['item_id']} {row['subject']} {row.get('assignee_name') or ''}"
+            return text.lower() in haystack.lower()
+        return True

@@ -1,0 +1,21 @@
+"""The agent comparison table: one row per role-agent agent (core.team.comparison)."""
+
+from __future__ import annotations
+
+from console.models.table_model import Column, RowTableModel, fixed, whole
+
+
+class ComparisonModel(RowTableModel):
+    AGENT, NAME, SCORE, HANDLED, RESOLVED, RATE, RESPONSE, RESOLUTION, SLA = range(9)
+    COLUMNS = (
+        Column("agent_id", "Agent"),
+        Column("agent_name", "Name"),
+        Column("performance_score", "Score (0–100)", numeric=True, fmt=fixed(1),
+               tip="100 × (0.4 resolution + 0.3 response + 0.3 SLA), by default weights"),
+        Column("tickets_handled", "Handled", numeric=True, fmt=whole),
+        Column("tickets_resolved", "Resolved", numeric=True, fmt=whole),
+        Column("resolution_rate_percent", "Resolution rate (%)", numeric=True, fmt=fixed(1)),
+        Column("avg_response_time_hours", "Avg first response (h)", numeric=True, fmt=fixed(2)),
+        Column("avg_resolution_time_hours", "Avg resolution (h)", numeric=True, fmt=fixed(2)),
+        Column("sla_compliance_rate_percent", "SLA compliance (%)", numeric=True, fmt=fixed(1)),
+    )

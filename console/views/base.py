@@ -1,0 +1,102 @@
+"""What every view has: background loading, refresh on data changes, exports."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, Signal, Slot
+from PySide6.QtWidgets import QWidget
+from sqlalchemy.orm import Session
+
+from console.context import ConsoleContext
+from console.tasks import describe_error
+from console.widgets.charts import Chart
+
+log = logging.getLogger("support_console.views")
+
+
+class ConsoleView(QWidget):
+    """A page of the main window. Subclasses give `request`, `fetch` and `show_figures`.
+
+    `fetch(session, request)` runs on a worker thread: it may only read `request` and
+    `self.context` (never widgets). `show_figures(result)` runs on the GUI thread."""
+
+    key = ""
+    title = ""
+    supervisor_only = False
+
+    loading_started = Signal()
+    figures_shown = Signal()  # after fresh figures are on screen
+    load_failed = Signal(str)
+    notice = Signal(str)  # a short status message for the person (not an error)
+
+    def __init__(self, context: ConsoleContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName(f"view-{self.key}")
+        self.refresh_count = 0
+        self.last_error = ""
+        self._loading = False
+        self._again = False
+        context.bus.data_changed.connect(self.refresh)
+        context.period.changed.connect(self.refresh)
+
+    # -- loading ---------------------------------------------------------------------------
+    @Slot()
+    def refresh(self) -> None:
+        """Load fresh figures in the background (a refresh asked while loading runs after)."""
+        if self._loading:
+            self._again = True
+            return
+        self._loading = True
+        self._again = False
+        request = self.request()
+        self.loading_started.emit()
+        self.context.tasks.read(self, lambda session: self.fetch(session, request),
+                                self._on_loaded, self._on_failed)
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    def request(self) -> Any:
+        """What to load, read from widgets on the GUI thread (default: the report window)."""
+        return self.context.window()
+
+    def fetch(self, session: Session, request: Any) -> Any:
+        raise NotImplementedError
+
+    def show_figures(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def _on_loaded(self, result: Any) -> None:
+        self._loading = False
+        if self._again:
+            self.refresh()
+            return
+        try:
+            self.show_figures(result)
+        except Exception as exc:
+            log.exception("showing %s failed", self.key)
+            self._on_failed(exc)
+            return
+        self.last_error = ""
+        self.refresh_count += 1
+        self.figures_shown.emit()
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._loading = False
+        self.last_error = describe_error(error)
+        self.load_failed.emit(f"{self.title}: {self.last_error}")
+        if self._again:
+            self.refresh()
+
+    # -- exports ---------------------------------------------------------------------------
+    def tables(self) -> list[tuple[str, QAbstractItemModel]]:
+        """(name, model) of every table this view shows, for CSV/XLSX export."""
+        return []
+
+    def charts(self) -> list[Chart]:
+        """Every chart this view shows, for PNG export."""
+        return []

@@ -1,0 +1,260 @@
+"""Breaches: active breaches and at-risk items to act on (reassign, details, acknowledge)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from console import actions
+from console.models.breach_model import (
+    AT_RISK,
+    BREACHED,
+    TARGET_NAMES,
+    BreachFilterProxyModel,
+    BreachListModel,
+)
+from console.views.base import ConsoleView
+from console.views.item_details_dialog import ItemDetailsDialog
+from console.views.reassign_dialog import ReassignDialog
+from console.widgets.tables import DataTable
+from core.models import KINDS, PRIORITIES, Agent, BreachRecord
+from core.reports import run_report
+from core.timeutil import to_us
+from core.window import Window
+
+
+class BreachesView(ConsoleView):
+    key = "breaches"
+    title = "Breaches"
+
+    item_reassigned = Signal(str, str)  # item id, new agent id
+    breach_acknowledged = Signal(str)
+
+    def __init__(self, context, parent: QWidget | None = None):
+        super().__init__(context, parent)
+        self.model = BreachListModel(context.tz, self)
+        self.proxy = BreachFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.reassign_dialog: ReassignDialog | None = None
+        self.details_dialog: ItemDetailsDialog | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 12)
+        self.status = QLabel("Loading…")
+        self.status.setObjectName("viewStatus")
+        layout.addWidget(self.status)
+        layout.addLayout(self._build_filters())
+        self.table = DataTable()
+        self.table.setModel(self.proxy)
+        self.table.sortByColumn(BreachListModel.OVERDUE, Qt.SortOrder.DescendingOrder)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.doubleClicked.connect(lambda _index: self.show_selected_details())
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self._build_actions())
+        self._update_buttons()
+
+    # -- construction ------------------------------------------------------------------------
+    def _build_filters(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.filters: dict[str, QComboBox] = {}
+        choices = {
+            "state": ("State", [(BREACHED, "breached"), (AT_RISK, "at risk")]),
+            "kind": ("Kind", [(k, k) for k in KINDS]),
+            "priority": ("Priority", [(p, p) for p in PRIORITIES]),
+            "assignee": ("Agent", []),
+            "target": ("Target", list(TARGET_NAMES.items())),
+        }
+        for key, (caption, options) in choices.items():
+            combo = QComboBox()
+            combo.addItem(f"Any {caption.lower()}", None)
+            for value, text in options:
+                combo.addItem(text, value)
+            combo.currentIndexChanged.connect(
+                lambda _i, k=key, c=combo: self.proxy.set_filter(k, c.currentData()))
+            combo.currentIndexChanged.connect(lambda _i: self._update_count())
+            row.addWidget(QLabel(f"{caption}:"))
+            row.addWidget(combo)
+            self.filters[key] = combo
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search item, subject or agent")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda text: self.proxy.set_filter("text", text))
+        self.search.textChanged.connect(lambda _t: self._update_count())
+        row.addWidget(self.search, 1)
+        return row
+
+    def _build_actions(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.legend = QLabel("Colours: amber at risk · light orange overdue < 1 h · "
+                             "orange < 24 h · red ≥ 24 h")
+        self.legend.setObjectName("tileHint")
+        row.addWidget(self.legend, 1)
+        self.reassign_button = QPushButton("Reassign…")
+        self.reassign_button.clicked.connect(self.reassign_selected)
+        self.details_button = QPushButton("Details…")
+        self.details_button.clicked.connect(self.show_selected_details)
+        self.acknowledge_button = QPushButton("Acknowledge")
+        self.acknowledge_button.clicked.connect(self.acknowledge_selected)
+        for button in (self.details_button, self.acknowledge_button, self.reassign_button):
+            row.addWidget(button)
+        return row
+
+    # -- loading -----------------------------------------------------------------------------
+    def fetch(self, session: Session, window: Window) -> dict[str, Any]:
+        actor_id, settings = self.context.actor_id, self.context.settings
+        breached = run_report(session, "breaches", window, actor_id=actor_id, settings=settings)
+        at_risk = run_report(session, "at-risk", window, actor_id=actor_id, settings=settings)
+        names = dict(session.execute(select(Agent.id, Agent.name)).all())
+        acknowledged = set(session.scalars(select(BreachRecord.item_id).where(
+            BreachRecord.acknowledged_at.is_not(None))))
+        rows = []
+        for state, entries in ((BREACHED, breached["breaches"]), (AT_RISK, at_risk["items"])):
+            for entry in entries:
+                rows.append({**entry, "state": state,
+                             "due_at_us": to_us(datetime.fromisoformat(entry["due_at"])),
+                             "assignee_name": names.get(entry["assignee"]),
+                             "acknowledged": entry["item_id"] in acknowledged})
+        agents = sorted((name, agent_id) for agent_id, name in names.items())
+        return {"rows": rows, "agents": agents, "breached": breached["count"],
+                "at_risk": at_risk["count"]}
+
+    def show_figures(self, result: dict[str, Any]) -> None:
+        selected = self.selected_item_id()
+        self.model.set_rows(result["rows"])
+        self._fill_agent_filter(result["agents"])
+        self.table.fit_columns(stretch_column=BreachListModel.SUBJECT)
+        self.counts = (result["breached"], result["at_risk"])
+        self._update_count()
+        if selected is not None:
+            self.select_item(selected)
+        self._update_buttons()
+
+    def _fill_agent_filter(self, agents: list[tuple[str, str]]) -> None:
+        combo = self.filters["assignee"]
+        current = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for name, agent_id in agents:
+            combo.addItem(f"{name} ({agent_id})", agent_id)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
+
+    def _update_count(self) -> None:
+        breached, at_risk = getattr(self, "counts", (0, 0))
+        shown = self.proxy.rowCount()
+        self.status.setText(f"{breached:,} active breaches and {at_risk:,} items at risk now; "
+                            f"{shown:,} shown. Double-click a row for details.")
+
+    # -- selection and actions ---------------------------------------------------------------
+    def selected_item_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        return self.proxy.index(rows[0].row(), BreachListModel.ITEM).data()
+
+    def select_item(self, item_id: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.index(row, BreachListModel.ITEM).data() == item_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def _update_buttons(self, *_args) -> None:
+        has = self.selected_item_id() is not None
+        for button in (self.reassign_button, self.details_button, self.acknowledge_button):
+            button.setEnabled(has)
+        self.reassign_button.setVisible(self.context.supervisor)
+
+    def _context_menu(self, position) -> None:
+        if self.selected_item_id() is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Details…", self.show_selected_details)
+        menu.addAction("Acknowledge", self.acknowledge_selected)
+        if self.context.supervisor:
+            menu.addAction("Reassign…", self.reassign_selected)
+        menu.popup(self.table.viewport().mapToGlobal(position))
+
+    def reassign_selected(self) -> None:
+        item_id = self.selected_item_id()
+        if item_id is None:
+            return
+        now, settings = self.context.clock(), self.context.settings
+        self.context.tasks.read(
+            self, lambda session: actions.reassign_proposal(session, item_id, now, settings),
+            self._open_reassign_dialog, self._action_failed)
+
+    def _open_reassign_dialog(self, proposal: dict[str, Any]) -> None:
+        dialog = ReassignDialog(proposal, self)
+        dialog.finished.connect(lambda result: self._reassign_chosen(dialog, result))
+        self.reassign_dialog = dialog
+        dialog.open()
+
+    def _reassign_chosen(self, dialog: ReassignDialog, result: int) -> None:
+        self.reassign_dialog = None
+        dialog.deleteLater()
+        to_agent = dialog.chosen_agent
+        if result != ReassignDialog.DialogCode.Accepted or to_agent is None:
+            return
+        item_id, actor_id, now = dialog.proposal["item_id"], self.context.actor_id, self.context.clock()
+        self.context.tasks.write(
+            self, lambda session: actions.reassign(session, actor_id, item_id, to_agent, now),
+            self._reassigned, self._action_failed)
+
+    def _reassigned(self, move: dict[str, Any]) -> None:
+        self.context.bus.announce_local_change()
+        self.notice.emit(f"{move['item_id']} moved from {move['from'] or '(unassigned)'} "
+                         f"to {move['to']}")
+        self.item_reassigned.emit(move["item_id"], move["to"])
+
+    def acknowledge_selected(self) -> None:
+        item_id = self.selected_item_id()
+        if item_id is None:
+            return
+        actor_id, now = self.context.actor_id, self.context.clock()
+        self.context.tasks.write(
+            self, lambda session: actions.acknowledge(session, actor_id, item_id, now),
+            lambda count: self._acknowledged(item_id, count), self._action_failed)
+
+    def _acknowledged(self, item_id: str, count: int) -> None:
+        self.context.bus.announce_local_change()
+        self.notice.emit(f"{item_id}: {count} breach(es) acknowledged" if count
+                         else f"{item_id} was acknowledged already")
+        self.breach_acknowledged.emit(item_id)
+
+    def show_selected_details(self) -> None:
+        item_id = self.selected_item_id()
+        if item_id is None:
+            return
+        self.context.tasks.read(self, lambda session: actions.item_details(session, item_id),
+                                self._open_details, self._action_failed)
+
+    def _open_details(self, details: dict[str, Any]) -> None:
+        dialog = ItemDetailsDialog(details, self.context.tz, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.details_dialog = dialog
+        dialog.open()
+
+    def _action_failed(self, error: BaseException) -> None:
+        from console.tasks import describe_error
+
+        self.load_failed.emit(describe_error(error))
+
+    def tables(self):
+        return [("breaches", self.proxy)]

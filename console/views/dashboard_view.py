@@ -1,0 +1,136 @@
+"""Team dashboard: the headline tiles and four charts; the stored snapshot shows first."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from console.views import dashboard_charts as draw
+from console.views.base import ConsoleView
+from console.widgets.charts import Chart
+from console.widgets.tiles import Tile, TileGrid, number
+from core.access import resolve_actor, scope_agent
+from core.dashboard import build_dashboard
+from core.models import DashboardSnapshot
+from core.timeutil import from_us
+from core.window import Window
+
+TILES = (
+    ("open_items", "Open items", number(), "Items not resolved or closed"),
+    ("unassigned_open", "Unassigned", number(), "Open items with no assignee"),
+    ("active_breaches", "Active breaches", number(), "Open items past an SLA target"),
+    ("at_risk", "At risk", number(), "Open items past the warning share of a target"),
+    ("resolution_rate_percent", "Resolution rate", number(1, "%"), "Tickets created in the period"),
+    ("avg_response_time_hours", "Avg first response", number(2, "h"), "Mean hours to first response"),
+    ("avg_resolution_time_hours", "Avg resolution", number(2, "h"), "Mean hours to resolution"),
+    ("sla_compliance_rate_percent", "SLA compliance", number(1, "%"), "SLA-tracked tickets"),
+    ("performance_score", "Performance score", number(1), "0–100"),
+)
+
+
+@dataclass(frozen=True)
+class DashboardRequest:
+    window: Window
+    with_snapshot: bool
+
+
+class DashboardView(ConsoleView):
+    key = "dashboard"
+    title = "Team dashboard"
+
+    def __init__(self, context, parent: QWidget | None = None):
+        super().__init__(context, parent)
+        self.payload: dict[str, Any] | None = None
+        self.showing_snapshot = False
+        self._build()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 12)
+        self.status = QLabel("Loading…")
+        self.status.setObjectName("viewStatus")
+        layout.addWidget(self.status)
+        self.tiles = TileGrid(columns=len(TILES))
+        for key, caption, fmt, hint in TILES:
+            self.tiles.add(Tile(key, caption, fmt, hint))
+        layout.addWidget(self.tiles)
+        tz = self.context.tz
+        self.trend_chart = Chart("Tickets created vs resolved per week", "Tickets per week",
+                                 f"Week starting ({tz.key})", tz=tz)
+        self.sla_chart = Chart("SLA compliance by week", "Share of tickets (%)",
+                               f"Week starting ({tz.key})", tz=tz)
+        self.workload_chart = Chart("Open workload per agent", "Open items", "Agent")
+        self.response_chart = Chart("First-response time distribution", "Tickets",
+                                    "Time to first response (h)")
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        for index, chart in enumerate(self.charts()):
+            grid.addWidget(chart, index // 2, index % 2)
+        layout.addLayout(grid, 1)
+
+    def charts(self) -> list[Chart]:
+        return [self.trend_chart, self.sla_chart, self.workload_chart, self.response_chart]
+
+    def request(self) -> DashboardRequest:
+        return DashboardRequest(self.context.window(), with_snapshot=self.payload is None)
+
+    def refresh(self) -> None:
+        if self.payload is None and not self.loading:
+            # First load: the stored snapshot is one small read; show it while figures load.
+            self.context.tasks.read(self, _read_snapshot, self._show_snapshot, lambda _e: None)
+        super().refresh()
+
+    def fetch(self, session: Session, request: DashboardRequest) -> dict[str, Any]:
+        actor = resolve_actor(session, self.context.actor_id)
+        agent_id = scope_agent(session, actor, None)
+        return build_dashboard(session, request.window, self.context.settings, agent_id)
+
+    def _show_snapshot(self, payload: dict[str, Any] | None) -> None:
+        if payload is None or self.payload is not None:
+            return
+        self._draw(payload)
+        self.showing_snapshot = True
+        stored = from_us(payload["stored_at_us"]).astimezone(self.context.tz)
+        self.status.setText(f"Stored figures from {stored:%Y-%m-%d %H:%M} "
+                            f"({payload['days']} days) — fresh figures are loading…")
+
+    def show_figures(self, result: dict[str, Any]) -> None:
+        self.payload = result
+        self.showing_snapshot = False
+        self._draw(result)
+        window_days = result["days"]
+        self.status.setText(f"Team figures for the last {window_days} days, as of "
+                            f"{_local(result['computed_at'], self.context)} "
+                            f"({self.context.tz.key}).")
+
+    def _draw(self, payload: dict[str, Any]) -> None:
+        tz = self.context.tz
+        self.tiles.set_values(payload["tiles"])
+        draw.draw_created_vs_resolved(self.trend_chart, payload["trends"], tz)
+        draw.draw_sla_by_week(self.sla_chart, payload["performance_trends"], tz)
+        workload = payload.get("workload") or {"agents": []}
+        draw.draw_workload(self.workload_chart, workload["agents"])
+        draw.draw_response_histogram(self.response_chart, payload["response_histogram"])
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft)
+
+
+def _read_snapshot(session: Session) -> dict[str, Any] | None:
+    row = session.execute(select(DashboardSnapshot).where(DashboardSnapshot.scope == "team")
+                          ).scalar_one_or_none()
+    if row is None:
+        return None
+    payload = json.loads(row.payload)
+    payload["stored_at_us"] = row.computed_at
+    return payload
+
+
+def _local(iso: str, context) -> str:
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso).astimezone(context.tz).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,1 @@
+"""Reusable widgets: tiles, charts, tables, the error banner and the busy indicator."""

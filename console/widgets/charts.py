@@ -1,0 +1,125 @@
+"""pyqtgraph charts the views share: labelled axes, date axes, legends and hover values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QCursor, QFont
+from PySide6.QtWidgets import QToolTip
+
+KIND_COLOURS = {"ticket": "#4c78a8", "dispute": "#f58518", "order": "#54a24b"}
+SERIES_COLOURS = ("#4c78a8", "#54a24b", "#e45756", "#b279a2", "#f58518", "#72b7b2")
+AXIS_PEN = "#5a5a5a"
+
+pg.setConfigOptions(antialias=True, background="w", foreground=AXIS_PEN)
+
+
+def utc_offset_seconds(tz: ZoneInfo) -> float:
+    """pyqtgraph's DateAxisItem wants seconds west of UTC (like time.timezone)."""
+    offset = datetime.now(UTC).astimezone(tz).utcoffset()
+    return -offset.total_seconds() if offset is not None else 0.0
+
+
+class Chart(pg.PlotWidget):
+    """A plot with a title, labelled axes (units in the label), a legend and hover values."""
+
+    def __init__(self, title: str, left: str, bottom: str, *, tz: ZoneInfo | None = None,
+                 parent=None):
+        axis_items = {}
+        if tz is not None:
+            axis_items["bottom"] = pg.DateAxisItem(orientation="bottom",
+                                                   utcOffset=utc_offset_seconds(tz))
+        super().__init__(parent=parent, axisItems=axis_items)
+        self.setObjectName(title)
+        self.chart_title = title
+        self.setMinimumHeight(220)
+        item = self.getPlotItem()
+        item.setTitle(title, color="#222", size="11pt", bold=True)
+        item.setLabel("left", left)
+        item.setLabel("bottom", bottom)
+        item.showGrid(x=False, y=True, alpha=0.25)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        self.setMouseEnabled(x=False, y=False)
+        font = QFont()
+        font.setPointSize(9)
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setTickFont(font)
+            axis.setPen(pg.mkPen(AXIS_PEN))
+            axis.setTextPen(pg.mkPen(AXIS_PEN))
+        item.getAxis("left").setWidth(62)
+        self.legend = item.addLegend(offset=(-8, 8), labelTextColor="#333",
+                                     brush=pg.mkBrush(255, 255, 255, 220),
+                                     pen=pg.mkPen("#cccccc"))
+        self._hover_text: Callable[[float, float], str | None] | None = None
+        self.hover_value = ""  # the last hover text (tests read it)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._empty_label: pg.TextItem | None = None
+
+    def reset(self) -> None:
+        """Remove every series (before drawing fresh figures)."""
+        self.getPlotItem().clear()
+        self.legend.clear()
+        self._empty_label = None
+
+    def set_hover(self, text_at: Callable[[float, float], str | None]) -> None:
+        """text_at(x, y) in data coordinates gives the tooltip (None: no tooltip)."""
+        self._hover_text = text_at
+
+    def set_category_ticks(self, labels: Sequence[str], axis: str = "bottom") -> None:
+        self.getPlotItem().getAxis(axis).setTicks([[(i, text) for i, text in enumerate(labels)]])
+
+    def show_empty(self, message: str) -> None:
+        """A readable note instead of an empty plot area."""
+        self.reset()
+        label = pg.TextItem(message, color="#666", anchor=(0.5, 0.5))
+        self.getPlotItem().addItem(label)
+        label.setPos(0.5, 0.5)
+        self.getPlotItem().setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+        self._empty_label = label
+
+    def hover_at(self, x: float, y: float) -> str:
+        text = self._hover_text(x, y) if self._hover_text else None
+        self.hover_value = text or ""
+        return self.hover_value
+
+    def _on_mouse_moved(self, position: QPointF) -> None:
+        item = self.getPlotItem()
+        if not item.sceneBoundingRect().contains(position):
+            QToolTip.hideText()
+            return
+        point = item.vb.mapSceneToView(position)
+        text = self.hover_at(point.x(), point.y())
+        if text:
+            QToolTip.showText(QCursor.pos(), text, self)
+        else:
+            QToolTip.hideText()
+
+
+def bars(x, height, width: float, colour: str, name: str, y0=None, **extra) -> pg.BarGraphItem:
+    """A bar series; y0 stacks it on another series."""
+    options = dict(x=x, height=height, width=width, brush=pg.mkBrush(colour),
+                   pen=pg.mkPen(QColor(colour).darker(120), width=1), name=name, **extra)
+    if y0 is not None:
+        options["y0"] = y0
+    return pg.BarGraphItem(**options)
+
+
+def line(x, y, colour: str, name: str, *, dashed: bool = False) -> pg.PlotDataItem:
+    style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
+    return pg.PlotDataItem(x=x, y=y, name=name, pen=pg.mkPen(colour, width=2, style=style),
+                           symbol="o", symbolSize=7, symbolBrush=colour,
+                           symbolPen=pg.mkPen("w", width=1), connect="finite")
+
+
+def nearest_index(xs: Sequence[float], x: float, tolerance: float) -> int | None:
+    """The index of the x value closest to x, if within tolerance."""
+    if not xs:
+        return None
+    best = min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+    return best if abs(xs[best] - x) <= tolerance else None

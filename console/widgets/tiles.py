@@ -1,0 +1,78 @@
+"""Figure tiles: a caption, a big right-aligned number with its unit, and a hint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+
+def number(digits: int = 0, unit: str = "") -> Callable[[Any], str]:
+    def fmt(value: Any) -> str:
+        if value is None:
+            return "—"
+        text = f"{value:,.{digits}f}"
+        return f"{text} {unit}".rstrip() if unit else text
+    return fmt
+
+
+class Tile(QFrame):
+    """One figure. `value_text` is what the person reads (tests compare it)."""
+
+    def __init__(self, key: str, caption: str, fmt: Callable[[Any], str], hint: str = "",
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.key = key
+        self.fmt = fmt
+        self.setObjectName("tile")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(2)
+        self.caption = QLabel(caption)
+        self.caption.setObjectName("tileCaption")
+        self.value = QLabel("…")
+        self.value.setObjectName("tileValue")
+        self.value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.hint = QLabel(hint)
+        self.hint.setObjectName("tileHint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+        layout.addWidget(self.hint)
+        if hint:
+            self.setToolTip(hint)
+
+    def set_value(self, value: Any) -> None:
+        self.value.setText(self.fmt(value))
+
+    @property
+    def value_text(self) -> str:
+        return self.value.text()
+
+
+class TileGrid(QWidget):
+    """Tiles in rows of `columns`, looked up by key."""
+
+    def __init__(self, columns: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._layout = QGridLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(8)
+        self._columns = columns
+        self.tiles: dict[str, Tile] = {}
+
+    def add(self, tile: Tile) -> Tile:
+        index = len(self.tiles)
+        self._layout.addWidget(tile, index // self._columns, index % self._columns)
+        self.tiles[tile.key] = tile
+        return tile
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for key, tile in self.tiles.items():
+            tile.set_value(values.get(key))
+
+    def __getitem__(self, key: str) -> Tile:
+        return self.tiles[key]
