@@ -1,0 +1,34 @@
+"""Test helpers for the desktop tests: a small team database and a breach made to order."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from core.db import ensure_schema, make_engine, write_transaction
+from core.demo import load_demo
+from core.models import Item
+from core.timeutil import US_PER_HOUR, parse_now
+
+NOW = parse_now("2026-11-30T10:00:00+00:00")
+
+
+def team_engine(url: str) -> Engine:
+    """Schema, the demo team and SLA policies, but no items yet (so no breaches)."""
+    engine = make_engine(url)
+    ensure_schema(engine)
+    load_demo(engine, agents=3, items=0, now_us=NOW)
+    return engine
+
+
+def add_item(engine: Engine, item_id: str, assignee: str = "agent001", *,
+             created_us: int, priority: str = "urgent", status: str = "open") -> None:
+    """An open ticket; urgent tickets breach their first response after 60 minutes."""
+    with write_transaction(engine) as session:
+        session.add(Item(id=item_id, kind="ticket", subject=f"Subject of {item_id}",
+                         priority=priority, status=status, assignee_id=assignee,
+                         created_at=created_us))
+
+
+def breach_now(engine: Engine, item_id: str, now_us: int = NOW, **kwargs) -> None:
+    """An item that is breached at now_us (created three hours before)."""
+    add_item(engine, item_id, created_us=now_us - 3 * US_PER_HOUR, **kwargs)
