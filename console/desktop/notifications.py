@@ -43,10 +43,10 @@ class DesktopNotifier(QObject):
         super().__init__(parent)
         from jeepney import DBusAddress, MatchRule
         from jeepney.bus_messages import message_bus
-        from jeepney.io.threading import open_dbus_router
+        from jeepney.io.threading import DBusRouter, open_dbus_connection
 
         try:
-            self._router = open_dbus_router("SESSION")
+            self._router = DBusRouter(open_dbus_connection("SESSION"))
         except Exception as exc:  # noqa: BLE001 - no bus, bad address, refused: all unusable
             raise NotifierUnavailable(f"no D-Bus session bus ({type(exc).__name__})")
         try:

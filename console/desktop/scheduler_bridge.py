@@ -97,9 +97,9 @@ class SchedulerBridge(QObject):
         self.state_changed.emit()
         return True
 
-    def _on_run(self, outcome: dict[str, Any]) -> None:
+    def _on_run(self, name: str, outcome: dict[str, Any]) -> None:
         """The scheduler's hook, on its worker thread: only signals and a read leave here."""
-        self._run_done.emit(dict(outcome))
+        self._run_done.emit({**outcome, "job": name})
         if self.watcher is not None and outcome.get("outcome") == "ok":
             try:
                 self.watcher.check()
@@ -124,7 +124,20 @@ class SchedulerBridge(QObject):
     def paused(self) -> set[str]:
         if self.scheduler is None:
             return set()
-        return set(self.scheduler.paused_jobs())
+        from jobs.registry import JOBS
+
+        return {name for name in JOBS if self.scheduler.is_paused(name)}
+
+    def apply_settings(self, settings: Settings) -> None:
+        """New schedules from saved settings; turning the scheduler off stops it."""
+        self.settings = settings
+        if not self.enabled:
+            self.stop()
+        elif self.scheduler is None:
+            self.start()
+        else:
+            self.scheduler.apply_settings(settings)
+            self.state_changed.emit()
 
     @Slot(str)
     def run_now(self, name: str) -> None:

@@ -148,3 +148,62 @@ def sign_in_before_window(engine: Engine, settings: Settings, store,
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.result_value
+
+
+class SetPasswordDialog(QDialog):
+    """An admin sets a team member's password (stored as a salted scrypt hash)."""
+
+    def __init__(self, engine: Engine, actor: Actor, agent_ids: list[str],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QComboBox
+
+        self.engine = engine
+        self.actor = actor
+        self.setWindowTitle("Set a password")
+        self.person = QComboBox()
+        self.person.addItems(agent_ids)
+        self.person.setEditable(True)
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again_edit = QLineEdit()
+        self.again_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Set password")
+        buttons.accepted.connect(self.apply)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Person:", self.person)
+        form.addRow("New password:", self.password_edit)
+        form.addRow("Again:", self.again_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(380)
+
+    @Slot()
+    def apply(self) -> None:
+        from core.accounts import set_password
+
+        if self.password_edit.text() != self.again_edit.text():
+            self._fail("The two passwords differ.")
+            return
+        try:
+            set_password(self.engine, self.actor, self.person.currentText().strip(),
+                         self.password_edit.text())
+        except SupportConsoleError as exc:
+            self._fail(str(exc))
+            return
+        self.password_edit.clear()
+        self.again_edit.clear()
+        self.accept()
+
+    def _fail(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()

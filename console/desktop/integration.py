@@ -1,0 +1,242 @@
+"""Wires sign-in, tray, notifications, the embedded scheduler and the new views into a console."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import func, select
+
+from console.desktop.banner import AlertBanner
+from console.desktop.keyring_store import KeyringStore
+from console.desktop.notifications import NotificationCenter
+from console.desktop.scheduler_bridge import AlertWatcher, SchedulerBridge
+from console.desktop.tray import CloseToTray, TrayIcon
+from console.views.alerts_view import AlertsView
+from console.views.jobs_panel import JobsPanel
+from console.views.registry import register_view
+from console.views.sign_in_dialog import SignedIn, sign_in_before_window
+from core.access import LOCAL_OPERATOR
+from core.db import ensure_schema, session_scope
+from core.models import Agent
+
+log = logging.getLogger("support_console.desktop")
+
+
+def register_desktop_views() -> None:
+    """The alert list and the jobs panel join the main window's views."""
+    register_view(AlertsView)
+    register_view(JobsPanel)
+
+
+def sign_in_for(engine, settings, store: KeyringStore | None = None,
+                parent: QWidget | None = None) -> SignedIn | None:
+    """Before the window: the schema, then who is at the keyboard (None: cancelled)."""
+    ensure_schema(engine)
+    with session_scope(engine) as session:
+        empty = session.scalar(select(func.count()).select_from(Agent)) == 0
+    if empty:
+        return SignedIn(LOCAL_OPERATOR, "The database has no team yet: working as the local "
+                                        "operator until people are imported.")
+    return sign_in_before_window(engine, settings, store or KeyringStore(), parent)
+
+
+class DesktopIntegration(QObject):
+    """Everything the desktop adds to one console; `shutdown()` stops it again."""
+
+    def __init__(self, console, signed_in: SignedIn, store: KeyringStore | None = None, *,
+                 use_dbus: bool = True):
+        super().__init__(console.window)
+        self.console = console
+        self.window = console.window
+        self.context = console.context
+        self.actor = signed_in.actor
+        self.store = store or KeyringStore()
+        self.settings_dialog = None
+        self._init_tray_and_notifications(use_dbus)
+        self._init_scheduler()
+        self._init_menu()
+        self._connect_views()
+        if signed_in.note:
+            self.window.banner.show_info(signed_in.note)
+        self.window.statusBar().addPermanentWidget(_label(self._who()))
+        console.startup.ready.connect(self.start)
+        QApplication.instance().aboutToQuit.connect(self.shutdown)
+
+    def _who(self) -> str:
+        actor = self.actor
+        return f"{actor.name or actor.id} ({actor.role})" if actor.id else "local operator"
+
+    def _init_tray_and_notifications(self, use_dbus: bool) -> None:
+        self.banner = AlertBanner()
+        central = self.window.centralWidget().layout()
+        central.insertWidget(1, self.banner)  # under the window's own message banner
+        self.tray = TrayIcon(self.context, self.actor, parent=self)
+        self.close_to_tray = CloseToTray(self.window, self.tray)
+        self.notifications = NotificationCenter(
+            self.context.settings, self.context.tz, self.context.clock, banner=self.banner,
+            tray=self.tray.icon, use_dbus=use_dbus, parent=self)
+        self.tray.notifications = self.notifications
+        self.notifications.notice_activated.connect(self.open_items)
+        log.info("notifications by: %s", ", ".join(self.notifications.adapter_names))
+
+    def _init_scheduler(self) -> None:
+        engine = self.context.engine
+        self.watcher = AlertWatcher(engine, self.actor.id, parent=self)
+        self.watcher.alerts_arrived.connect(self.notifications.notify_alerts)
+        self.bridge = SchedulerBridge(engine, self.context.settings, self.watcher,
+                                      clock=self._scheduler_clock(), parent=self)
+        self.bridge.run_finished.connect(self._on_run_finished)
+        jobs = self.window.views.get("jobs")
+        if jobs is not None:
+            jobs.attach_scheduler(self.bridge)
+
+    def _scheduler_clock(self):
+        from console.context import system_clock
+
+        return None if self.context.clock is system_clock else self.context.clock
+
+    def _init_menu(self) -> None:
+        tools = self.window.menus["tools"]
+        tools.menuAction().setVisible(True)
+        self.settings_action = QAction("&Settings…", self.window)
+        self.settings_action.triggered.connect(self.open_settings)
+        tools.addAction(self.settings_action)
+        self.pause_action = QAction("&Pause notifications for an hour", self.window)
+        self.pause_action.setCheckable(True)
+        self.pause_action.toggled.connect(self._on_pause_toggled)
+        self.notifications.paused_changed.connect(self.pause_action.setChecked)
+        tools.addAction(self.pause_action)
+        if self.actor.is_admin:
+            self.password_action = QAction("Set a person's pass&word…", self.window)
+            self.password_action.triggered.connect(self.open_set_password)
+            tools.addAction(self.password_action)
+
+    def _connect_views(self) -> None:
+        alerts = self.window.views.get("alerts")
+        if alerts is not None:
+            alerts.items_open_requested.connect(self.open_items)
+            alerts.unread_changed.connect(self._on_unread_changed)
+        self.context.bus.data_changed.connect(self._look_for_alerts)
+
+    # -- life cycle ----------------------------------------------------------------------------
+    @Slot()
+    def start(self, *_state) -> None:
+        """Once the database is open: new alerts count from now, then the jobs start."""
+        try:
+            self.watcher.start_from_now()
+        except Exception as exc:  # noqa: BLE001 - shown, and the console goes on without
+            self.window.banner.show_error(f"Alerts cannot be watched: {exc}")
+        self.tray.refresh()
+        if self.bridge.start():
+            self.window.status_area.showMessage("Jobs run in this console.", 6000)
+
+    @Slot()
+    def shutdown(self) -> None:
+        self.bridge.stop()
+        self.notifications.close()
+        self.tray.hide()
+
+    # -- actions -------------------------------------------------------------------------------
+    @Slot(tuple)
+    def open_items(self, item_ids: tuple) -> None:
+        """Bring the window up on the breaches view with these items selected."""
+        self.close_to_tray.show_window()
+        view = self.window.views.get("breaches")
+        if view is None:
+            return
+        self.window.show_view("breaches")
+        view.search.clear()
+        for combo in view.filters.values():
+            combo.setCurrentIndex(0)
+        wanted = set(item_ids)
+
+        def select() -> None:
+            view.figures_shown.disconnect(select)
+            _select_items(view, wanted)
+
+        view.figures_shown.connect(select)
+        view.refresh()
+
+    @Slot()
+    def open_settings(self) -> None:
+        from console.views.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.context.settings, self.actor, self.store,
+                                engine=self.context.engine, tasks=self.context.tasks,
+                                parent=self.window)
+        dialog.settings_saved.connect(self._on_settings_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def open_set_password(self) -> None:
+        from console.views.sign_in_dialog import SetPasswordDialog
+
+        with session_scope(self.context.engine) as session:
+            ids = list(session.scalars(select(Agent.id).order_by(Agent.id)))
+        dialog = SetPasswordDialog(self.context.engine, self.actor, ids, self.window)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    # -- events --------------------------------------------------------------------------------
+    @Slot(object)
+    def _on_settings_saved(self, settings) -> None:
+        self.context.settings = settings
+        self.notifications.settings = settings
+        self.bridge.apply_settings(settings)
+        self.context.bus.announce_local_change()
+        self.window.status_area.showMessage("Settings saved.", 6000)
+
+    @Slot(dict)
+    def _on_run_finished(self, outcome: dict) -> None:
+        if outcome.get("outcome") == "ok":
+            self.context.bus.announce_local_change()
+
+    @Slot()
+    def _look_for_alerts(self) -> None:
+        """Alerts another console's jobs queued for this person arrive as data changes."""
+        if self.actor.id is None:
+            return
+        self.context.tasks.run_in_background(self, self.watcher.check, None, lambda _e: None)
+
+    @Slot(bool)
+    def _on_pause_toggled(self, paused: bool) -> None:
+        if paused and self.notifications.paused_until is None:
+            self.notifications.pause_for_an_hour()
+        elif not paused and self.notifications.paused_until is not None:
+            self.notifications.resume()
+
+    @Slot(int)
+    def _on_unread_changed(self, unread: int) -> None:
+        index = list(self.window.views).index("alerts")
+        item = self.window.navigation.item(index)
+        item.setText(f"Alerts ({unread})" if unread else "Alerts")
+
+
+def _select_items(view, wanted: set[str]) -> None:
+    from console.models.breach_model import BreachListModel
+
+    proxy, table = view.proxy, view.table
+    selection = QItemSelection()
+    first = None
+    for row in range(proxy.rowCount()):
+        index = proxy.index(row, BreachListModel.ITEM)
+        if index.data() in wanted:
+            selection.select(index, index)
+            first = first or index
+    flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+             | QItemSelectionModel.SelectionFlag.Rows)
+    table.selectionModel().select(selection, flags)
+    if first is not None:
+        table.scrollTo(first)
+    view.status.setText(view.status.text() + f" Selected: {', '.join(sorted(wanted))}.")
+
+
+def _label(text: str):
+    from PySide6.QtWidgets import QLabel
+
+    return QLabel(text)
