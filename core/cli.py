@@ -88,19 +88,21 @@ def _settings(args: argparse.Namespace):
     return load_settings(db_url=getattr(args, "db", None))
 
 
-def _engine(args: argparse.Namespace, settings):
+def _engine(args: argparse.Namespace, settings, *, migrate: bool = True):
+    """The command's one engine (disposed by main), the schema brought up to date first."""
     from core.db import ensure_schema, make_engine
 
-    engine = make_engine(settings.resolved_db_url())
-    if args.command != "init":
-        ensure_schema(engine)
-    return engine
+    if getattr(args, "engine", None) is None:
+        args.engine = make_engine(settings.resolved_db_url())
+        if migrate:
+            ensure_schema(args.engine)
+    return args.engine
 
 
 def cmd_init(args, settings) -> dict:
-    from core.db import make_engine, safe_url, upgrade_schema
+    from core.db import safe_url, upgrade_schema
 
-    result = upgrade_schema(make_engine(settings.resolved_db_url()))
+    result = upgrade_schema(_engine(args, settings, migrate=False))
     return {"database": safe_url(settings.resolved_db_url()), **result}
 
 
@@ -180,8 +182,9 @@ def _fail(code: int, message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    args = argparse.Namespace(engine=None)
     try:
-        args = build_parser().parse_args(argv)
+        build_parser().parse_args(argv, namespace=args)
         if args.command is None:
             args.command, args.smoke_test, args.demo = "gui", False, False
         settings = _settings(args)
@@ -198,10 +201,13 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, SQLAlchemyError):
             from core.db import describe_db_error
 
-            url = getattr(locals().get("settings"), "db_url", "") or "the database"
+            url = str(args.engine.url) if args.engine is not None else "the database"
             return _fail(1, DatabaseProblem(describe_db_error(exc, url)).args[0])
         log.debug("unexpected error", exc_info=True)
         return _fail(1, f"unexpected error: {type(exc).__name__}: {exc}")
+    finally:
+        if args.engine is not None:
+            args.engine.dispose()
     if isinstance(result, int):
         return result
     if result is not None:

@@ -114,7 +114,12 @@ def backup_sqlite(engine: Engine) -> Path | None:
     path = sqlite_path(engine)
     if path is None or not path.exists() or path.stat().st_size == 0:
         return None
-    backup = path.with_name(f"{path.name}.{time.strftime('%Y%m%d-%H%M%S')}.bak")
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.name}.{stamp}.bak")
+    serial = 1
+    while backup.exists():
+        serial += 1
+        backup = path.with_name(f"{path.name}.{stamp}-{serial}.bak")
     raw = engine.raw_connection()  # VACUUM cannot run inside SQLAlchemy's transaction
     try:  # a consistent copy even while others write
         raw.driver_connection.execute("VACUUM INTO ?", (backup.as_posix(),))
