@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 
 from core.db import ensure_schema, make_engine, write_transaction
-from core.demo import load_demo
-from core.models import Item
+from core.demo import DEMO_KEY, load_demo
+from core.models import Item, Meta
 from core.timeutil import US_PER_HOUR, parse_now
 
 NOW = parse_now("2026-11-30T10:00:00+00:00")
 
 
-def team_engine(url: str) -> Engine:
-    """Schema, the demo team and SLA policies, but no items yet (so no breaches)."""
+def team_engine(url: str, *, demo: bool = True) -> Engine:
+    """Schema, the demo team and SLA policies, but no items yet (so no breaches).
+    demo=False: the same data without the demo mark (as if imported)."""
     engine = make_engine(url)
     ensure_schema(engine)
     load_demo(engine, agents=3, items=0, now_us=NOW)
+    if not demo:
+        with write_transaction(engine) as session:
+            session.execute(delete(Meta).where(Meta.key == DEMO_KEY))
     return engine
 
 

@@ -1,0 +1,131 @@
+"""Sign-in and keyring honesty: remember me in a real keyring, plain words when there is none."""
+
+import os
+from pathlib import Path
+
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+
+from console.desktop.keyring_store import NO_KEYRING_MESSAGE, KeyringStore, url_with_password
+from console.views.sign_in_dialog import SignInDialog, remember_choice, sign_in_before_window
+from core.access import LOCAL_OPERATOR
+from core.accounts import set_password
+from core.secrets import KeyringUnavailable
+from core.settings import load_settings, user_config_path
+from tests.desktop_helpers import team_engine
+
+pytestmark = pytest.mark.gui
+PASSWORD = "correct horse 7f3a9c"
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring for tests that keeps everything in memory."""
+
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self.values = {}
+
+    def set_password(self, service, username, password):
+        self.values[(service, username)] = password
+
+    def get_password(self, service, username):
+        return self.values.get((service, username))
+
+    def delete_password(self, service, username):
+        self.values.pop((service, username), None)
+
+
+def files_containing(secret: str, *roots: Path) -> list[Path]:
+    needle = secret.encode()
+    found = []
+    for root in roots:
+        for path in Path(root).rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                try:
+                    if needle in path.read_bytes():
+                        found.append(path)
+                except OSError:
+                    pass
+    return found
+
+
+@pytest.fixture
+def engine(sqlite_url):
+    engine = team_engine(sqlite_url, demo=False)
+    set_password(engine, LOCAL_OPERATOR, "lead01", PASSWORD)
+    yield engine
+    engine.dispose()
+
+
+def test_without_a_keyring_it_says_so_and_never_writes_the_password(qtbot, engine, tmp_path):
+    store = KeyringStore(fail.Keyring())
+    assert not store.available
+    with pytest.raises(KeyringUnavailable) as refused:
+        store.remember_signin("lead01", PASSWORD)
+    assert PASSWORD not in str(refused.value)
+    dialog = SignInDialog(engine, load_settings(), store)
+    qtbot.addWidget(dialog)
+    assert not dialog.remember_box.isEnabled() and not dialog.remember_box.isChecked()
+    assert not dialog.keyring_note.isHidden()
+    assert "cannot remember passwords safely" in dialog.keyring_note.text()
+    assert "asked for the password each time" in dialog.keyring_note.text()
+    settings, note = remember_choice(load_settings(), store, "lead01", PASSWORD, True)
+    assert note == NO_KEYRING_MESSAGE and settings.remember_user == ""
+    assert files_containing(PASSWORD, tmp_path) == []
+
+
+def test_sign_in_with_remember_me_keeps_the_password_in_the_keyring(qtbot, engine, tmp_path):
+    store = KeyringStore(MemoryKeyring())
+    dialog = SignInDialog(engine, load_settings(), store)
+    qtbot.addWidget(dialog)
+    dialog.id_edit.setText("lead01")
+    dialog.password_edit.setText("wrong password")
+    dialog.remember_box.setChecked(True)
+    dialog.try_sign_in()
+    assert dialog.error_label.text() == "Wrong id or password"
+    dialog.password_edit.setText(PASSWORD)
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.try_sign_in()
+    assert dialog.result_value.actor.id == "lead01"
+    assert store.signin_password("lead01") == PASSWORD
+    assert load_settings().remember_user == "lead01"
+    assert PASSWORD not in user_config_path().read_text()
+    again = sign_in_before_window(engine, load_settings(), store)  # no dialog this time
+    assert again.actor.id == "lead01" and again.actor.role == "lead"
+    assert files_containing(PASSWORD, tmp_path) == []
+
+
+def test_a_demo_database_signs_the_admin_in_and_says_so(sqlite_url):
+    engine = team_engine(sqlite_url)
+    signed_in = sign_in_before_window(engine, load_settings(), KeyringStore(fail.Keyring()))
+    assert signed_in.actor.id == "admin" and signed_in.actor.is_admin
+    assert "Demo database: signed in automatically" in signed_in.note
+    engine.dispose()
+
+
+def test_the_database_password_joins_the_url_only_in_memory():
+    url = "postgresql://sc@db.example/support"
+    assert url_with_password(url, "pw") == "postgresql+psycopg://sc:pw@db.example/support"
+    assert url_with_password("postgresql://sc:own@h/d", "pw") == "postgresql://sc:own@h/d"
+    assert url_with_password(url, None) == url
+
+
+@pytest.mark.desktop
+@pytest.mark.skipif(os.environ.get("SUPPORT_CONSOLE_DESKTOP_SESSION") != "1",
+                    reason="needs the desktop session of .ci/gui-session.sh")
+def test_a_remembered_password_is_in_the_real_secret_service_and_in_no_file(tmp_path):
+    store = KeyringStore()
+    assert store.available, f"no keyring: {store.backend!r}"
+    chain = getattr(store.backend, "backends", [store.backend])
+    assert any("SecretService" in type(b).__module__ for b in chain), chain
+    try:
+        store.remember_signin("lead01", PASSWORD)
+        assert KeyringStore().signin_password("lead01") == PASSWORD
+        roots = [tmp_path, os.environ["SUPPORT_CONSOLE_TEST_KEYRING_HOME"]]
+        assert files_containing(PASSWORD, *roots) == []
+    finally:
+        store.forget_signin("lead01")
+    assert KeyringStore().signin_password("lead01") is None
