@@ -14,8 +14,10 @@ from core.timeutil import from_us
 BREACHED, AT_RISK = "breached", "at risk"
 TARGET_NAMES = {"first_response": "first response", "resolution": "resolution"}
 # Background by minutes overdue (at risk items have negative minutes: time left).
-OVERDUE_COLOURS = ((24 * 60, "#f4b6b6"), (60, "#f9d0c4"), (0, "#fce3d3"))
-AT_RISK_COLOUR = "#fdf1c7"
+OVERDUE_COLOURS = ((7 * 24 * 60, "#f7c9c9"), (24 * 60, "#fad8d0"), (60, "#fce4d6"),
+                   (0, "#fdeee2"))
+AT_RISK_COLOUR = "#fff5cc"
+STATE_COLOURS = {"breached": "#c62828", "at risk": "#9a6700"}
 
 
 def overdue_hours(minutes: Any) -> str:
@@ -74,7 +76,8 @@ class BreachListModel(RowTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(QColor(overdue_colour(row["state"], row["overdue_minutes"])))
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor("#1d1d1f"))
+            colour = STATE_COLOURS[row["state"]] if column.key == "state" else "#1d1d1f"
+            return QBrush(QColor(colour))
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row['item_id']}: {describe_minutes(row['overdue_minutes'])}"
         return None

@@ -10,12 +10,13 @@ class ComparisonModel(RowTableModel):
     COLUMNS = (
         Column("agent_id", "Agent"),
         Column("agent_name", "Name"),
-        Column("performance_score", "Score (0–100)", numeric=True, fmt=fixed(1),
+        Column("performance_score", "Score", numeric=True, fmt=fixed(1),
                tip="100 × (0.4 resolution + 0.3 response + 0.3 SLA), by default weights"),
         Column("tickets_handled", "Handled", numeric=True, fmt=whole),
         Column("tickets_resolved", "Resolved", numeric=True, fmt=whole),
-        Column("resolution_rate_percent", "Resolution rate (%)", numeric=True, fmt=fixed(1)),
-        Column("avg_response_time_hours", "Avg first response (h)", numeric=True, fmt=fixed(2)),
-        Column("avg_resolution_time_hours", "Avg resolution (h)", numeric=True, fmt=fixed(2)),
-        Column("sla_compliance_rate_percent", "SLA compliance (%)", numeric=True, fmt=fixed(1)),
+        Column("resolution_rate_percent", "Resolution\nrate (%)", numeric=True, fmt=fixed(1)),
+        Column("avg_response_time_hours", "First\nresponse (h)", numeric=True, fmt=fixed(2),
+               tip="Mean hours from creation to first response"),
+        Column("avg_resolution_time_hours", "Resolution\ntime (h)", numeric=True, fmt=fixed(2)),
+        Column("sla_compliance_rate_percent", "SLA\ncompliance (%)", numeric=True, fmt=fixed(1)),
     )

@@ -18,7 +18,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from console.views.base import ConsoleView
-from console.views.dashboard_charts import DAY_S, week_label, week_seconds
+from console.views.dashboard_charts import (
+    DAY_S,
+    draw_created_vs_resolved,
+    week_label,
+    week_seconds,
+)
 from console.widgets.charts import SERIES_COLOURS, Chart, line, nearest_index
 from console.widgets.tiles import Tile, TileGrid, number
 from core.access import resolve_actor, scope_agent
@@ -54,6 +59,7 @@ class ScoreBreakdown(QGroupBox):
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Performance score", parent)
         layout = QGridLayout(self)
+        layout.setVerticalSpacing(6)
         self.score = QLabel("—")
         self.score.setObjectName("scoreValue")
         layout.addWidget(self.score, 0, 0, 1, 3)
@@ -74,6 +80,7 @@ class ScoreBreakdown(QGroupBox):
         self.formula.setWordWrap(True)
         layout.addWidget(self.formula, len(PARTS) + 1, 0, 1, 3)
         layout.setColumnStretch(1, 1)
+        layout.setRowStretch(len(PARTS) + 2, 1)
 
     def show_score(self, score: float | None, parts: dict[str, Any], weights: ScoreWeights) -> None:
         self.score.setText("—  (no tickets handled)" if score is None else f"{score:.1f} / 100")
@@ -113,15 +120,18 @@ class AgentView(ConsoleView):
         for key, caption, fmt, hint in TILES:
             self.tiles.add(Tile(key, caption, fmt, hint))
         layout.addWidget(self.tiles)
-        lower = QHBoxLayout()
-        self.breakdown = ScoreBreakdown()
-        self.breakdown.setFixedWidth(420)
-        lower.addWidget(self.breakdown)
         tz = context.tz
+        middle = QHBoxLayout()
+        self.breakdown = ScoreBreakdown()
+        self.breakdown.setFixedWidth(440)
+        middle.addWidget(self.breakdown)
+        self.tickets_chart = Chart("Tickets created vs resolved per week", "Tickets per week",
+                                   f"Week starting ({tz.key})", tz=tz)
+        middle.addWidget(self.tickets_chart, 1)
+        layout.addLayout(middle, 1)
         self.trend_chart = Chart("Performance by week", "Score (0–100) and rates (%)",
-                                 f"Week starting ({tz.key})", tz=tz)
-        lower.addWidget(self.trend_chart, 1)
-        layout.addLayout(lower, 1)
+                                 f"Week starting ({tz.key})", tz=tz, legend_at="bottom-right")
+        layout.addWidget(self.trend_chart, 1)
 
     @property
     def agent_id(self) -> str | None:
@@ -156,6 +166,7 @@ class AgentView(ConsoleView):
             self.status.setText("No agents on the team yet.")
             self.tiles.set_values({})
             self.trend_chart.show_empty("No agents")
+            self.tickets_chart.show_empty("No agents")
             return
         dashboard = result["dashboard"]
         metrics = dashboard["metrics"]
@@ -168,6 +179,7 @@ class AgentView(ConsoleView):
             f"  {tiles['open_items']} open items, {tiles['active_breaches']} breached, "
             f"{tiles['at_risk']} at risk · period: last {dashboard['days']} days")
         self._draw_trend(dashboard["performance_trends"])
+        draw_created_vs_resolved(self.tickets_chart, dashboard["trends"], self.context.tz)
 
     def _fill_choices(self, agents: list[tuple], selected: str | None) -> None:
         self.agent_choice.blockSignals(True)
@@ -193,6 +205,8 @@ class AgentView(ConsoleView):
         for key, name, colour, dashed in series:
             ys = [float("nan") if w[key] is None else w[key] for w in weeks]
             chart.addItem(line(xs, ys, colour, name, dashed=dashed))
+        chart.legend_in_one_row()
+        chart.set_week_ticks(xs, [w["week_start"] for w in weeks])
         chart.getPlotItem().setXRange(xs[0] - 4 * DAY_S, xs[-1] + 4 * DAY_S, padding=0)
         chart.getPlotItem().setYRange(0, 105, padding=0)
 
@@ -208,4 +222,4 @@ class AgentView(ConsoleView):
         chart.set_hover(hover)
 
     def charts(self) -> list[Chart]:
-        return [self.trend_chart]
+        return [self.trend_chart, self.tickets_chart]

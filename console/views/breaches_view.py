@@ -100,8 +100,8 @@ class BreachesView(ConsoleView):
 
     def _build_actions(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.legend = QLabel("Colours: amber at risk · light orange overdue < 1 h · "
-                             "orange < 24 h · red ≥ 24 h")
+        self.legend = QLabel("Row colour: yellow = at risk; the redder, the longer overdue "
+                             "(under 1 h, under 24 h, under 7 days, 7 days or more)")
         self.legend.setObjectName("tileHint")
         row.addWidget(self.legend, 1)
         self.reassign_button = QPushButton("Reassign…")

@@ -37,11 +37,11 @@ class ComparisonView(ConsoleView):
         self.table.setModel(self.proxy)
         self.table.setItemDelegateForColumn(ComparisonModel.SCORE, ScoreBarDelegate(self.table))
         self.table.sortByColumn(ComparisonModel.SCORE, Qt.SortOrder.DescendingOrder)
-        self.chart = Chart("Performance score by agent", "Score (0–100)", "Agent")
+        self.chart = Chart("Performance score by agent (0–100)", "Score (0–100)", "Agent")
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.chart)
-        splitter.setSizes([520, 300])
+        splitter.setSizes([420, 400])
         layout.addWidget(splitter, 1)
 
     def fetch(self, session: Session, window: Window) -> dict[str, Any]:
@@ -52,7 +52,7 @@ class ComparisonView(ConsoleView):
         agents = result["agents"]
         self.model.set_rows(agents)
         self.table.fit_columns(stretch_column=ComparisonModel.NAME)
-        self.table.setColumnWidth(ComparisonModel.SCORE, 190)
+        self.table.setColumnWidth(ComparisonModel.SCORE, 170)
         self.status.setText(f"{len(agents)} agents, tickets created in the last "
                             f"{self.context.period.days} days. Click a header to sort.")
         self._draw_chart(agents)
@@ -66,7 +66,8 @@ class ComparisonView(ConsoleView):
             return
         xs = list(range(len(scored)))
         chart.addItem(bars(xs, [a["performance_score"] for a in scored], 0.7,
-                           SERIES_COLOURS[0], "Performance score"))
+                           SERIES_COLOURS[0], None))  # one series: the title names it
+        chart.legend.setVisible(False)
         chart.set_category_ticks([short_name(a["agent_name"]) for a in scored])
         chart.getPlotItem().setXRange(-0.6, len(scored) - 0.4, padding=0)
         chart.getPlotItem().setYRange(0, 105, padding=0)

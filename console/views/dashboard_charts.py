@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from console.widgets.charts import KIND_COLOURS, SERIES_COLOURS, Chart, bars, line, nearest_index
+from console.widgets.charts import (
+    KIND_COLOURS,
+    SERIES_COLOURS,
+    Chart,
+    bars,
+    horizontal_bars,
+    line,
+    nearest_index,
+)
 
 DAY_S = 86_400.0
 KIND_LABELS = (("ticket", "open_tickets", "Tickets"), ("dispute", "open_disputes", "Disputes"),
@@ -34,8 +42,10 @@ def draw_created_vs_resolved(chart: Chart, trends: list[dict], tz: ZoneInfo) -> 
                        SERIES_COLOURS[0], "Created"))
     chart.addItem(bars([x + 1.5 * DAY_S for x in starts], resolved, 2.8 * DAY_S,
                        SERIES_COLOURS[1], "Resolved"))
+    chart.legend_in_one_row()
+    chart.set_week_ticks(starts, [w["week_start"] for w in trends])
     chart.getPlotItem().setXRange(starts[0] - 4 * DAY_S, starts[-1] + 4 * DAY_S, padding=0)
-    chart.getPlotItem().setYRange(0, max(created + [1]) * 1.15, padding=0)
+    chart.getPlotItem().setYRange(0, max(created + [1]) * 1.35, padding=0)
 
     def hover(x: float, _y: float) -> str | None:
         i = nearest_index(starts, x, 3.5 * DAY_S)
@@ -59,6 +69,8 @@ def draw_sla_by_week(chart: Chart, weeks: list[dict], tz: ZoneInfo) -> None:
     rate = [_nan(w["resolution_rate_percent"]) for w in weeks]
     chart.addItem(line(xs, compliance, SERIES_COLOURS[0], "SLA compliance"))
     chart.addItem(line(xs, rate, SERIES_COLOURS[1], "Resolution rate", dashed=True))
+    chart.legend_in_one_row()
+    chart.set_week_ticks(xs, [w["week_start"] for w in weeks])
     chart.getPlotItem().setXRange(xs[0] - 4 * DAY_S, xs[-1] + 4 * DAY_S, padding=0)
     chart.getPlotItem().setYRange(0, 105, padding=0)
 
@@ -75,23 +87,28 @@ def draw_sla_by_week(chart: Chart, weeks: list[dict], tz: ZoneInfo) -> None:
 
 
 def draw_workload(chart: Chart, agents: list[dict]) -> None:
-    """Open items per agent, stacked by kind."""
+    """Open items per agent, stacked by kind; one horizontal bar per agent, first on top."""
     chart.reset()
     if not agents:
         chart.show_empty("No agents")
         return
-    xs = list(range(len(agents)))
+    ys = list(range(len(agents)))
     base = [0] * len(agents)
     for kind, key, label in KIND_LABELS:
-        heights = [a[key] for a in agents]
-        chart.addItem(bars(xs, heights, 0.7, KIND_COLOURS[kind], label, y0=list(base)))
-        base = [b + h for b, h in zip(base, heights)]
-    chart.set_category_ticks([short_name(a["agent_name"]) for a in agents])
-    chart.getPlotItem().setXRange(-0.6, len(agents) - 0.4, padding=0)
-    chart.getPlotItem().setYRange(0, max(base + [1]) * 1.2, padding=0)
+        lengths = [a[key] for a in agents]
+        chart.addItem(horizontal_bars(ys, lengths, 0.7, KIND_COLOURS[kind], label, x0=list(base)))
+        base = [b + n for b, n in zip(base, lengths)]
+    chart.legend_in_one_row()
+    chart.set_category_ticks([a["agent_name"] for a in agents], axis="left")
+    plot = chart.getPlotItem()
+    plot.getAxis("left").setWidth(max(62, 7 * max(len(a["agent_name"]) for a in agents) + 12))
+    plot.invertY(True)
+    plot.showGrid(x=True, y=False, alpha=0.25)
+    plot.setYRange(-0.6, len(agents) - 0.4 + 1.2, padding=0)  # a free row for the legend
+    plot.setXRange(0, max(base + [1]) * 1.1, padding=0)
 
-    def hover(x: float, _y: float) -> str | None:
-        i = nearest_index(xs, x, 0.45)
+    def hover(_x: float, y: float) -> str | None:
+        i = nearest_index(ys, y, 0.45)
         if i is None:
             return None
         a = agents[i]

@@ -64,8 +64,9 @@ class DashboardView(ConsoleView):
         self.trend_chart = Chart("Tickets created vs resolved per week", "Tickets per week",
                                  f"Week starting ({tz.key})", tz=tz)
         self.sla_chart = Chart("SLA compliance by week", "Share of tickets (%)",
-                               f"Week starting ({tz.key})", tz=tz)
-        self.workload_chart = Chart("Open workload per agent", "Open items", "Agent")
+                               f"Week starting ({tz.key})", tz=tz, legend_at="bottom-right")
+        self.workload_chart = Chart("Open workload per agent", "", "Open items",
+                                    legend_at="bottom-right")
         self.response_chart = Chart("First-response time distribution", "Tickets",
                                     "Time to first response (h)")
         grid = QGridLayout()

@@ -38,7 +38,8 @@ class WorkloadView(ConsoleView):
         self.table = DataTable()
         self.table.setModel(self.proxy)
         self.table.sortByColumn(WorkloadModel.TOTAL, Qt.SortOrder.DescendingOrder)
-        self.bars_chart = Chart("Open items per agent by kind", "Open items", "Agent")
+        self.bars_chart = Chart("Open items per agent by kind", "", "Open items",
+                                legend_at="bottom-right")
         tz = context.tz
         self.history_chart = Chart("Open items over time (workload snapshots)", "Open items",
                                    f"Time ({tz.key})", tz=tz)
@@ -84,6 +85,7 @@ class WorkloadView(ConsoleView):
             chart.addItem(line(xs, [p[key] for p in points], KIND_COLOURS[kind], label))
         totals = [sum(p[k] for _, k, _ in KIND_LABELS) for p in points]
         chart.addItem(line(xs, totals, "#333333", "All open", dashed=True))
+        chart.legend_in_one_row()
         span = max(xs[-1] - xs[0], 3600.0)
         chart.getPlotItem().setXRange(xs[0] - span * 0.03, xs[-1] + span * 0.03, padding=0)
         chart.getPlotItem().setYRange(0, max(totals + [1]) * 1.15, padding=0)

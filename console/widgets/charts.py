@@ -28,7 +28,7 @@ class Chart(pg.PlotWidget):
     """A plot with a title, labelled axes (units in the label), a legend and hover values."""
 
     def __init__(self, title: str, left: str, bottom: str, *, tz: ZoneInfo | None = None,
-                 parent=None):
+                 legend_at: str = "top-right", parent=None):
         axis_items = {}
         if tz is not None:
             axis_items["bottom"] = pg.DateAxisItem(orientation="bottom",
@@ -53,7 +53,9 @@ class Chart(pg.PlotWidget):
             axis.setPen(pg.mkPen(AXIS_PEN))
             axis.setTextPen(pg.mkPen(AXIS_PEN))
         item.getAxis("left").setWidth(62)
-        self.legend = item.addLegend(offset=(-8, 8), labelTextColor="#333",
+        offset = {"top-right": (-8, 8), "bottom-right": (-8, -8), "top-left": (8, 8),
+                  "bottom-left": (8, -8)}[legend_at]
+        self.legend = item.addLegend(offset=offset, labelTextColor="#333",
                                      brush=pg.mkBrush(255, 255, 255, 220),
                                      pen=pg.mkPen("#cccccc"))
         self._hover_text: Callable[[float, float], str | None] | None = None
@@ -63,21 +65,45 @@ class Chart(pg.PlotWidget):
 
     def reset(self) -> None:
         """Remove every series (before drawing fresh figures)."""
-        self.getPlotItem().clear()
+        item = self.getPlotItem()
+        item.clear()
         self.legend.clear()
+        self.legend.setVisible(True)
+        for name in ("left", "bottom"):
+            item.showAxis(name)
         self._empty_label = None
+
+    def legend_in_one_row(self) -> None:
+        """Lay the legend out side by side: it then hides less of the plot."""
+        self.legend.setColumnCount(max(1, len(self.legend.items)))
 
     def set_hover(self, text_at: Callable[[float, float], str | None]) -> None:
         """text_at(x, y) in data coordinates gives the tooltip (None: no tooltip)."""
         self._hover_text = text_at
 
     def set_category_ticks(self, labels: Sequence[str], axis: str = "bottom") -> None:
+        """Text ticks at 0, 1, 2, ... (the left axis reads top-down when the view is inverted)."""
         self.getPlotItem().getAxis(axis).setTicks([[(i, text) for i, text in enumerate(labels)]])
+
+    def set_week_ticks(self, xs: Sequence[float], week_starts: Sequence[str]) -> None:
+        """One tick per week at its bars, labelled with the week's first day ("Nov 07")."""
+        from datetime import date
+
+        step = max(1, -(-len(xs) // 8))  # at most about 8 labels
+        ticks = [(x, date.fromisoformat(day).strftime("%b %d"))
+                 for i, (x, day) in enumerate(zip(xs, week_starts)) if i % step == 0]
+        self.getPlotItem().getAxis("bottom").setTicks([ticks])
 
     def show_empty(self, message: str) -> None:
         """A readable note instead of an empty plot area."""
         self.reset()
-        label = pg.TextItem(message, color="#666", anchor=(0.5, 0.5))
+        self.legend.setVisible(False)
+        for name in ("left", "bottom"):
+            self.getPlotItem().hideAxis(name)
+        label = pg.TextItem(message, color="#555", anchor=(0.5, 0.5))
+        font = QFont()
+        font.setPointSize(10)
+        label.setFont(font)
         self.getPlotItem().addItem(label)
         label.setPos(0.5, 0.5)
         self.getPlotItem().setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
@@ -101,13 +127,22 @@ class Chart(pg.PlotWidget):
             QToolTip.hideText()
 
 
-def bars(x, height, width: float, colour: str, name: str, y0=None, **extra) -> pg.BarGraphItem:
-    """A bar series; y0 stacks it on another series."""
+def bars(x, height, width: float, colour: str, name: str | None, y0=None,
+         **extra) -> pg.BarGraphItem:
+    """A vertical bar series; y0 stacks it on another series."""
     options = dict(x=x, height=height, width=width, brush=pg.mkBrush(colour),
                    pen=pg.mkPen(QColor(colour).darker(120), width=1), name=name, **extra)
     if y0 is not None:
         options["y0"] = y0
     return pg.BarGraphItem(**options)
+
+
+def horizontal_bars(y, length, thickness: float, colour: str, name: str,
+                    x0=None) -> pg.BarGraphItem:
+    """A horizontal bar series (long category names stay readable); x0 stacks it."""
+    return pg.BarGraphItem(x0=x0 if x0 is not None else [0] * len(y), y=y, width=length,
+                           height=thickness, brush=pg.mkBrush(colour),
+                           pen=pg.mkPen(QColor(colour).darker(120), width=1), name=name)
 
 
 def line(x, y, colour: str, name: str, *, dashed: bool = False) -> pg.PlotDataItem:

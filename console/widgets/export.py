@@ -14,7 +14,8 @@ from console.models.table_model import SORT_ROLE
 
 def table_rows(model: QAbstractItemModel) -> tuple[list[str], list[list[Any]]]:
     """Headers and rows as shown (in the proxy's order); numbers stay numbers."""
-    headers = [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount())]
+    headers = [str(model.headerData(c, Qt.Orientation.Horizontal)).replace("\n", " ")
+               for c in range(model.columnCount())]
     rows = []
     for r in range(model.rowCount()):
         row = []

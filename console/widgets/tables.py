@@ -33,10 +33,11 @@ class DataTable(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
     def fit_columns(self, stretch_column: int | None = None) -> None:
+        """Columns as wide as their content; one column takes the rest of the width."""
         self.resizeColumnsToContents()
         header = self.horizontalHeader()
         for column in range(header.count()):
-            header.resizeSection(column, header.sectionSize(column) + 16)
+            header.resizeSection(column, header.sectionSize(column) + 12)
         if stretch_column is not None:
             header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
 
@@ -50,7 +51,8 @@ class ScoreBarDelegate(QStyledItemDelegate):
             painter.save()
             if option.state & QStyle.StateFlag.State_Selected:
                 painter.fillRect(option.rect, option.palette.highlight())
-            rect = QRectF(option.rect).adjusted(4, 5, -4, -5)
+            cell = QRectF(option.rect)
+            rect = cell.adjusted(4, 6, -50, -6)  # the bar; the number sits to its right
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#e9edf3"))
             painter.drawRoundedRect(rect, 3, 3)
@@ -59,7 +61,7 @@ class ScoreBarDelegate(QStyledItemDelegate):
             painter.setBrush(QColor(_score_colour(value)))
             painter.drawRoundedRect(filled, 3, 3)
             painter.setPen(QColor("#1d1d1f"))
-            painter.drawText(rect.adjusted(0, 0, -6, 0),
+            painter.drawText(cell.adjusted(0, 0, -6, 0),
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                              index.data(Qt.ItemDataRole.DisplayRole))
             painter.restore()

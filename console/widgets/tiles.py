@@ -1,4 +1,4 @@
-"""Figure tiles: a caption, a big right-aligned number with its unit, and a hint."""
+"""Figure tiles: a caption and a big right-aligned number with its unit (details as tooltip)."""
 
 from __future__ import annotations
 
@@ -33,15 +33,12 @@ class Tile(QFrame):
         layout.setSpacing(2)
         self.caption = QLabel(caption)
         self.caption.setObjectName("tileCaption")
+        self.caption.setWordWrap(True)
         self.value = QLabel("…")
         self.value.setObjectName("tileValue")
         self.value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.hint = QLabel(hint)
-        self.hint.setObjectName("tileHint")
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
-        layout.addWidget(self.hint)
         if hint:
             self.setToolTip(hint)
 
