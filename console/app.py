@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from console.context import Clock, ConsoleContext, Period, system_clock
 from console.data_bus import DataBus
+from console.desktop.integration import DesktopIntegration, register_desktop_views, sign_in_for
+from console.desktop.keyring_store import connect_url
 from console.main_window import MainWindow
 from console.startup import DatabaseState, Startup
 from console.tasks import TaskRunner
@@ -26,14 +28,16 @@ class Console:
 
     def __init__(self, settings: Settings, *, clock: Clock = system_clock,
                  state: QSettings | None = None, load_demo: bool = False,
-                 offer_demo: bool = False, watch_changes: bool = True):
+                 offer_demo: bool = False, watch_changes: bool = True, actor=None):
         self.settings = settings
         self.url = settings.resolved_db_url()
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(connect_url(self.url))  # a keyring password stays in memory
         self.tasks = TaskRunner(self.engine)
         self.bus = DataBus()
         self.context = ConsoleContext(engine=self.engine, settings=settings, tasks=self.tasks,
                                       bus=self.bus, period=Period(30), clock=clock)
+        if actor is not None:  # signed in before the window: the role decides the views
+            self.context.actor_id, self.context.supervisor = actor.id, actor.is_supervisor
         self.window = MainWindow(self.context, safe_url(self.url), state)
         self.watch_changes = watch_changes
         self.database: DatabaseState | None = None
@@ -80,10 +84,20 @@ def run_gui(args, settings: Settings) -> int:
     """`support-console gui`: 0 when the window closes, or the smoke test's result."""
     app = application()
     smoke = bool(getattr(args, "smoke_test", False))
+    register_desktop_views()
+    signed_in = None
+    if not smoke:
+        sign_in_engine = make_engine(connect_url(settings.resolved_db_url()))
+        signed_in = sign_in_for(sign_in_engine, settings)
+        sign_in_engine.dispose()
+        if signed_in is None:
+            return 0
     console = Console(settings, state=None if smoke else QSettings(),
                       load_demo=bool(getattr(args, "demo", False)),
                       offer_demo=not smoke and not settings.db_url,
-                      watch_changes=not smoke)
+                      watch_changes=not smoke, actor=signed_in and signed_in.actor)
+    if signed_in is not None:
+        console.desktop = DesktopIntegration(console, signed_in)
     if smoke:
         from console.smoke import run_smoke_test
 
