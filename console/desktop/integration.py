@@ -8,6 +8,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from console.desktop.banner import AlertBanner
 from console.desktop.keyring_store import KeyringStore
@@ -20,6 +21,7 @@ from console.views.registry import register_view
 from console.views.sign_in_dialog import SignedIn, sign_in_before_window
 from core.access import LOCAL_OPERATOR
 from core.db import ensure_schema, session_scope
+from core.errors import SupportConsoleError
 from core.models import Agent
 
 log = logging.getLogger("support_console.desktop")
@@ -34,9 +36,18 @@ def register_desktop_views() -> None:
 def sign_in_for(engine, settings, store: KeyringStore | None = None,
                 parent: QWidget | None = None) -> SignedIn | None:
     """Before the window: the schema, then who is at the keyboard (None: cancelled)."""
-    ensure_schema(engine)
-    with session_scope(engine) as session:
-        empty = session.scalar(select(func.count()).select_from(Agent)) == 0
+    try:
+        ensure_schema(engine)
+        with session_scope(engine) as session:
+            empty = session.scalar(select(func.count()).select_from(Agent)) == 0
+    except (SupportConsoleError, SQLAlchemyError) as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        from console.tasks import describe_error
+
+        QMessageBox.critical(parent, "Support Console", f"Cannot sign in: the database cannot "
+                                                        f"be opened.\n\n{describe_error(exc)}")
+        return None
     if empty:
         return SignedIn(LOCAL_OPERATOR, "The database has no team yet: working as the local "
                                         "operator until people are imported.")
@@ -75,6 +86,10 @@ class DesktopIntegration(QObject):
         central.insertWidget(1, self.banner)  # under the window's own message banner
         self.tray = TrayIcon(self.context, self.actor, parent=self)
         self.close_to_tray = CloseToTray(self.window, self.tray)
+        quit_action = getattr(self.window, "quit_action", None)
+        if quit_action is not None and self.tray.available:  # File > Quit really quits
+            quit_action.triggered.disconnect(self.window.close)
+            quit_action.triggered.connect(self.close_to_tray.quit)
         self.notifications = NotificationCenter(
             self.context.settings, self.context.tz, self.context.clock, banner=self.banner,
             tray=self.tray.icon, use_dbus=use_dbus, parent=self)

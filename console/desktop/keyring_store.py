@@ -129,3 +129,17 @@ class KeyringStore:
 
     def smtp_password(self, username: str, host: str) -> str | None:
         return self._get(smtp_key(username, host))
+
+
+def connect_url(url: str, store: KeyringStore | None = None) -> str:
+    """The URL to open: a server URL without a password gets the keyring's (in memory only)."""
+    if "://" not in url or url.startswith("sqlite") or _has_password(url):
+        return url
+    return url_with_password(url, (store or KeyringStore()).database_password(url))
+
+
+def _has_password(url: str) -> bool:
+    try:
+        return bool(make_url(normalise_url(url)).password)
+    except Exception:  # noqa: BLE001 - a bad URL is reported when it is opened
+        return True
