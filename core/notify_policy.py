@@ -79,23 +79,29 @@ def new_alerts(session: Session, recipient_id: str | None, after_id: int) -> lis
     return [alert for alert in reversed(fresh) if alert["kind"] in NOTIFIED_KINDS]
 
 
-def _one(alert: dict) -> Notice:
-    item = alert.get("item_id") or "an item"
-    if alert["kind"] == "reassigned":
+def _one(alerts: list[dict]) -> Notice:
+    """One item's alerts (e.g. both targets breached at once) as one notice."""
+    first = alerts[0]
+    item = first.get("item_id") or "an item"
+    if first["kind"] == "reassigned":
         summary = f"Reassigned to you: {item}"
     else:
         summary = f"SLA breach: {item}"
-    body = alert.get("message") or ""
-    items = (alert["item_id"],) if alert.get("item_id") else ()
-    return Notice(summary, body, items, (alert["id"],))
+    body = "\n".join(dict.fromkeys(a.get("message") or "" for a in alerts if a.get("message")))
+    items = (first["item_id"],) if first.get("item_id") else ()
+    return Notice(summary, body, items, tuple(a["id"] for a in alerts))
 
 
 def notices_for(alerts: list[dict]) -> list[Notice]:
-    """One notice per alert, or one summary when there are more than SUMMARY_THRESHOLD."""
-    if len(alerts) <= SUMMARY_THRESHOLD:
-        return [_one(alert) for alert in alerts]
-    breaches = sum(1 for a in alerts if a["kind"] == "breach")
-    moved = len(alerts) - breaches
+    """One notice per item, or one summary when more than SUMMARY_THRESHOLD items are new."""
+    groups: dict[tuple, list[dict]] = {}
+    for alert in alerts:
+        key = (alert["kind"], alert.get("item_id") or f"alert-{alert['id']}")
+        groups.setdefault(key, []).append(alert)
+    if len(groups) <= SUMMARY_THRESHOLD:
+        return [_one(group) for group in groups.values()]
+    breaches = sum(1 for kind, _item in groups if kind == "breach")
+    moved = len(groups) - breaches
     parts = []
     if breaches:
         parts.append(f"{breaches} new SLA breach{'es' if breaches != 1 else ''}")

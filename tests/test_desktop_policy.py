@@ -52,6 +52,10 @@ def test_many_alerts_make_one_summary():
     assert summary.item_ids == tuple(f"T{n}" for n in range(1, len(alerts) + 1))
     (one,) = notices_for(alerts[:1])
     assert one.summary == "SLA breach: T1" and one.item_ids == ("T1",)
+    both_targets = [{"id": 1, "kind": "breach", "item_id": "T1", "message": "first response"},
+                    {"id": 2, "kind": "breach", "item_id": "T1", "message": "resolution"}]
+    (grouped,) = notices_for(both_targets)
+    assert grouped.body == "first response\nresolution" and grouped.alert_ids == (1, 2)
 
 
 def test_new_alerts_are_those_after_the_watermark_for_that_person(sqlite_url):

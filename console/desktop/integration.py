@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from console.desktop.banner import AlertBanner
 from console.desktop.keyring_store import KeyringStore
 from console.desktop.notifications import NotificationCenter
+from console.desktop.pyside_fix import keep_singletons_alive
 from console.desktop.scheduler_bridge import AlertWatcher, SchedulerBridge
 from console.desktop.tray import CloseToTray, TrayIcon
 from console.views.alerts_view import AlertsView
@@ -60,6 +61,7 @@ class DesktopIntegration(QObject):
     def __init__(self, console, signed_in: SignedIn, store: KeyringStore | None = None, *,
                  use_dbus: bool = True):
         super().__init__(console.window)
+        keep_singletons_alive()  # before the console runs for hours (see pyside_fix)
         self.console = console
         self.window = console.window
         self.context = console.context
@@ -70,8 +72,7 @@ class DesktopIntegration(QObject):
         self._init_scheduler()
         self._init_menu()
         self._connect_views()
-        if signed_in.note:
-            self.window.banner.show_info(signed_in.note)
+        self.note = signed_in.note
         self.window.statusBar().addPermanentWidget(_label(self._who()))
         console.startup.ready.connect(self.start)
         QApplication.instance().aboutToQuit.connect(self.shutdown)
@@ -144,6 +145,8 @@ class DesktopIntegration(QObject):
             self.watcher.start_from_now()
         except Exception as exc:  # noqa: BLE001 - shown, and the console goes on without
             self.window.banner.show_error(f"Alerts cannot be watched: {exc}")
+        if self.note:
+            self.window.banner.show_info(self.note)
         self.tray.refresh()
         if self.bridge.start():
             self.window.status_area.showMessage("Jobs run in this console.", 6000)
