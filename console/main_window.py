@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -57,6 +58,10 @@ class MainWindow(QMainWindow):
         self._init_status()
         self._connect_signals()
         self.set_demo(False)
+        # A fixed minimum: layouts that grow after show would otherwise resize the top-level
+        # window's limits on every refresh (and offscreen Qt warns each time).
+        self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.setMinimumSize(QSize(1000, 640))
         self.resize(QSize(1400, 900))
         self._restore_state()
 

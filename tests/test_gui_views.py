@@ -1,0 +1,223 @@
+"""Each view shows the same figures as the services (the command line's reports) on a known database."""
+
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import Qt
+
+from console.models.breach_model import BreachListModel
+from console.views.dashboard_view import TILES
+from console.widgets.tiles import number
+from core.dashboard import build_dashboard
+from core.db import make_engine, session_scope
+from core.reports import run_report
+from core.settings import Settings
+from core.window import Window
+from tests.test_gui_helpers import FIXED_NOW, TZ, build_demo_database, open_console, wait_all_loaded
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def known_url(sqlite_url):
+    build_demo_database(sqlite_url)
+    return sqlite_url
+
+
+@pytest.fixture
+def console(qtbot, known_url, tmp_path):
+    console = open_console(qtbot, known_url, tmp_path)
+    wait_all_loaded(qtbot, console)
+    yield console
+    console.shutdown()
+
+
+def report(url, name, days=30, agent_id=None):
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            return run_report(session, name, Window(FIXED_NOW, days, ZoneInfo(TZ)),
+                              agent_id=agent_id, settings=Settings(timezone=TZ))
+    finally:
+        engine.dispose()
+
+
+def model_rows(model, keys):
+    return [{k: row[k] for k in keys} for row in model.rows()]
+
+
+def test_dashboard_tiles_and_charts_match_the_services(console, known_url):
+    view = console.window.views["dashboard"]
+    engine = make_engine(known_url)
+    with session_scope(engine) as session:
+        expected = build_dashboard(session, Window(FIXED_NOW, 30, ZoneInfo(TZ)),
+                                   Settings(timezone=TZ))
+    engine.dispose()
+    performance = report(known_url, "performance")
+    for key, _caption, fmt, _hint in TILES:
+        assert view.tiles[key].value_text == fmt(expected["tiles"][key]), key
+    for key in ("resolution_rate_percent", "avg_response_time_hours", "performance_score",
+                "sla_compliance_rate_percent", "avg_resolution_time_hours"):
+        assert view.payload["tiles"][key] == performance[key]
+    assert view.payload["trends"] == report(known_url, "trends")["trends"]
+    assert view.payload["workload"] == report(known_url, "workload")
+    created = view.trend_chart.getPlotItem().listDataItems() or [
+        item for item in view.trend_chart.getPlotItem().items if hasattr(item, "opts")]
+    heights = [list(item.opts["height"]) for item in created if item.opts.get("name") == "Created"]
+    assert heights == [[w["tickets_created"] for w in expected["trends"]]]
+    assert "ticket" in view.workload_chart.hover_at(5, 0)
+
+
+def test_agent_view_matches_the_metrics_report(console, known_url, qtbot):
+    view = console.window.views["agent"]
+    agents = report(known_url, "comparison")["agents"]
+    chosen = sorted(a["agent_id"] for a in agents)[1]
+    with qtbot.waitSignal(view.figures_shown, timeout=20_000):
+        view.select_agent(chosen)
+    metrics = report(known_url, "metrics", agent_id=chosen)
+    assert view.agent_id == chosen
+    assert view.tiles["tickets_resolved_this_month"].value_text == number()(
+        metrics["tickets_resolved_this_month"])
+    assert view.tiles["resolution_rate"].value_text == number(1, "%")(metrics["resolution_rate"])
+    assert view.tiles["avg_response_time_hours"].value_text == number(2, "h")(
+        metrics["avg_response_time_hours"])
+    assert view.breakdown.score.text().startswith(f"{metrics['performance_score']:.1f}")
+    parts = [float(view.breakdown.texts[k].text().split()[0]) for k in ("resolution", "response", "sla")]
+    assert abs(sum(parts) - metrics["performance_score"]) <= 0.2
+    trends = report(known_url, "performance-trends", agent_id=chosen)["trends"]
+    assert view.result["dashboard"]["performance_trends"] == trends
+
+
+def test_comparison_and_workload_tables_match_the_reports(console, known_url):
+    comparison = console.window.views["comparison"]
+    expected = report(known_url, "comparison")["agents"]
+    assert comparison.model.rows() == expected
+    proxy = comparison.proxy
+    scores = [proxy.index(r, 2).data() for r in range(proxy.rowCount())]
+    assert scores[0] == f"{expected[0]['performance_score']:.1f}"  # sorted by score, best first
+    workload = console.window.views["workload"]
+    expected_workload = report(known_url, "workload")
+    assert workload.model.rows() == expected_workload["agents"]
+    assert f"{expected_workload['unassigned_open']:,} open items unassigned" in workload.status.text()
+
+
+def test_breach_list_matches_the_breach_and_at_risk_reports(console, known_url):
+    view = console.window.views["breaches"]
+    breaches = report(known_url, "breaches")
+    at_risk = report(known_url, "at-risk")
+    keys = ("item_id", "kind", "priority", "assignee", "targets", "due_at", "overdue_minutes")
+    shown = model_rows(view.model, keys)
+    assert shown == [{k: e[k] for k in keys} for e in breaches["breaches"] + at_risk["items"]]
+    assert breaches["count"] > 0
+    view.filters["kind"].setCurrentIndex(view.filters["kind"].findData("dispute"))
+    kinds = {view.proxy.index(r, BreachListModel.KIND).data() for r in range(view.proxy.rowCount())}
+    assert kinds <= {"dispute"}
+    assert view.proxy.rowCount() == sum(1 for e in breaches["breaches"] + at_risk["items"]
+                                        if e["kind"] == "dispute")
+
+
+def test_changing_the_period_reloads_every_view(console, known_url, qtbot):
+    views = console.window.views.values()
+    with qtbot.waitSignals([v.figures_shown for v in views], timeout=30_000):
+        console.window.period_selector.choice.setCurrentIndex(0)  # 7 days
+    assert console.context.period.days == 7
+    assert console.window.views["comparison"].model.rows() == report(
+        known_url, "comparison", days=7)["agents"]
+    assert len(console.window.views["dashboard"].payload["trends"]) == 1
+
+
+def test_stored_snapshot_shows_while_fresh_figures_load(qtbot, known_url, tmp_path, monkeypatch):
+    import json
+
+    from console.views.dashboard_view import DashboardView
+    from core.db import write_transaction
+    from core.models import DashboardSnapshot
+
+    engine = make_engine(known_url)
+    with session_scope(engine) as session:
+        payload = build_dashboard(session, Window(FIXED_NOW, 30, ZoneInfo(TZ)), Settings())
+    with write_transaction(engine) as session:
+        session.merge(DashboardSnapshot(scope="team", computed_at=FIXED_NOW,
+                                        payload=json.dumps(payload)))
+    engine.dispose()
+    release = threading.Event()
+    original = DashboardView.fetch
+
+    def slow_fetch(self, session, request):
+        release.wait(20)
+        return original(self, session, request)
+
+    monkeypatch.setattr(DashboardView, "fetch", slow_fetch)
+    console = open_console(qtbot, known_url, tmp_path)
+    view = console.window.views["dashboard"]
+    try:
+        qtbot.waitUntil(lambda: view.showing_snapshot, timeout=10_000)
+        assert "Stored figures" in view.status.text()
+        assert view.tiles["open_items"].value_text == f"{payload['tiles']['open_items']:,}"
+        with qtbot.waitSignal(view.figures_shown, timeout=20_000):
+            release.set()
+        assert not view.showing_snapshot
+    finally:
+        release.set()
+        console.shutdown()
+
+
+def test_a_failing_load_shows_a_banner_not_a_dialog(qtbot, known_url, tmp_path, monkeypatch):
+    from console.views.workload_view import WorkloadView
+
+    def broken(self, session, request):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(WorkloadView, "fetch", broken)
+    console = open_console(qtbot, known_url, tmp_path)
+    try:
+        qtbot.waitUntil(lambda: "disk on fire" in console.window.banner.text, timeout=20_000)
+        assert console.window.isVisible()
+        assert console.window.views["workload"].last_error
+    finally:
+        console.shutdown()
+
+
+def test_exports_write_csv_xlsx_and_png(console, tmp_path):
+    from openpyxl import load_workbook
+
+    window = console.window
+    window.show_view("comparison")
+    csv_path = window.export_table("csv", str(tmp_path / "comparison.csv"))
+    lines = (tmp_path / "comparison.csv").read_text(encoding="utf-8").splitlines()
+    assert csv_path and lines[0].startswith("Agent,Name,Score")
+    assert len(lines) == 1 + window.views["comparison"].model.rowCount()
+    window.export_table("xlsx", str(tmp_path / "comparison.xlsx"))
+    sheet = load_workbook(tmp_path / "comparison.xlsx").active
+    assert sheet.cell(1, 1).value == "Agent"
+    assert isinstance(sheet.cell(2, 3).value, float | int)
+    window.show_view("dashboard")
+    window.export_chart(str(tmp_path / "chart.png"))
+    assert (tmp_path / "chart.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_window_remembers_view_period_and_geometry(qtbot, known_url, tmp_path):
+    console = open_console(qtbot, known_url, tmp_path)
+    console.window.show_view("breaches")
+    console.context.period.set_days(90)
+    console.window.resize(1000, 700)  # offscreen screens are 800 px wide: Qt clamps wider
+    size = console.window.size()
+    console.shutdown()
+    again = open_console(qtbot, known_url, tmp_path)
+    try:
+        assert again.window.current_view.key == "breaches"
+        assert again.context.period.days == 90
+        assert again.window.period_selector.choice.currentData() == 90
+        assert again.window.size() == size
+    finally:
+        again.shutdown()
+
+
+def test_window_title_names_the_database_and_marks_demo_data(console, known_url):
+    title = console.window.windowTitle()
+    assert title.startswith("Support Console — sqlite:///")
+    assert title.endswith("— DEMO DATA")
+    assert console.window.demo_label.isVisibleTo(console.window)
+    assert console.window.views["breaches"].table.horizontalHeader().isSortIndicatorShown()
+    assert Qt.AlignmentFlag.AlignRight
