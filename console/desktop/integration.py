@@ -13,7 +13,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from console.desktop.banner import AlertBanner
 from console.desktop.keyring_store import KeyringStore
 from console.desktop.notifications import NotificationCenter
-from console.desktop.pyside_fix import keep_singletons_alive
 from console.desktop.scheduler_bridge import AlertWatcher, SchedulerBridge
 from console.desktop.tray import CloseToTray, TrayIcon
 from console.views.alerts_view import AlertsView
@@ -61,7 +60,6 @@ class DesktopIntegration(QObject):
     def __init__(self, console, signed_in: SignedIn, store: KeyringStore | None = None, *,
                  use_dbus: bool = True):
         super().__init__(console.window)
-        keep_singletons_alive()  # before the console runs for hours (see pyside_fix)
         self.console = console
         self.window = console.window
         self.context = console.context
