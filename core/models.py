@@ -65,11 +65,13 @@ class Item(Base):
     resolved_at: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (
-        # Reports filter on kind and the created window, then group by assignee;
-        # carrying the measured columns makes the index covering.
+        # Reports filter on kind and the created window and group by assignee. In this
+        # order SQLite reads each agent's tickets together (no sort of the window's rows
+        # for GROUP BY assignee: the comparison takes half the time), an agent's window is
+        # one range, and the measured columns make the index covering.
         Index(
-            "ix_items_kind_created",
-            "kind", "created_at", "assignee_id", "priority", "resolved_at", "first_response_at",
+            "ix_items_kind_assignee_created",
+            "kind", "assignee_id", "created_at", "priority", "resolved_at", "first_response_at",
         ),
         Index("ix_items_assignee_created", "assignee_id", "created_at"),
         # Open work (breaches, workload, reassignment) is a small slice of all items.

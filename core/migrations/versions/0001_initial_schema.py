@@ -100,7 +100,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('items', schema=None) as batch_op:
         batch_op.create_index('ix_items_assignee_created', ['assignee_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_items_kind_created', ['kind', 'created_at', 'assignee_id', 'priority', 'resolved_at', 'first_response_at'], unique=False)
+        batch_op.create_index('ix_items_kind_assignee_created', ['kind', 'assignee_id', 'created_at', 'priority', 'resolved_at', 'first_response_at'], unique=False)
         batch_op.create_index('ix_items_status_assignee', ['status', 'assignee_id', 'kind'], unique=False)
 
     op.create_table('workload_snapshots',
@@ -197,7 +197,7 @@ def downgrade() -> None:
     op.drop_table('workload_snapshots')
     with op.batch_alter_table('items', schema=None) as batch_op:
         batch_op.drop_index('ix_items_status_assignee')
-        batch_op.drop_index('ix_items_kind_created')
+        batch_op.drop_index('ix_items_kind_assignee_created')
         batch_op.drop_index('ix_items_assignee_created')
 
     op.drop_table('items')

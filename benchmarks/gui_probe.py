@@ -1,0 +1,180 @@
+"""Headless console start: start-to-drawn time and the longest GUI-thread stall.
+
+    QT_QPA_PLATFORM=offscreen BENCH_T0=<epoch seconds at spawn> \
+        python benchmarks/gui_probe.py DB_URL NOW_ISO [--timeout S]
+
+Runs in its own process (the parent sets BENCH_T0 just before starting it, so the process
+start, the imports and the window are all counted). It opens the console the way
+`support-console gui` does (console.app.Console: window at once, database opened in the
+background, every view loading its figures on the task helper's worker threads; the team
+dashboard shows its stored snapshot first), or, before console/ exists, a minimal window
+drawn from core.dashboard.build_dashboard. A 10 ms heartbeat QTimer on the GUI thread
+measures the longest gap between two ticks from the window's first show until the fresh
+figures are drawn. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+T0 = float(os.environ.get("BENCH_T0") or time.time())
+HEARTBEAT_MS = 10
+
+
+def _since_start() -> float:
+    return time.time() - T0
+
+
+def main(argv: list[str]) -> int:
+    url, now_iso = argv[0], argv[1]
+    timeout_s = float(argv[argv.index("--timeout") + 1]) if "--timeout" in argv else 300.0
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    result: dict = {"imports_s": None, "snapshot_drawn_s": None, "fresh_drawn_s": None,
+                    "max_stall_ms": None, "path": None}
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from core.settings import Settings
+    from core.timeutil import parse_now
+
+    now_us = parse_now(now_iso)
+    try:
+        from console.app import Console, application
+        has_console = True
+    except ImportError:
+        has_console = False
+    result["imports_s"] = round(_since_start(), 3)
+    app = application() if has_console else (QApplication.instance() or QApplication([]))
+
+    ticks = {"last": None, "max": 0.0, "n": 0, "running": False}
+    clock = QElapsedTimer()
+    clock.start()
+
+    def beat() -> None:
+        now = clock.nsecsElapsed() / 1e6
+        if ticks["running"] and ticks["last"] is not None:
+            ticks["max"] = max(ticks["max"], now - ticks["last"])
+        ticks["last"] = now
+        ticks["n"] += 1
+
+    heartbeat = QTimer()
+    heartbeat.setInterval(HEARTBEAT_MS)
+    heartbeat.timeout.connect(beat)
+
+    def finish(app) -> None:
+        ticks["running"] = False
+        heartbeat.stop()
+        result["max_stall_ms"] = round(ticks["max"], 1)
+        result["heartbeats"] = ticks["n"]
+        app.quit()
+
+    if has_console:
+        settings = Settings(db_url=url)
+        console = Console(settings, clock=lambda: now_us, watch_changes=False)
+        window = console.window
+        dashboard = window.views["dashboard"]
+        window.show_view("dashboard")
+        result["path"] = "console.app.Console (dashboard view)"
+        original = dashboard._show_snapshot
+
+        def show_snapshot(payload) -> None:
+            original(payload)
+            if payload is not None and result["snapshot_drawn_s"] is None:
+                window.grab()  # render every pixel now: "drawn" means drawn
+                result["snapshot_drawn_s"] = round(_since_start(), 3)
+
+        dashboard._show_snapshot = show_snapshot
+        pending = set(window.views)
+
+        def shown(key: str) -> None:
+            if key == "dashboard" and result["fresh_drawn_s"] is None:
+                window.grab()
+                result["fresh_drawn_s"] = round(_since_start(), 3)
+            pending.discard(key)
+            if not pending:
+                result["all_views_s"] = round(_since_start(), 3)
+                finish(app)
+
+        def failed(key: str, message: str) -> None:
+            result.setdefault("errors", []).append(message)
+            shown(key)
+
+        for key, view in window.views.items():
+            view.figures_shown.connect(lambda key=key: shown(key))
+            view.load_failed.connect(lambda message, key=key: failed(key, message))
+        console.startup.failed.connect(lambda message: (result.setdefault("errors", [])
+                                                        .append(message), finish(app)))
+        ticks["running"] = True
+        heartbeat.start()
+        console.start()
+        QTimer.singleShot(int(timeout_s * 1000), lambda: (result.setdefault(
+            "errors", []).append("timed out"), finish(app)))
+        app.exec()
+        console.shutdown()
+    else:
+        result["path"] = "core.dashboard.build_dashboard (console/ not there yet)"
+        _fallback(QApplication, QTimer, url, now_us, result, ticks, heartbeat, finish)
+    print(json.dumps(result))
+    return 0
+
+
+def _fallback(QApplication, QTimer, url, now_us, result, ticks, heartbeat, finish) -> None:
+    """No console yet: a label grid drawn from the stored snapshot, then from a fresh
+    build_dashboard on a worker thread."""
+    import threading
+
+    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+    from sqlalchemy import select
+
+    from core.dashboard import build_dashboard
+    from core.db import make_engine, session_scope
+    from core.models import DashboardSnapshot
+    from core.settings import Settings
+    from core.window import Window
+    from core.timeutil import zone
+
+    app = QApplication.instance()
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    label = QLabel("Loading…")
+    layout.addWidget(label)
+    window.resize(1200, 800)
+    window.show()
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        row = session.scalar(select(DashboardSnapshot.payload)
+                             .where(DashboardSnapshot.scope == "team"))
+    if row:
+        label.setText(json.dumps(json.loads(row)["tiles"], indent=1))
+        window.grab()
+        result["snapshot_drawn_s"] = round(_since_start(), 3)
+    done = {}
+
+    def work() -> None:
+        with session_scope(engine) as session:
+            done["payload"] = build_dashboard(session, Window(now_us, 30, zone("UTC")),
+                                              Settings())
+
+    thread = threading.Thread(target=work, daemon=True)
+
+    def poll() -> None:
+        if "payload" in done:
+            label.setText(json.dumps(done["payload"]["tiles"], indent=1))
+            window.grab()
+            result["fresh_drawn_s"] = round(_since_start(), 3)
+            finish(app)
+        else:
+            QTimer.singleShot(5, poll)
+
+    ticks["running"] = True
+    heartbeat.start()
+    thread.start()
+    QTimer.singleShot(5, poll)
+    app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
