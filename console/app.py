@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from importlib import resources
 
@@ -52,6 +53,10 @@ class Console:
         self.startup.start()
 
     def _ready(self, state: DatabaseState) -> None:
+        # Everything built so far lives as long as the window: keep it out of the cyclic
+        # collector's full passes, which otherwise pause the GUI thread for 100 ms and more.
+        gc.collect()
+        gc.freeze()
         self.database = state
         self.window.set_demo(state.demo)
         if self.watch_changes:

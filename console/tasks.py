@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from shiboken6 import isValid
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -25,14 +26,14 @@ class _Relay(QObject):
 
     finished = Signal(object, object)  # result, error
 
-    def __init__(self, deliver: Callable[[_Relay, Any, BaseException | None], None]):
+    def __init__(self, arrived: Callable[[_Relay, Any, BaseException | None], None]):
         super().__init__()
-        self._deliver = deliver
+        self._arrived = arrived
         self.finished.connect(self._on_finished)
 
     @Slot(object, object)
     def _on_finished(self, result: Any, error: BaseException | None) -> None:
-        self._deliver(self, result, error)
+        self._arrived(self, result, error)
 
 
 class _Job(QRunnable):
@@ -70,6 +71,13 @@ class TaskRunner(QObject):
         self._writes = QThreadPool(self)  # one thread: writes never race each other
         self._writes.setMaxThreadCount(1)
         self._pending: set[_Relay] = set()
+        # Results are handed to their callbacks one per event-loop turn: results that arrive
+        # together then never add up to one long stall, and repaints and timers run between.
+        self._arrivals: deque[tuple[Callable[[], None]]] = deque()
+        self._hand_over = QTimer(self)
+        self._hand_over.setSingleShot(True)
+        self._hand_over.setInterval(0)
+        self._hand_over.timeout.connect(self._hand_over_next)
 
     @property
     def active(self) -> int:
@@ -94,7 +102,12 @@ class TaskRunner(QObject):
             else:
                 self.task_failed.emit(describe_error(error))
 
-        relay = _Relay(deliver)
+        def arrived(relay: _Relay, result: Any, error: BaseException | None) -> None:
+            self._arrivals.append((lambda: deliver(relay, result, error),))
+            if not self._hand_over.isActive():
+                self._hand_over.start()
+
+        relay = _Relay(arrived)
         was_idle = not self._pending
         self._pending.add(relay)
         if was_idle:
@@ -124,6 +137,15 @@ class TaskRunner(QObject):
                 return fn(session)
 
         self.run_in_background(parent, in_transaction, on_success, on_failure, serial=True)
+
+    def _hand_over_next(self) -> None:
+        if self._arrivals:
+            (deliver,) = self._arrivals.popleft()
+            try:
+                deliver()
+            finally:
+                if self._arrivals:
+                    self._hand_over.start()
 
     def wait_for_done(self, msecs: int = 30_000) -> bool:
         """Block until every worker is idle (shutdown and tests)."""

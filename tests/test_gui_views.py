@@ -92,13 +92,14 @@ def test_agent_view_matches_the_metrics_report(console, known_url, qtbot):
 def test_comparison_and_workload_tables_match_the_reports(console, known_url):
     comparison = console.window.views["comparison"]
     expected = report(known_url, "comparison")["agents"]
-    assert comparison.model.rows() == expected
+    by_id = lambda rows: sorted(rows, key=lambda r: r["agent_id"])
+    assert by_id(comparison.model.rows()) == by_id(expected)
     proxy = comparison.proxy
     scores = [proxy.index(r, 2).data() for r in range(proxy.rowCount())]
     assert scores[0] == f"{expected[0]['performance_score']:.1f}"  # sorted by score, best first
     workload = console.window.views["workload"]
     expected_workload = report(known_url, "workload")
-    assert workload.model.rows() == expected_workload["agents"]
+    assert by_id(workload.model.rows()) == by_id(expected_workload["agents"])
     assert f"{expected_workload['unassigned_open']:,} open items unassigned" in workload.status.text()
 
 
@@ -122,8 +123,9 @@ def test_changing_the_period_reloads_every_view(console, known_url, qtbot):
     with qtbot.waitSignals([v.figures_shown for v in views], timeout=30_000):
         console.window.period_selector.choice.setCurrentIndex(0)  # 7 days
     assert console.context.period.days == 7
-    assert console.window.views["comparison"].model.rows() == report(
-        known_url, "comparison", days=7)["agents"]
+    shown = console.window.views["comparison"].model.rows()
+    expected = report(known_url, "comparison", days=7)["agents"]
+    assert sorted(shown, key=str) == sorted(expected, key=str)
     assert len(console.window.views["dashboard"].payload["trends"]) == 1
 
 

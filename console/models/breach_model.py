@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
+from console.models.sorting import SortProxyModel
 from console.models.table_model import Column, Index, RowTableModel
 from core.timeutil import from_us
 
@@ -83,15 +84,11 @@ class BreachListModel(RowTableModel):
         return None
 
 
-class BreachFilterProxyModel(QSortFilterProxyModel):
-    """Filters by state, kind, priority, assignee, target and a text; sorts by raw values."""
+class BreachFilterProxyModel(SortProxyModel):
+    """Filters by state, kind, priority, assignee, target and a text; the source sorts."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        from console.models.table_model import SORT_ROLE
-
-        self.setSortRole(SORT_ROLE)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._filters: dict[str, str | None] = {}
 
     def set_filter(self, key: str, value: str | None) -> None:

@@ -24,7 +24,7 @@ from console.views.dashboard_charts import (
     week_label,
     week_seconds,
 )
-from console.widgets.charts import SERIES_COLOURS, Chart, line, nearest_index
+from console.widgets.charts import SERIES_COLOURS, Chart, nearest_index, plot_line
 from console.widgets.tiles import Tile, TileGrid, number
 from core.access import resolve_actor, scope_agent
 from core.dashboard import build_dashboard
@@ -204,7 +204,7 @@ class AgentView(ConsoleView):
                   ("resolution_rate_percent", "Resolution rate", SERIES_COLOURS[1], True))
         for key, name, colour, dashed in series:
             ys = [float("nan") if w[key] is None else w[key] for w in weeks]
-            chart.addItem(line(xs, ys, colour, name, dashed=dashed))
+            plot_line(chart, xs, ys, colour, name, dashed=dashed)
         chart.legend_in_one_row()
         chart.set_week_ticks(xs, [w["week_start"] for w in weeks])
         chart.getPlotItem().setXRange(xs[0] - 4 * DAY_S, xs[-1] + 4 * DAY_S, padding=0)

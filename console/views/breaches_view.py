@@ -169,10 +169,12 @@ class BreachesView(ConsoleView):
         return self.proxy.index(rows[0].row(), BreachListModel.ITEM).data()
 
     def select_item(self, item_id: str) -> bool:
-        for row in range(self.proxy.rowCount()):
-            if self.proxy.index(row, BreachListModel.ITEM).data() == item_id:
-                self.table.selectRow(row)
-                return True
+        for source_row, row in enumerate(self.model.rows()):
+            if row["item_id"] == item_id:
+                index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+                if index.isValid():
+                    self.table.selectRow(index.row())
+                    return True
         return False
 
     def _update_buttons(self, *_args) -> None:

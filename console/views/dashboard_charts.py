@@ -11,8 +11,8 @@ from console.widgets.charts import (
     Chart,
     bars,
     horizontal_bars,
-    line,
     nearest_index,
+    plot_line,
 )
 
 DAY_S = 86_400.0
@@ -67,8 +67,8 @@ def draw_sla_by_week(chart: Chart, weeks: list[dict], tz: ZoneInfo) -> None:
     xs = [week_seconds(w["week_start"], tz) + 3.5 * DAY_S for w in weeks]
     compliance = [_nan(w["sla_compliance_rate_percent"]) for w in weeks]
     rate = [_nan(w["resolution_rate_percent"]) for w in weeks]
-    chart.addItem(line(xs, compliance, SERIES_COLOURS[0], "SLA compliance"))
-    chart.addItem(line(xs, rate, SERIES_COLOURS[1], "Resolution rate", dashed=True))
+    plot_line(chart, xs, compliance, SERIES_COLOURS[0], "SLA compliance")
+    plot_line(chart, xs, rate, SERIES_COLOURS[1], "Resolution rate", dashed=True)
     chart.legend_in_one_row()
     chart.set_week_ticks(xs, [w["week_start"] for w in weeks])
     chart.getPlotItem().setXRange(xs[0] - 4 * DAY_S, xs[-1] + 4 * DAY_S, padding=0)

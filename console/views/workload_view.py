@@ -12,7 +12,7 @@ from console.models.sorting import SortProxyModel
 from console.models.workload_model import WorkloadModel
 from console.views.base import ConsoleView
 from console.views.dashboard_charts import KIND_LABELS, draw_workload
-from console.widgets.charts import KIND_COLOURS, Chart, line, nearest_index
+from console.widgets.charts import KIND_COLOURS, Chart, nearest_index, plot_line
 from console.widgets.tables import DataTable
 from core.reports import run_report
 from core.window import Window
@@ -82,9 +82,9 @@ class WorkloadView(ConsoleView):
             return
         xs = [p["taken_at"] / 1_000_000 for p in points]
         for kind, key, label in KIND_LABELS:
-            chart.addItem(line(xs, [p[key] for p in points], KIND_COLOURS[kind], label))
+            plot_line(chart, xs, [p[key] for p in points], KIND_COLOURS[kind], label)
         totals = [sum(p[k] for _, k, _ in KIND_LABELS) for p in points]
-        chart.addItem(line(xs, totals, "#333333", "All open", dashed=True))
+        plot_line(chart, xs, totals, "#333333", "All open", dashed=True)
         chart.legend_in_one_row()
         span = max(xs[-1] - xs[0], 3600.0)
         chart.getPlotItem().setXRange(xs[0] - span * 0.03, xs[-1] + span * 0.03, padding=0)

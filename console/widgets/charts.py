@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -143,6 +144,14 @@ def horizontal_bars(y, length, thickness: float, colour: str, name: str,
     return pg.BarGraphItem(x0=x0 if x0 is not None else [0] * len(y), y=y, width=length,
                            height=thickness, brush=pg.mkBrush(colour),
                            pen=pg.mkPen(QColor(colour).darker(120), width=1), name=name)
+
+
+def plot_line(chart: Chart, x, y, colour: str, name: str, *, dashed: bool = False) -> None:
+    """Add a line with points; a series with no value at all is left out (pyqtgraph cannot
+    bound an all-NaN series)."""
+    if all(v is None or math.isnan(v) for v in y):
+        return
+    chart.addItem(line(x, y, colour, name, dashed=dashed))
 
 
 def line(x, y, colour: str, name: str, *, dashed: bool = False) -> pg.PlotDataItem:

@@ -31,9 +31,15 @@ class DataTable(QTableView):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(60)  # size columns from 60 rows, not all of them
+        self._fitted = False
 
-    def fit_columns(self, stretch_column: int | None = None) -> None:
-        """Columns as wide as their content; one column takes the rest of the width."""
+    def fit_columns(self, stretch_column: int | None = None, *, again: bool = False) -> None:
+        """Columns as wide as their first content (once: a refresh keeps the widths the
+        person chose); one column takes the rest of the width."""
+        if (self._fitted and not again) or self.model() is None or not self.model().rowCount():
+            return
+        self._fitted = True
         self.resizeColumnsToContents()
         header = self.horizontalHeader()
         for column in range(header.count()):
