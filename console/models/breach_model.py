@@ -21,6 +21,14 @@ AT_RISK_COLOUR = "#fff5cc"
 STATE_COLOURS = {"breached": "#c62828", "at risk": "#9a6700"}
 
 
+def zone_abbreviation(tz: ZoneInfo) -> str:
+    """'CET' for Europe/Berlin in winter; the zone name when it has no abbreviation."""
+    from datetime import datetime
+
+    name = datetime.now(tz).strftime("%Z")
+    return name if name and not name.startswith(("+", "-")) else tz.key
+
+
 def overdue_hours(minutes: Any) -> str:
     hours = int(minutes) / 60
     return f"{hours:,.1f}".replace("-", "−")
@@ -59,10 +67,12 @@ class BreachListModel(RowTableModel):
             Column("subject", "Subject"),
             Column("assignee_name", "Assignee"),
             Column("targets", "Targets", fmt=lambda t: ", ".join(TARGET_NAMES[x] for x in t)),
-            Column("due_at_us", f"Due ({tz.key})", fmt=self._local_time),
+            Column("due_at_us", f"Due ({zone_abbreviation(tz)})", fmt=self._local_time,
+                   tip=f"Local time, {tz.key}"),
             Column("overdue_minutes", "Overdue (h)", numeric=True, fmt=overdue_hours,
                    tip="Hours past the due time; negative: hours left before the breach"),
-            Column("acknowledged", "Acknowledged", fmt=lambda done: "yes" if done else ""),
+            Column("acknowledged", "Ack.", fmt=lambda done: "yes" if done else "",
+                   tip="Acknowledged by a lead or the assignee"),
         )
 
     def _local_time(self, value_us: int) -> str:

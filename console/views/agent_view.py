@@ -128,7 +128,11 @@ class AgentView(ConsoleView):
         self.tickets_chart = Chart("Tickets created vs resolved per week", "Tickets per week",
                                    f"Week starting ({tz.key})", tz=tz)
         middle.addWidget(self.tickets_chart, 1)
-        layout.addLayout(middle, 1)
+        middle_box = QWidget()
+        middle_box.setLayout(middle)
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle_box.setFixedHeight(250)
+        layout.addWidget(middle_box)
         self.trend_chart = Chart("Performance by week", "Score (0–100) and rates (%)",
                                  f"Week starting ({tz.key})", tz=tz, legend_at="bottom-right")
         layout.addWidget(self.trend_chart, 1)

@@ -137,7 +137,7 @@ class BreachesView(ConsoleView):
         selected = self.selected_item_id()
         self.model.set_rows(result["rows"])
         self._fill_agent_filter(result["agents"])
-        self.table.fit_columns(stretch_column=BreachListModel.SUBJECT)
+        self.table.fit_columns(stretch_column=BreachListModel.SUBJECT, padding=4)
         self.counts = (result["breached"], result["at_risk"])
         self._update_count()
         if selected is not None:

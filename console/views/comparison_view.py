@@ -41,7 +41,7 @@ class ComparisonView(ConsoleView):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.chart)
-        splitter.setSizes([420, 400])
+        splitter.setSizes([480, 320])
         layout.addWidget(splitter, 1)
 
     def fetch(self, session: Session, window: Window) -> dict[str, Any]:

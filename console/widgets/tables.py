@@ -34,7 +34,8 @@ class DataTable(QTableView):
         header.setResizeContentsPrecision(60)  # size columns from 60 rows, not all of them
         self._fitted = False
 
-    def fit_columns(self, stretch_column: int | None = None, *, again: bool = False) -> None:
+    def fit_columns(self, stretch_column: int | None = None, *, again: bool = False,
+                    padding: int = 12) -> None:
         """Columns as wide as their first content (once: a refresh keeps the widths the
         person chose); one column takes the rest of the width."""
         if (self._fitted and not again) or self.model() is None or not self.model().rowCount():
@@ -43,7 +44,7 @@ class DataTable(QTableView):
         self.resizeColumnsToContents()
         header = self.horizontalHeader()
         for column in range(header.count()):
-            header.resizeSection(column, header.sectionSize(column) + 12)
+            header.resizeSection(column, header.sectionSize(column) + padding)
         if stretch_column is not None:
             header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
 

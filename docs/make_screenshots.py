@@ -1,0 +1,147 @@
+"""Screenshots of every view at 1400x900 on demo data, under a real X server (Xvfb).
+
+    python docs/make_screenshots.py [--out docs/screenshots]
+
+Needs Xvfb (Debian: xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0
+libxkbcommon-x11-0 libegl1 fonts-dejavu-core). Uses a throwaway SQLite database with the
+demo data built around a fixed clock, so the pictures are the same on every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+NOW_ISO = "2026-11-30T10:00:00+00:00"
+ZONE = "Europe/Berlin"
+SIZE = (1400, 900)
+HISTORY_DAYS = 30
+
+
+def start_xvfb() -> subprocess.Popen:
+    """Xvfb on a free display; DISPLAY and QT_QPA_PLATFORM are set for Qt."""
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24",
+         "-nolisten", "tcp"], pass_fds=(write_end,), stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    with os.fdopen(read_end) as display:
+        number = display.readline().strip()
+    if not number:
+        server.kill()
+        raise SystemExit("Xvfb did not start")
+    os.environ["DISPLAY"] = f":{number}"
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    return server
+
+
+def backfill_workload_history(engine, now_us: int) -> int:
+    """What the workload tracker job would have stored had it run every 6 hours for the
+    last HISTORY_DAYS days: each agent's open items by kind at that time (demo only)."""
+    from sqlalchemy import and_, func, or_, select
+
+    from core.db import write_transaction
+    from core.models import Item, WorkloadSnapshot
+    from core.team import role_agents
+    from core.timeutil import US_PER_HOUR
+
+    rows = 0
+    with write_transaction(engine) as session:
+        agents = [a.id for a in role_agents(session)]
+        for step in range(HISTORY_DAYS * 4, -1, -1):
+            taken = now_us - step * 6 * US_PER_HOUR
+            open_then = and_(Item.created_at <= taken,
+                             or_(Item.resolved_at.is_(None), Item.resolved_at > taken))
+            counts = {(a, k): n for a, k, n in session.execute(
+                select(Item.assignee_id, Item.kind, func.count()).where(open_then)
+                .group_by(Item.assignee_id, Item.kind))}
+            for agent in agents:
+                session.add(WorkloadSnapshot(
+                    taken_at=taken, agent_id=agent,
+                    open_tickets=counts.get((agent, "ticket"), 0),
+                    open_disputes=counts.get((agent, "dispute"), 0),
+                    open_orders=counts.get((agent, "order"), 0)))
+                rows += 1
+    return rows
+
+
+def take_screenshots(out: Path) -> list[Path]:
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+    from console.app import Console, application
+    from core.db import ensure_schema, make_engine
+    from core.demo import load_demo
+    from core.settings import Settings
+    from core.timeutil import parse_now
+
+    now = parse_now(NOW_ISO)
+    folder = Path(tempfile.mkdtemp(prefix="sc-screens-"))
+    url = f"sqlite:///{folder / 'demo.db'}"
+    engine = make_engine(url)
+    ensure_schema(engine)
+    load_demo(engine, now_us=now)
+    backfill_workload_history(engine, now)
+    engine.dispose()
+
+    app = application()  # kept alive while the window exists
+    app.setQuitOnLastWindowClosed(False)
+    state = QSettings(str(folder / "state.ini"), QSettings.Format.IniFormat)
+    console = Console(Settings(db_url=url, timezone=ZONE), clock=lambda: now, state=state,
+                      watch_changes=False)
+    window = console.window
+
+    def wait(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def wait_until(condition, timeout_s: float = 60) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not condition():
+            if time.monotonic() > deadline:
+                raise SystemExit("timed out waiting for the console")
+            wait(50)
+
+    console.start()
+    window.setGeometry(0, 0, *SIZE)
+    wait_until(lambda: all(v.refresh_count for v in window.views.values()))
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for number, (key, view) in enumerate(window.views.items(), start=1):
+        if key == "breaches" and view.proxy.rowCount():
+            view.table.selectRow(0)
+        window.show_view(key)
+        window.setGeometry(0, 0, *SIZE)
+        wait(600)
+        path = out / f"{number:02d}-{key}.png"
+        window.screen().grabWindow(0, 0, 0, *SIZE).save(str(path), "PNG")
+        written.append(path)
+    console.shutdown()
+    return written
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    server = start_xvfb() if not os.environ.get("SC_SCREENSHOTS_USE_DISPLAY") else None
+    try:
+        for path in take_screenshots(args.out):
+            print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
