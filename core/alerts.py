@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select, update
+from sqlalchemy import and_, case, func, literal, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -26,30 +26,53 @@ def dialect_insert(session: Session, model):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
+def inserted_keys(session: Session, statement, key_column) -> list:
+    """The keys of the rows an INSERT (... ON CONFLICT DO NOTHING) added, by RETURNING
+    (the driver's rowcount of an INSERT is -1 on PostgreSQL through SQLAlchemy 2.1)."""
+    return list(session.scalars(statement.returning(key_column)))
+
+
+def inserted(session: Session, statement, key_column) -> int:
+    """How many rows an INSERT (... ON CONFLICT DO NOTHING) added."""
+    return len(inserted_keys(session, statement, key_column))
+
+
 def _has_email(person) -> Any:
     return and_(person.email.is_not(None), func.trim(person.email) != "")
 
 
-def queue_breach_alerts(session: Session, detected_at_us: int, email_enabled: bool) -> int:
-    """One alert per (breach detected at detected_at_us, person) for the item's assignee and
-    every supervisor, set-based; the unique (breach, recipient) makes a rerun add nothing."""
-    person = aliased(Agent)
-    email_status = (case((_has_email(person), literal(EMAIL_PENDING)), else_=literal(EMAIL_NONE))
-                    if email_enabled else literal(EMAIL_NONE))
-    target_label = case((BreachRecord.target == "first_response", literal("first response")),
-                        else_=literal("resolution"))
-    message = (literal("SLA breach: ") + Item.id + literal(" missed its ") + target_label
-               + literal(" target"))
-    rows = (select(person.id, literal("breach"), BreachRecord.id, Item.id, message,
-                   literal(detected_at_us), email_status, literal(0))
-            .select_from(BreachRecord)
-            .join(Item, Item.id == BreachRecord.item_id)
-            .join(person, or_(person.id == Item.assignee_id, person.role.in_(SUPERVISOR_ROLES)))
-            .where(BreachRecord.detected_at == detected_at_us))
-    statement = dialect_insert(session, Alert).from_select(
-        ["recipient_id", "kind", "breach_id", "item_id", "message", "created_at",
-         "email_status", "email_attempts"], rows).on_conflict_do_nothing()
-    return session.execute(statement).rowcount or 0
+def queue_breach_alerts(session: Session, breach_ids: list[int], now_us: int,
+                        email_enabled: bool) -> int:
+    """One alert per (breach, person) for the item's assignee and every supervisor,
+    set-based; the unique (breach, recipient) makes a repeat add nothing."""
+    created = 0
+    # By id, in chunks: never an anti-join against alerts while inserting into alerts (on a
+    # freshly analysed, empty table PostgreSQL plans that as a quadratic nested loop).
+    for chunk in _chunks(sorted(breach_ids), 5_000):
+        fresh = (select(BreachRecord.id, BreachRecord.item_id, BreachRecord.target)
+                 .where(BreachRecord.id.in_(chunk)).subquery())
+        person = aliased(Agent)
+        email_status = (case((_has_email(person), literal(EMAIL_PENDING)),
+                             else_=literal(EMAIL_NONE))
+                        if email_enabled else literal(EMAIL_NONE))
+        target_label = case((fresh.c.target == "first_response", literal("first response")),
+                            else_=literal("resolution"))
+        message = (literal("SLA breach: ") + fresh.c.item_id + literal(" missed its ")
+                   + target_label + literal(" target"))
+        columns = (person.id, literal("breach"), fresh.c.id, fresh.c.item_id, message,
+                   literal(now_us), email_status, literal(0))
+        # Two plain joins rather than one OR-join, which databases run as a nested loop.
+        to_assignees = (select(*columns).select_from(fresh)
+                        .join(Item, Item.id == fresh.c.item_id)
+                        .join(person, person.id == Item.assignee_id))
+        to_supervisors = (select(*columns).select_from(fresh)
+                          .join(person, person.role.in_(SUPERVISOR_ROLES)))
+        statement = dialect_insert(session, Alert).from_select(
+            ["recipient_id", "kind", "breach_id", "item_id", "message", "created_at",
+             "email_status", "email_attempts"], union_all(to_assignees, to_supervisors)
+        ).on_conflict_do_nothing()
+        created += inserted(session, statement, Alert.id)
+    return created
 
 
 def queue_reassignment_alerts(session: Session, move: Reassignment) -> int:
@@ -62,7 +85,7 @@ def queue_reassignment_alerts(session: Session, move: Reassignment) -> int:
             recipient_id=recipient, kind="reassigned", reassignment_id=move.id,
             item_id=move.item_id, message=message, created_at=move.moved_at,
             email_status=EMAIL_NONE, email_attempts=0).on_conflict_do_nothing()
-        created += session.execute(statement).rowcount or 0
+        created += inserted(session, statement, Alert.id)
     return created
 
 
@@ -77,7 +100,7 @@ def queue_unplaced_alerts(session: Session, item_id: str, from_agent_id: str | N
             recipient_id=supervisor_id, kind="unplaced", item_id=item_id,
             dedupe_key=f"unplaced:{item_id}:{from_agent_id}", message=message,
             created_at=now_us, email_status=EMAIL_NONE, email_attempts=0).on_conflict_do_nothing()
-        created += session.execute(statement).rowcount or 0
+        created += inserted(session, statement, Alert.id)
     return created
 
 

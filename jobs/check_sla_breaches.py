@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Engine, String, literal, select
+from sqlalchemy import BigInteger, Engine, String, literal, select, true, union_all
 
 from core import sla
-from core.alerts import dialect_insert, queue_breach_alerts
+from core.alerts import dialect_insert, inserted_keys, queue_breach_alerts
 from core.models import OPEN_STATUSES, BreachRecord, Item
 from core.settings import Settings
 from jobs.exclusive import job_transaction
@@ -25,15 +25,15 @@ def breached_rows(target: str, now_us: int):
 
 
 def run_check_sla_breaches(engine: Engine, now_us: int, settings: Settings) -> dict[str, int]:
-    """Set-based: one INSERT ... SELECT per target; the unique (item, target) keeps each
+    """Set-based: one INSERT ... SELECT over both targets; the unique (item, target) keeps each
     breach to one row however often (and from however many consoles) this runs."""
     email_enabled = bool(settings.smtp_host.strip())
-    counts = {"new_breaches": 0, "alerts_queued": 0}
     with job_transaction(engine, NAME) as session:
-        for target in ("first_response", "resolution"):
-            statement = dialect_insert(session, BreachRecord).from_select(
-                ["item_id", "target", "due_at", "detected_at"], breached_rows(target, now_us)
-            ).on_conflict_do_nothing(index_elements=["item_id", "target"])
-            counts["new_breaches"] += session.execute(statement).rowcount or 0
-        counts["alerts_queued"] = queue_breach_alerts(session, now_us, email_enabled)
-    return counts
+        rows = union_all(breached_rows("first_response", now_us),
+                         breached_rows("resolution", now_us))
+        statement = dialect_insert(session, BreachRecord).from_select(
+            ["item_id", "target", "due_at", "detected_at"], select(rows.subquery()).where(true())
+        ).on_conflict_do_nothing(index_elements=["item_id", "target"])
+        new_ids = inserted_keys(session, statement, BreachRecord.id)
+        alerts = queue_breach_alerts(session, new_ids, now_us, email_enabled)
+    return {"new_breaches": len(new_ids), "alerts_queued": alerts}

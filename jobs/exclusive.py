@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from core.alerts import dialect_insert
+from core.alerts import dialect_insert, inserted
 from core.db import write_transaction
 from core.models import JobLease
 from core.timeutil import US_PER_DAY
@@ -38,15 +38,13 @@ def job_transaction(engine: Engine, job_name: str) -> Iterator[Session]:
 def acquire_lease(engine: Engine, job_name: str, period: str, holder: str, now_us: int) -> bool:
     """True for whoever inserts (job, period) first; everyone else gets False."""
     with write_transaction(engine) as session:
-        inserted = session.execute(
-            dialect_insert(session, JobLease)
-            .values(job=job_name, period=period, holder=holder, acquired_at=now_us)
-            .on_conflict_do_nothing()
-        ).rowcount
-        if inserted:
+        won = inserted(session, dialect_insert(session, JobLease)
+                       .values(job=job_name, period=period, holder=holder, acquired_at=now_us)
+                       .on_conflict_do_nothing(), JobLease.job)
+        if won:
             session.execute(delete(JobLease).where(JobLease.job == job_name,
                                                    JobLease.acquired_at < now_us - LEASE_KEEP_US))
-        return bool(inserted)
+        return bool(won)
 
 
 def lease_holder(engine: Engine, job_name: str, period: str) -> str | None:
