@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core.access import Actor
 from core.errors import BadInput, PermissionDenied
-from core.models import SUPERVISOR_ROLES, Agent, Alert, BreachRecord, Item, Reassignment
+from core.models import SUPERVISOR_ROLES, Agent, Alert, BreachRecord, Item
 from core.timeutil import US_PER_HOUR, iso_utc
 
 # A claimed delivery older than this was interrupted (the process died mid-run): requeue it.
@@ -71,20 +71,6 @@ def queue_breach_alerts(session: Session, breach_ids: list[int], now_us: int,
             ["recipient_id", "kind", "breach_id", "item_id", "message", "created_at",
              "email_status", "email_attempts"], union_all(to_assignees, to_supervisors)
         ).on_conflict_do_nothing()
-        created += inserted(session, statement, Alert.id)
-    return created
-
-
-def queue_reassignment_alerts(session: Session, move: Reassignment) -> int:
-    """Tell both agents of a move (in-app)."""
-    message = (f"Item {move.item_id} moved from {move.from_agent_id or 'nobody'} to "
-               f"{move.to_agent_id}: {move.reason}")
-    created = 0
-    for recipient in {move.from_agent_id, move.to_agent_id} - {None}:
-        statement = dialect_insert(session, Alert).values(
-            recipient_id=recipient, kind="reassigned", reassignment_id=move.id,
-            item_id=move.item_id, message=message, created_at=move.moved_at,
-            email_status=EMAIL_NONE, email_attempts=0).on_conflict_do_nothing()
         created += inserted(session, statement, Alert.id)
     return created
 

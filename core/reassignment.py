@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from core import sla
 from core.access import Actor, require_supervisor
-from core.alerts import queue_reassignment_alerts, queue_unplaced_alerts
+from core.alerts import dialect_insert, queue_unplaced_alerts
 from core.errors import BadInput
-from core.models import OPEN_STATUSES, Agent, Item, Reassignment, SlaPolicy
+from core.models import OPEN_STATUSES, Agent, Alert, Item, Reassignment, SlaPolicy
 from core.settings import Settings
 from core.timeutil import US_PER_HOUR, iso_utc
 
@@ -138,34 +138,46 @@ def plan_reassignment(session: Session, now_us: int, settings: Settings, *,
     return plan
 
 
-def _move(session: Session, item_id: str, from_agent_id: str | None, to_agent_id: str,
-          now_us: int, reason: str) -> Reassignment | None:
-    """Change only the assignee, and only if nobody moved the item meanwhile."""
-    changed = session.execute(
-        update(Item).where(Item.id == item_id, Item.status.in_(OPEN_STATUSES),
-                           Item.assignee_id.is_(None) if from_agent_id is None
-                           else Item.assignee_id == from_agent_id)
-        .values(assignee_id=to_agent_id).execution_options(synchronize_session=False)
-    ).rowcount
-    if not changed:
-        return None
-    move = Reassignment(item_id=item_id, from_agent_id=from_agent_id, to_agent_id=to_agent_id,
-                        moved_at=now_us, reason=reason)
-    session.add(move)
-    session.flush()
-    queue_reassignment_alerts(session, move)
-    return move
+def _record_moves(session: Session, moves: list[tuple[str, str | None, str, str]],
+                  now_us: int) -> int:
+    """Reassignment rows for (item, from, to, reason) moves already made, and an in-app
+    alert to both agents of each; in batches (a large team's backlog is thousands)."""
+    if not moves:
+        return 0
+    rows = [{"item_id": item_id, "from_agent_id": from_id, "to_agent_id": to_id,
+             "moved_at": now_us, "reason": reason} for item_id, from_id, to_id, reason in moves]
+    ids = session.scalars(insert(Reassignment).returning(Reassignment.id,
+                                                         sort_by_parameter_order=True), rows).all()
+    alerts = []
+    for move_id, row in zip(ids, rows):
+        message = (f"Item {row['item_id']} moved from {row['from_agent_id'] or 'nobody'} to "
+                   f"{row['to_agent_id']}: {row['reason']}")
+        for recipient in dict.fromkeys((row["from_agent_id"], row["to_agent_id"])):
+            if recipient is not None:
+                alerts.append({"recipient_id": recipient, "kind": "reassigned",
+                               "reassignment_id": move_id, "item_id": row["item_id"],
+                               "message": message, "created_at": now_us,
+                               "email_status": "none", "email_attempts": 0})
+    session.connection().execute(
+        dialect_insert(session, Alert.__table__).on_conflict_do_nothing(), alerts)
+    return len(ids)
 
 
 def apply_reassignment(session: Session, now_us: int, settings: Settings) -> dict[str, Any]:
     """Carry out the plan: each move recorded and both agents alerted; supervisors hear of
-    items that could not be placed (once per item and agent)."""
+    items that could not be placed (once per item and agent). Run it in the job's exclusive
+    transaction: the planned rows are locked, so they cannot change before the update."""
     plan = plan_reassignment(session, now_us, settings, lock=True)
-    moved = 0
-    for planned in plan.moves:
-        if _move(session, planned.item_id, planned.from_agent_id, planned.to_agent_id, now_us,
-                 f"auto: {planned.reason}"):
-            moved += 1
+    if plan.moves:
+        items = Item.__table__
+        session.connection().execute(
+            update(items).where(items.c.id == bindparam("move_item"),
+                                items.c.assignee_id == bindparam("move_from"))
+            .values(assignee_id=bindparam("move_to")),
+            [{"move_item": m.item_id, "move_from": m.from_agent_id, "move_to": m.to_agent_id}
+             for m in plan.moves])
+    moved = _record_moves(session, [(m.item_id, m.from_agent_id, m.to_agent_id,
+                                     f"auto: {m.reason}") for m in plan.moves], now_us)
     alerted = sum(queue_unplaced_alerts(session, u.item_id, u.from_agent_id, u.reason, now_us)
                   for u in plan.unplaced)
     return {"inactive_agents": len(plan.inactive_agents), "moved": moved,
@@ -202,9 +214,17 @@ def reassign_item(session: Session, actor: Actor, item_id: str, to_agent_id: str
             raise BadInput(f"{to_agent_id} already has {load} open items (max_open "
                            f"{target.max_open})")
     who = actor.name or actor.id or "local operator"
-    move = _move(session, item_id, item.assignee_id, to_agent_id, now_us,
-                 f"manual by {who}" + (f": {reason}" if reason else ""))
-    if move is None:
+    from_agent_id = item.assignee_id
+    changed = session.execute(
+        update(Item).where(Item.id == item_id, Item.status.in_(OPEN_STATUSES),
+                           Item.assignee_id.is_(None) if from_agent_id is None
+                           else Item.assignee_id == from_agent_id)
+        .values(assignee_id=to_agent_id).execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
         raise BadInput(f"item {item_id} changed meanwhile; reload and try again")
     session.expire(item)
-    return move
+    _record_moves(session, [(item_id, from_agent_id, to_agent_id,
+                             f"manual by {who}" + (f": {reason}" if reason else ""))], now_us)
+    return session.scalars(select(Reassignment).where(Reassignment.item_id == item_id)
+                           .order_by(Reassignment.id.desc()).limit(1)).one()
