@@ -8,6 +8,8 @@ CONFLICT. Either way a flushed batch is written (inside the caller's transaction
 from __future__ import annotations
 
 import itertools
+import queue
+import threading
 from typing import Iterable
 
 from sqlalchemy import Index, Table, func, select
@@ -19,55 +21,129 @@ _stage_names = itertools.count(1)
 
 
 class BatchUpsert:
-    """Batched INSERT ... ON CONFLICT DO UPDATE through the driver (SQLite and PostgreSQL)."""
+    """Batched INSERT ... ON CONFLICT DO UPDATE through the driver (SQLite and PostgreSQL).
+
+    SQLite: one multi-row INSERT per batch (as many rows as fit in SQLite's bound-parameter
+    limit), so that a whole batch is one sqlite3_step. With background=True (a large
+    import) those statements run on a writer thread: the step releases the GIL, so SQLite
+    stores one batch while the caller parses the next, on a second core. The connection
+    is used by one thread at a time: the caller touches it again only after flush() or
+    close(), which wait for the writer."""
 
     def __init__(self, conn: Connection, table: str, columns: tuple[str, ...],
-                 keys: tuple[str, ...]):
+                 keys: tuple[str, ...], *, background: bool = False):
         self.copy = conn.dialect.name == "postgresql"
         marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
         names = ", ".join(columns)
-        conflict = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
-        self.sql = (f"INSERT INTO {table} ({names}) "
-                    f"VALUES ({', '.join([marker] * len(columns))}) {conflict}")
+        self.conflict = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+        self.head = f"INSERT INTO {table} ({names}) VALUES "
+        self.row_marks = f"({', '.join([marker] * len(columns))})"
+        self.sql = f"{self.head}{self.row_marks} {self.conflict}"
+        self.limit = BATCH
         if self.copy:
             self.stage = f"_stage_{table}_{next(_stage_names)}"
             self.stage_sql = (f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.stage} "
                               f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
             self.copy_sql = f"COPY {self.stage} ({names}) FROM STDIN"
             self.merge_sql = (f"INSERT INTO {table} ({names}) SELECT {names} FROM {self.stage} "
-                              f"{conflict}")
-        self.limit = COPY_BATCH if self.copy else BATCH
+                              f"{self.conflict}")
+            self.limit = COPY_BATCH
+        elif conn.dialect.name == "sqlite":
+            self.limit = max(1, min(SQLITE_MAX_ROWS, _sqlite_max_params(conn) // len(columns)))
+        self.multi_sql: dict[int, str] = {}
         self.conn = conn
         self.batch: list[tuple] = []
         self.count = 0
+        self.background = background and conn.dialect.name == "sqlite"
+        self._queue: queue.Queue | None = None
+        self._writer: threading.Thread | None = None
+        self._error: BaseException | None = None
 
     def add(self, row: tuple) -> None:
         self.batch.append(row)
         if len(self.batch) >= self.limit:
-            self.flush()
+            self.flush(wait=False)
 
-    def flush(self) -> None:
+    def flush(self, wait: bool = True) -> None:
+        """Write the pending rows; wait=True (the default): and everything before them."""
         if self.batch:
-            if self.copy:
-                self._copy_batch()
+            batch, self.batch = self.batch, []
+            self.count += len(batch)
+            if self.background:
+                self._start_writer()
+                self._queue.put(batch)
             else:
-                self.conn.exec_driver_sql(self.sql, self.batch)
-            self.count += len(self.batch)
-            self.batch = []
+                self._write(batch)
+        if wait:
+            self.close()
 
-    def _copy_batch(self) -> None:
+    def close(self) -> None:
+        """Wait for the writer thread (if any) to finish and stop; raise what it raised."""
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
+            self._writer = self._queue = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _start_writer(self) -> None:
+        if self._writer is None:
+            self._queue = queue.Queue(maxsize=2)  # at most two batches waiting: bounded memory
+            self._writer = threading.Thread(target=self._drain, name="bulk-writer", daemon=True)
+            self._writer.start()
+
+    def _drain(self) -> None:
+        while True:
+            batch = self._queue.get()
+            if batch is None:
+                return
+            if self._error is None:
+                try:
+                    self._write(batch)
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller by close()
+                    self._error = exc
+
+    def _write(self, batch: list[tuple]) -> None:
+        if self.copy:
+            self._copy_batch(batch)
+        elif len(batch) == 1 or self.conn.dialect.name != "sqlite":
+            self.conn.exec_driver_sql(self.sql, batch if len(batch) > 1 else batch[0])
+        else:
+            sql = self.multi_sql.get(len(batch))
+            if sql is None:
+                sql = f"{self.head}{', '.join([self.row_marks] * len(batch))} {self.conflict}"
+                if len(batch) == self.limit:  # the full batch's text is reused every time
+                    self.multi_sql[len(batch)] = sql
+            raw = self.conn.connection.driver_connection
+            raw.execute(sql, list(itertools.chain.from_iterable(batch)))
+
+    def _copy_batch(self, batch: list[tuple]) -> None:
         cursor = self.conn.connection.driver_connection.cursor()
         try:
             cursor.execute(self.stage_sql)
             with cursor.copy(self.copy_sql) as copy:
                 write_row = copy.write_row
-                for row in self.batch:
+                for row in batch:
                     write_row(row)
             cursor.execute(self.merge_sql)
             cursor.execute(f"TRUNCATE {self.stage}")
         finally:
             cursor.close()
+
+
+SQLITE_MAX_ROWS = 4_000  # rows per multi-row INSERT on SQLite
+
+
+def _sqlite_max_params(conn: Connection) -> int:
+    raw = conn.connection.driver_connection
+    try:
+        import sqlite3
+
+        return min(32_766, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    except (AttributeError, ImportError):  # Python < 3.11: SQLite's historical default
+        return 999
 
 
 def policy_upsert(conn: Connection) -> BatchUpsert:
@@ -80,15 +156,15 @@ def agent_upsert(conn: Connection) -> BatchUpsert:
                        "last_activity_at", "max_open"), ("id",))
 
 
-def item_upsert(conn: Connection) -> BatchUpsert:
+def item_upsert(conn: Connection, *, background: bool = False) -> BatchUpsert:
     return BatchUpsert(conn, "items", ("id", "kind", "subject", "priority", "status",
-                       "assignee_id", "created_at", "first_response_at", "resolved_at"), ("id",))
+                       "assignee_id", "created_at", "first_response_at", "resolved_at"), ("id",),
+                       background=background)
 
 
 # --- very large imports --------------------------------------------------------------------
 
 BULK_MIN_ROWS = 50_000  # below this, keeping the indexes up to date row by row is cheap
-SQLITE_BULK_CACHE_KIB = 131_072  # page cache of the import transaction (SQLite), 128 MiB
 
 
 def is_bulk(conn: Connection, table: Table, incoming_rows: int) -> bool:
@@ -112,18 +188,3 @@ def drop_secondary_indexes(conn: Connection, table: Table) -> list[Index]:
 def create_indexes(conn: Connection, indexes: Iterable[Index]) -> None:
     for index in indexes:
         index.create(conn)
-
-
-def sqlite_bulk_pragmas(conn: Connection) -> dict[str, object]:
-    """A large page cache for the import transaction (the index rebuilds sort in it);
-    returns the previous values for restore_pragmas."""
-    if conn.dialect.name != "sqlite":
-        return {}
-    before = {"cache_size": conn.exec_driver_sql("PRAGMA cache_size").scalar()}
-    conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_BULK_CACHE_KIB}")
-    return before
-
-
-def restore_pragmas(conn: Connection, before: dict[str, object]) -> None:
-    for name, value in before.items():
-        conn.exec_driver_sql(f"PRAGMA {name}={int(value)}")
