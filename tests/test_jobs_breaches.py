@@ -6,24 +6,25 @@ import time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-
-from core.breaches import breach_entries
-from core.models import Alert, BreachRecord
-from jobs.check_sla_breaches import run_check_sla_breaches
-from test_jobs_support import (  # noqa: F401 - fixtures
+from test_jobs_support import (
     NOW,
     H,
     M,
     add_agent,
     add_item,
     add_policy,
-    engine,
     item_rows,
     settings,
     us,
 )
 
+from core.breaches import breach_entries
+from core.models import Alert, BreachRecord
+from jobs.check_sla_breaches import run_check_sla_breaches
+
 SMTP = settings(smtp_host="127.0.0.1", smtp_port=2525)
+
+pytest_plugins = ["test_jobs_support"]  # its fixtures: engine, mail_sink
 
 
 def load_team(engine) -> None:

@@ -7,13 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from core.access import LOCAL_OPERATOR, Actor
-from core.errors import BadInput, PermissionDenied
-from core.models import Alert, Reassignment
-from core.reassignment import propose_agent, reassign_item
-from jobs.auto_reassign_unresolved_tasks import run_auto_reassign_unresolved_tasks
-from test_jobs_support import (  # noqa: F401 - fixtures
+from test_jobs_support import (
     NOW,
     H,
     M,
@@ -21,14 +15,21 @@ from test_jobs_support import (  # noqa: F401 - fixtures
     add_item,
     add_policy,
     cli,
-    engine,
     item_rows,
     settings,
     us,
 )
 
+from core.access import LOCAL_OPERATOR, Actor
+from core.errors import BadInput, PermissionDenied
+from core.models import Alert, Reassignment
+from core.reassignment import propose_agent, reassign_item
+from jobs.auto_reassign_unresolved_tasks import run_auto_reassign_unresolved_tasks
+
 EXPECTED_MOVES = {"g2": ("gone", "idle"), "g1": ("gone", "idle"), "n1": ("never", "mid"),
                   "s1": ("stale", "busy")}
+
+pytest_plugins = ["test_jobs_support"]  # its fixtures: engine, mail_sink
 
 
 def load_team(engine) -> None:

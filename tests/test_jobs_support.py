@@ -82,18 +82,20 @@ def item_rows(engine) -> dict[str, tuple]:
                 for i in session.scalars(select(Item))}
 
 
-def cli(db_url: str, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
+def cli_command(db_url: str, *argv: str) -> list[str]:
+    return [sys.executable, "-m", "core.cli", "--db", db_url, *argv]
+
+
+def cli_env(**settings_env: str) -> dict[str, str]:
+    """The test's environment (already isolated) plus SUPPORT_CONSOLE_* settings."""
+    return dict(os.environ, PYTHONPATH=str(ROOT), **settings_env)
+
+
+def cli(db_url: str, *argv: str, timeout: float = 120, **settings_env: str):
     """The real command line in its own process (as cron or a second console runs it)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SUPPORT_CONSOLE_SMTP")}
-    env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "core.cli", "--db", db_url, *argv],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-
-
-def cli_env_with(**extra: str) -> dict[str, str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    env.update(extra)
-    return env
+    return subprocess.run(cli_command(db_url, *argv), cwd=ROOT, env=cli_env(**settings_env),
+                          check=False,
+                          capture_output=True, text=True, timeout=timeout)
 
 
 # ---------------------------------------------------------------- a real SMTP server
@@ -113,7 +115,7 @@ class MailSink:
         self._lock = threading.Lock()
         self._controller = None
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         with self._lock:
             self.received.append((list(envelope.rcpt_tos),
                                   email.message_from_bytes(envelope.content)))
@@ -165,8 +167,8 @@ def test_registry_has_exactly_the_six_jobs_with_plain_functions():
 
 
 def test_default_schedules_are_the_seeds():
-    from jobs.schedule import describe_schedule
     from jobs.registry import JOBS
+    from jobs.schedule import describe_schedule
 
     described = {name: describe_schedule(spec, Settings(timezone="Europe/Berlin"))
                  for name, spec in JOBS.items()}
