@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 T0 = float(os.environ.get("BENCH_T0") or time.time())
 HEARTBEAT_MS = 10
@@ -52,6 +53,7 @@ def main(argv: list[str]) -> int:
     ticks = {"last": None, "max": 0.0, "n": 0, "running": False}
     clock = QElapsedTimer()
     clock.start()
+    stalls = _StallWatch()
 
     def beat() -> None:
         now = clock.nsecsElapsed() / 1e6
@@ -59,6 +61,13 @@ def main(argv: list[str]) -> int:
             ticks["max"] = max(ticks["max"], now - ticks["last"])
         ticks["last"] = now
         ticks["n"] += 1
+        stalls.beat()
+
+    def probe_work_done() -> None:
+        """The probe's own window.grab() is not the console's stall: restart the gap."""
+        ticks["last"] = clock.nsecsElapsed() / 1e6
+        stalls.beat()
+        stalls.paused = False
 
     heartbeat = QTimer()
     heartbeat.setInterval(HEARTBEAT_MS)
@@ -69,6 +78,7 @@ def main(argv: list[str]) -> int:
         heartbeat.stop()
         result["max_stall_ms"] = round(ticks["max"], 1)
         result["heartbeats"] = ticks["n"]
+        result["stalls"] = stalls.report()
         app.quit()
 
     if has_console:
@@ -83,16 +93,20 @@ def main(argv: list[str]) -> int:
         def show_snapshot(payload) -> None:
             original(payload)
             if payload is not None and result["snapshot_drawn_s"] is None:
+                stalls.paused = True
                 window.grab()  # render every pixel now: "drawn" means drawn
                 result["snapshot_drawn_s"] = round(_since_start(), 3)
+                probe_work_done()
 
         dashboard._show_snapshot = show_snapshot
         pending = set(window.views)
 
         def shown(key: str) -> None:
             if key == "dashboard" and result["fresh_drawn_s"] is None:
+                stalls.paused = True
                 window.grab()
                 result["fresh_drawn_s"] = round(_since_start(), 3)
+                probe_work_done()
             pending.discard(key)
             if not pending:
                 result["all_views_s"] = round(_since_start(), 3)
@@ -109,6 +123,7 @@ def main(argv: list[str]) -> int:
                                                         .append(message), finish(app)))
         ticks["running"] = True
         heartbeat.start()
+        stalls.start()
         console.start()
         QTimer.singleShot(int(timeout_s * 1000), lambda: (result.setdefault(
             "errors", []).append("timed out"), finish(app)))
@@ -119,6 +134,51 @@ def main(argv: list[str]) -> int:
         _fallback(QApplication, QTimer, url, now_us, result, ticks, heartbeat, finish)
     print(json.dumps(result))
     return 0
+
+
+class _StallWatch:
+    """Samples the GUI thread's stack while the heartbeat is late, to say what stalls it."""
+
+    LATE_S = 0.1
+
+    def __init__(self) -> None:
+        import threading
+
+        self.main = threading.main_thread().ident
+        self.last = time.monotonic()
+        self.paused = False  # the probe's own grab() is running
+        self.seen: dict[str, float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def start(self) -> None:
+        self.last = time.monotonic()
+        self.thread.start()
+
+    def beat(self) -> None:
+        self.last = time.monotonic()
+
+    def _watch(self) -> None:
+        import traceback
+
+        while not self.stop.wait(0.02):
+            late = time.monotonic() - self.last
+            if late < self.LATE_S or self.paused:
+                continue
+            frame = sys._current_frames().get(self.main)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)
+            ours = [f for f in stack if "/site-packages/" not in f.filename
+                    and "/lib/python" not in f.filename]
+            where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                               for f in reversed((ours or stack)[-3:]))
+            self.seen[where] = max(self.seen.get(where, 0.0), late)
+
+    def report(self) -> list[str]:
+        self.stop.set()
+        worst = sorted(self.seen.items(), key=lambda kv: -kv[1])[:4]
+        return [f"{late * 1000:.0f} ms at {where}" for where, late in worst]
 
 
 def _fallback(QApplication, QTimer, url, now_us, result, ticks, heartbeat, finish) -> None:
