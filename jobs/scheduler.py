@@ -55,7 +55,9 @@ class JobScheduler:
         self._last_tick: tuple[float, float] | None = None
         self._scheduler = BackgroundScheduler(
             jobstores={"default": MemoryJobStore()},
-            executors={"default": ThreadPoolExecutor(max_workers=4)},
+            # One worker: runs queue instead of competing with the GUI thread for the GIL,
+            # and writers to the database are serialized anyway.
+            executors={"default": ThreadPoolExecutor(max_workers=1)},
             job_defaults={"coalesce": True, "max_instances": 1,
                           "misfire_grace_time": settings.misfire_grace_seconds},
             timezone=zone(settings.timezone))
