@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from console.context import Clock, ConsoleContext, Period, system_clock
 from console.data_bus import DataBus
-from console.desktop.integration import DesktopIntegration, register_desktop_views, sign_in_for
+from console.desktop.integration import DesktopIntegration, sign_in_for
 from console.desktop.keyring_store import connect_url
 from console.main_window import MainWindow
 from console.startup import DatabaseState, Startup
@@ -30,6 +30,9 @@ class Console:
     def __init__(self, settings: Settings, *, clock: Clock = system_clock,
                  state: QSettings | None = None, load_demo: bool = False,
                  offer_demo: bool = False, watch_changes: bool = True, actor=None):
+        # Workers hand the GIL back every 0.2 ms instead of 5: painting calls back into Python
+        # (pyqtgraph) hundreds of times, and each call waits for the GIL up to this long.
+        sys.setswitchinterval(0.0002)
         self.settings = settings
         self.url = settings.resolved_db_url()
         self.engine = make_engine(connect_url(self.url))  # a keyring password stays in memory
@@ -90,8 +93,7 @@ def run_gui(args, settings: Settings) -> int:
     app = application()
     smoke = bool(getattr(args, "smoke_test", False))
     signed_in = None
-    if not smoke:  # the smoke test draws the registry's views only
-        register_desktop_views()
+    if not smoke:  # the smoke test signs nobody in: it draws every view as the operator
         sign_in_engine = make_engine(connect_url(settings.resolved_db_url()))
         signed_in = sign_in_for(sign_in_engine, settings)
         sign_in_engine.dispose()

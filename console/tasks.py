@@ -63,7 +63,7 @@ class TaskRunner(QObject):
     task_failed = Signal(str)
 
     def __init__(self, engine: Engine | None = None, parent: QObject | None = None,
-                 max_readers: int = 4):
+                 max_readers: int = 2):
         super().__init__(parent)
         self.engine = engine
         self._reads = QThreadPool(self)

@@ -15,9 +15,6 @@ from console.desktop.keyring_store import KeyringStore
 from console.desktop.notifications import NotificationCenter
 from console.desktop.scheduler_bridge import AlertWatcher, SchedulerBridge
 from console.desktop.tray import CloseToTray, TrayIcon
-from console.views.alerts_view import AlertsView
-from console.views.jobs_panel import JobsPanel
-from console.views.registry import register_view
 from console.views.sign_in_dialog import SignedIn, sign_in_before_window
 from core.access import LOCAL_OPERATOR
 from core.db import ensure_schema, session_scope
@@ -25,12 +22,6 @@ from core.errors import SupportConsoleError
 from core.models import Agent
 
 log = logging.getLogger("support_console.desktop")
-
-
-def register_desktop_views() -> None:
-    """The alert list and the jobs panel join the main window's views."""
-    register_view(AlertsView)
-    register_view(JobsPanel)
 
 
 def sign_in_for(engine, settings, store: KeyringStore | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, Signal, Slot
@@ -39,6 +40,7 @@ class ConsoleView(QWidget):
         self.last_error = ""
         self._loading = False
         self._again = False
+        self._pending_drawing: Callable[[], None] | None = None
         context.bus.data_changed.connect(self.refresh)
         context.period.changed.connect(self.refresh)
 
@@ -84,6 +86,21 @@ class ConsoleView(QWidget):
         self.last_error = ""
         self.refresh_count += 1
         self.figures_shown.emit()
+
+    def draw_charts(self, draw: Callable[[], None]) -> None:
+        """Charts are the costly part of showing figures on the GUI thread: a hidden view
+        keeps only the newest drawing and does it when it is next shown."""
+        if self.isVisible():
+            self._pending_drawing = None
+            draw()
+        else:
+            self._pending_drawing = draw
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._pending_drawing is not None:
+            draw, self._pending_drawing = self._pending_drawing, None
+            draw()
 
     def _on_failed(self, error: BaseException) -> None:
         self._loading = False

@@ -55,7 +55,7 @@ class ComparisonView(ConsoleView):
         self.table.setColumnWidth(ComparisonModel.SCORE, 170)
         self.status.setText(f"{len(agents)} agents, tickets created in the last "
                             f"{self.context.period.days} days. Click a header to sort.")
-        self._draw_chart(agents)
+        self.draw_charts(lambda: self._draw_chart(agents))
 
     def _draw_chart(self, agents: list[dict[str, Any]]) -> None:
         chart = self.chart

@@ -111,14 +111,17 @@ class DashboardView(ConsoleView):
                             f"({self.context.tz.key}).")
 
     def _draw(self, payload: dict[str, Any]) -> None:
-        tz = self.context.tz
         self.tiles.set_values(payload["tiles"])
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.draw_charts(lambda: self._draw_charts(payload))
+
+    def _draw_charts(self, payload: dict[str, Any]) -> None:
+        tz = self.context.tz
         draw.draw_created_vs_resolved(self.trend_chart, payload["trends"], tz)
         draw.draw_sla_by_week(self.sla_chart, payload["performance_trends"], tz)
         workload = payload.get("workload") or {"agents": []}
         draw.draw_workload(self.workload_chart, workload["agents"])
         draw.draw_response_histogram(self.response_chart, payload["response_histogram"])
-        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft)
 
 
 def _read_snapshot(session: Session) -> dict[str, Any] | None:

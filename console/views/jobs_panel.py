@@ -94,9 +94,13 @@ class JobsPanel(ConsoleView):
         self.jobs_table.fit_columns(stretch_column=JobsModel.RESULT)
         names = [row["job"] for row in self.jobs_model.rows()]
         if selected in names and self.selected_job() != selected:
-            self.jobs_table.blockSignals(True)
+            # Restoring the selection after the reset must not count as a new choice
+            # (that would refresh, reset and select again, for ever).
+            selection = self.jobs_table.selectionModel()
+            selection.blockSignals(True)
             self.jobs_table.selectRow(names.index(selected))
-            self.jobs_table.blockSignals(False)
+            selection.blockSignals(False)
+            self.jobs_table.viewport().update()
         self.history_model.set_runs(result["history"])
         self.history_table.fit_columns(stretch_column=RunHistoryModel.RESULT)
         self.history_label.setText(f"Recent runs of {selected}" if selected else "Recent runs")

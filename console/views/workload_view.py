@@ -69,9 +69,12 @@ class WorkloadView(ConsoleView):
             f"{total:,} open items assigned to {len(agents)} agents; "
             f"{result['unassigned_open']:,} open items unassigned. "
             f"“Assigned in period”: the last {self.context.period.days} days.")
-        draw_workload(self.bars_chart, agents)
         self.history = result["history"]
-        self._draw_history(self.history)
+        self.draw_charts(lambda: self._draw_charts(agents, result["history"]))
+
+    def _draw_charts(self, agents: list[dict[str, Any]], history: list[dict[str, Any]]) -> None:
+        draw_workload(self.bars_chart, agents)
+        self._draw_history(history)
 
     def _draw_history(self, points: list[dict[str, Any]]) -> None:
         chart = self.history_chart
