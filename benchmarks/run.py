@@ -60,6 +60,7 @@ COMPARISON_MAX_RATIO = 2.0
 BREACH_CHECK_MAX_S = 5.0
 GUI_DRAWN_MAX_S = 1.5
 GUI_STALL_MAX_MS = 100.0
+GOALS_FROM_ITEMS = 1_000_000  # the goals are stated for a million items; smaller runs: no mark
 
 
 # --- running a child process --------------------------------------------------------------
@@ -133,6 +134,8 @@ class Suite:
     rows: list[Row] = field(default_factory=list)
 
     def add(self, row: Row) -> Row:
+        if self.items < GOALS_FROM_ITEMS and row.ok is not None and row.note.startswith("goal"):
+            row.ok = None  # measured and shown, but the goal is for a million items
         self.rows.append(row)
         print(f"  {format_row(row)}", flush=True)
         return row
@@ -352,6 +355,7 @@ def measure_backend(suite: Suite, backend: str, url: str, data: Path, floor_db: 
         if name == "check-sla-breaches":
             again = run(cli(url, "jobs", "run", name, "--now", now))
             add(Row(backend, f"job {name} (again, nothing new)", again.seconds, again.peak_mb,
+                    note=f"goal <= {BREACH_CHECK_MAX_S:g} s",
                     ok=again.code == 0 and again.seconds <= BREACH_CHECK_MAX_S))
 
     if "gui" not in skip:
@@ -379,7 +383,9 @@ def measure_gui(suite: Suite, backend: str, url: str, args) -> None:
     stall = result.get("max_stall_ms")
     suite.add(Row(backend, "console: longest GUI-thread stall (ms)", stall,
                   note=f"goal < {GUI_STALL_MAX_MS:g} ms; value in ms, 10 ms heartbeat, "
-                       f"{result.get('heartbeats')} beats", ok=stall is not None and stall < GUI_STALL_MAX_MS))
+                       f"{result.get('heartbeats')} beats"
+                       + "".join(f"; {s}" for s in result.get("stalls", [])[:2]),
+                  ok=stall is not None and stall < GUI_STALL_MAX_MS))
 
 
 def ensure_snapshot(url: str, now: str) -> None:
