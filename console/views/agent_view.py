@@ -19,12 +19,10 @@ from sqlalchemy.orm import Session
 
 from console.views.base import ConsoleView
 from console.views.dashboard_charts import (
-    DAY_S,
     draw_created_vs_resolved,
-    week_label,
-    week_seconds,
+    draw_weekly_percentages,
 )
-from console.widgets.charts import SERIES_COLOURS, Chart, nearest_index, plot_line
+from console.widgets.charts import SERIES_COLOURS, Chart
 from console.widgets.tiles import Tile, TileGrid, number
 from core.access import resolve_actor, scope_agent
 from core.dashboard import build_dashboard
@@ -199,34 +197,10 @@ class AgentView(ConsoleView):
         self.agent_choice.blockSignals(False)
 
     def _draw_trend(self, weeks: list[dict[str, Any]]) -> None:
-        chart = self.trend_chart
-        chart.reset()
-        if not weeks:
-            chart.show_empty("No weeks in this period")
-            return
-        tz = self.context.tz
-        xs = [week_seconds(w["week_start"], tz) + 3.5 * DAY_S for w in weeks]
         series = (("performance_score", "Score", SERIES_COLOURS[0], False),
                   ("sla_compliance_rate_percent", "SLA compliance", SERIES_COLOURS[2], True),
                   ("resolution_rate_percent", "Resolution rate", SERIES_COLOURS[1], True))
-        for key, name, colour, dashed in series:
-            ys = [float("nan") if w[key] is None else w[key] for w in weeks]
-            plot_line(chart, xs, ys, colour, name, dashed=dashed)
-        chart.legend_in_one_row()
-        chart.set_week_ticks(xs, [w["week_start"] for w in weeks])
-        chart.getPlotItem().setXRange(xs[0] - 4 * DAY_S, xs[-1] + 4 * DAY_S, padding=0)
-        chart.getPlotItem().setYRange(0, 105, padding=0)
-
-        def hover(x: float, _y: float) -> str | None:
-            i = nearest_index(xs, x, 3.5 * DAY_S)
-            if i is None:
-                return None
-            w = weeks[i]
-            return "\n".join([week_label(w), f"tickets: {w['tickets_handled']}"] + [
-                f"{name}: {'—' if w[key] is None else format(w[key], '.1f')}"
-                for key, name, _c, _d in series])
-
-        chart.set_hover(hover)
+        draw_weekly_percentages(self.trend_chart, weeks, self.context.tz, series)
 
     def charts(self) -> list[Chart]:
         return [self.trend_chart, self.tickets_chart]

@@ -59,16 +59,25 @@ def draw_created_vs_resolved(chart: Chart, trends: list[dict], tz: ZoneInfo) -> 
     chart.set_hover(hover)
 
 
+# (field, legend name, colour, dashed) of the weekly percentage lines.
+SLA_SERIES = (("sla_compliance_rate_percent", "SLA compliance", SERIES_COLOURS[0], False),
+              ("resolution_rate_percent", "Resolution rate", SERIES_COLOURS[1], True))
+
+
 def draw_sla_by_week(chart: Chart, weeks: list[dict], tz: ZoneInfo) -> None:
+    draw_weekly_percentages(chart, weeks, tz, SLA_SERIES)
+
+
+def draw_weekly_percentages(chart: Chart, weeks: list[dict], tz: ZoneInfo,
+                            series: tuple[tuple[str, str, str, bool], ...]) -> None:
+    """One line per series over the weeks of a performance trend, on a 0-100 scale."""
     chart.reset()
     if not weeks:
         chart.show_empty("No weeks in this period")
         return
     xs = [week_seconds(w["week_start"], tz) + 3.5 * DAY_S for w in weeks]
-    compliance = [_nan(w["sla_compliance_rate_percent"]) for w in weeks]
-    rate = [_nan(w["resolution_rate_percent"]) for w in weeks]
-    plot_line(chart, xs, compliance, SERIES_COLOURS[0], "SLA compliance")
-    plot_line(chart, xs, rate, SERIES_COLOURS[1], "Resolution rate", dashed=True)
+    for key, name, colour, dashed in series:
+        plot_line(chart, xs, [_nan(w[key]) for w in weeks], colour, name, dashed=dashed)
     chart.legend_in_one_row()
     chart.set_week_ticks(xs, [w["week_start"] for w in weeks])
     chart.getPlotItem().setXRange(xs[0] - 4 * DAY_S, xs[-1] + 4 * DAY_S, padding=0)
@@ -79,9 +88,9 @@ def draw_sla_by_week(chart: Chart, weeks: list[dict], tz: ZoneInfo) -> None:
         if i is None:
             return None
         w = weeks[i]
-        return (f"{week_label(w)}\nSLA compliance: {_pct(w['sla_compliance_rate_percent'])}\n"
-                f"resolution rate: {_pct(w['resolution_rate_percent'])}\n"
-                f"tickets: {w['tickets_handled']}")
+        return "\n".join([week_label(w)] + [f"{name}: {_pct(w[key])}"
+                                            for key, name, _c, _d in series]
+                         + [f"tickets: {w['tickets_handled']}"])
 
     chart.set_hover(hover)
 
