@@ -25,14 +25,16 @@ class BatchUpsert:
 
     SQLite: one multi-row INSERT per batch (as many rows as fit in SQLite's bound-parameter
     limit), so that a whole batch is one sqlite3_step. With background=True (a large
-    import) the batches are written on a writer thread: sqlite3_step releases the GIL, so
-    SQLite stores one batch while the caller parses the next, on a second core. The connection
+    import) the batches are written on a writer thread: sqlite3_step releases the GIL (and
+    psycopg waits for the server without it), so the database stores one batch while the
+    caller parses the next, on a second core. The connection
     is used by one thread at a time: the caller touches it again only after flush() or
     close(), which wait for the writer."""
 
     def __init__(self, conn: Connection, table: str, columns: tuple[str, ...],
-                 keys: tuple[str, ...], *, background: bool = False):
+                 keys: tuple[str, ...], *, background: bool = False, into_empty: bool = False):
         self.copy = conn.dialect.name == "postgresql"
+        self.direct = False
         marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
         names = ", ".join(columns)
@@ -46,6 +48,12 @@ class BatchUpsert:
             self.stage_sql = (f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.stage} "
                               f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
             self.copy_sql = f"COPY {self.stage} ({names}) FROM STDIN"
+            # into_empty: the caller holds the table empty and its rows have unique keys
+            # (the importer refuses duplicates), so COPY goes straight into the table. A row
+            # someone else committed meanwhile fails the whole COPY: nothing half-written.
+            self.direct = into_empty
+            if into_empty:
+                self.copy_sql = f"COPY {table} ({names}) FROM STDIN"
             self.merge_sql = (f"INSERT INTO {table} ({names}) SELECT {names} FROM {self.stage} "
                               f"{self.conflict}")
             self.limit = COPY_BATCH
@@ -55,7 +63,7 @@ class BatchUpsert:
         self.conn = conn
         self.batch: list[tuple] = []
         self.count = 0
-        self.background = background and conn.dialect.name == "sqlite"  # measured: no gain on PG
+        self.background = background
         self._queue: queue.Queue | None = None
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -122,13 +130,15 @@ class BatchUpsert:
     def _copy_batch(self, batch: list[tuple]) -> None:
         cursor = self.conn.connection.driver_connection.cursor()
         try:
-            cursor.execute(self.stage_sql)
+            if not self.direct:
+                cursor.execute(self.stage_sql)
             with cursor.copy(self.copy_sql) as copy:
                 write_row = copy.write_row
                 for row in batch:
                     write_row(row)
-            cursor.execute(self.merge_sql)
-            cursor.execute(f"TRUNCATE {self.stage}")
+            if not self.direct:
+                cursor.execute(self.merge_sql)
+                cursor.execute(f"TRUNCATE {self.stage}")
         finally:
             cursor.close()
 
@@ -156,10 +166,11 @@ def agent_upsert(conn: Connection) -> BatchUpsert:
                        "last_activity_at", "max_open"), ("id",))
 
 
-def item_upsert(conn: Connection, *, background: bool = False) -> BatchUpsert:
+def item_upsert(conn: Connection, *, background: bool = False,
+                into_empty: bool = False) -> BatchUpsert:
     return BatchUpsert(conn, "items", ("id", "kind", "subject", "priority", "status",
                        "assignee_id", "created_at", "first_response_at", "resolved_at"), ("id",),
-                       background=background)
+                       background=background, into_empty=into_empty)
 
 
 # --- very large imports --------------------------------------------------------------------
@@ -167,13 +178,17 @@ def item_upsert(conn: Connection, *, background: bool = False) -> BatchUpsert:
 BULK_MIN_ROWS = 50_000  # below this, keeping the indexes up to date row by row is cheap
 
 
-def is_bulk(conn: Connection, table: Table, incoming_rows: int) -> bool:
-    """Worth dropping and re-creating the secondary indexes: many rows, at least a quarter
-    of what the table holds already (rebuilding costs about as much as the rows there)."""
+def bulk_mode(conn: Connection, table: Table, incoming_rows: int) -> tuple[bool, bool]:
+    """(bulk, empty). bulk: worth dropping and re-creating the secondary indexes (many rows,
+    at least a quarter of what the table holds: rebuilding costs about as much as the rows
+    there). empty: the table holds no row (PostgreSQL then COPYs straight into it; the
+    table is locked against other writers until the import commits)."""
     if incoming_rows < BULK_MIN_ROWS:
-        return False
+        return False, False
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE")
     existing = conn.execute(select(func.count()).select_from(table)).scalar_one()
-    return incoming_rows * 4 >= existing
+    return incoming_rows * 4 >= existing, existing == 0
 
 
 def drop_secondary_indexes(conn: Connection, table: Table) -> list[Index]:

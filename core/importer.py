@@ -29,7 +29,7 @@ from core.bulk import (
     agent_upsert,
     create_indexes,
     drop_secondary_indexes,
-    is_bulk,
+    bulk_mode,
     item_upsert,
     policy_upsert,
 )
@@ -285,7 +285,7 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
     with write_transaction(engine) as session:
         conn = session.connection()
         policies, agents = policy_upsert(conn), agent_upsert(conn)
-        items = item_upsert(conn, background=True)
+        items = item_upsert(conn)
         if files[POLICIES_FILE].is_file():
             _load(files[POLICIES_FILE], POLICY_COLUMNS, _parse_policy, lambda r: f"{r[0]}/{r[1]}",
                   tz, errors, policies)
@@ -303,9 +303,11 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
             # A very large import (a first load, a migration from another tool) drops the
             # secondary indexes of items and builds them again at the end, in this same
             # transaction: one sort per index instead of a million random index updates.
-            if not errors.total and is_bulk(conn, Item.__table__,
-                                            _estimated_rows(files[ITEMS_FILE])):
+            bulk, empty = (False, False) if errors.total else bulk_mode(
+                conn, Item.__table__, _estimated_rows(files[ITEMS_FILE]))
+            if bulk:
                 rebuild = drop_secondary_indexes(conn, Item.__table__)
+            items = item_upsert(conn, background=True, into_empty=empty)
             try:
                 _load_items(files[ITEMS_FILE], known, tz, errors, items)
             finally:

@@ -78,13 +78,13 @@ def bulk_always(monkeypatch):
     monkeypatch.setattr(core.bulk, "BULK_MIN_ROWS", 0)
 
 
-def test_bulk_import_rebuilds_the_same_indexes_and_rows(tmp_path, bulk_always):
+def test_bulk_import_rebuilds_the_same_indexes_and_rows(tmp_path, bulk_always, db_url):
     source = make_engine(f"sqlite:///{tmp_path / 'source.db'}")
     ensure_schema(source)
     load_demo(source, agents=6, items=500, seed=5)
     export_folder(source, tmp_path / "csv")
 
-    target = make_engine(f"sqlite:///{tmp_path / 'target.db'}")
+    target = make_engine(db_url)  # empty: on PostgreSQL the rows are COPYed straight in
     ensure_schema(target)
     before = _index_definitions(target)
     assert before == {ix.name: [c.name for c in ix.columns] for ix in Item.__table__.indexes}
@@ -98,10 +98,13 @@ def test_bulk_import_rebuilds_the_same_indexes_and_rows(tmp_path, bulk_always):
     export_folder(target, tmp_path / "again")
     assert (tmp_path / "again" / "items.csv").read_text() == \
         (tmp_path / "csv" / "items.csv").read_text()
+    target.dispose()
+    source.dispose()
 
 
-def test_refused_bulk_import_keeps_the_indexes_and_writes_nothing(tmp_path, bulk_always):
-    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+def test_refused_bulk_import_keeps_the_indexes_and_writes_nothing(tmp_path, bulk_always,
+                                                                  db_url):
+    engine = make_engine(db_url)
     ensure_schema(engine)
     load_demo(engine, agents=4, items=50, seed=1)
     export_folder(engine, tmp_path / "before")
@@ -118,6 +121,28 @@ def test_refused_bulk_import_keeps_the_indexes_and_writes_nothing(tmp_path, bulk
     export_folder(engine, tmp_path / "after")
     assert (tmp_path / "after" / "items.csv").read_text() == \
         (tmp_path / "before" / "items.csv").read_text()
+    engine.dispose()
+
+
+def test_refused_first_bulk_import_leaves_the_table_empty(tmp_path, bulk_always, db_url):
+    """The straight-in path (an empty table) is all or nothing too."""
+    source = make_engine(f"sqlite:///{tmp_path / 'source.db'}")
+    ensure_schema(source)
+    load_demo(source, agents=4, items=300, seed=2)
+    export_folder(source, tmp_path / "csv")
+    lines = (tmp_path / "csv" / "items.csv").read_text().splitlines()
+    lines.append(lines[1])  # a duplicate id at the very end, after every batch was sent
+    (tmp_path / "csv" / "items.csv").write_text("\n".join(lines) + "\n")
+    engine = make_engine(db_url)
+    ensure_schema(engine)
+    with pytest.raises(ImportFailed, match="appears twice"):
+        import_folder(engine, tmp_path / "csv")
+    with engine.connect() as conn:
+        assert conn.execute(Item.__table__.select()).first() is None
+    assert _index_definitions(engine) == {ix.name: [c.name for c in ix.columns]
+                                          for ix in Item.__table__.indexes}
+    engine.dispose()
+    source.dispose()
 
 
 def test_fast_item_path_reads_what_the_general_parser_reads(tmp_path):
