@@ -180,11 +180,10 @@ class AgentView(ConsoleView):
         self.status.setText(
             f"  {tiles['open_items']} open items, {tiles['active_breaches']} breached, "
             f"{tiles['at_risk']} at risk · period: last {dashboard['days']} days")
-        self.draw_charts(lambda: self._draw_charts(dashboard))
-
-    def _draw_charts(self, dashboard: dict[str, Any]) -> None:
-        self._draw_trend(dashboard["performance_trends"])
-        draw_created_vs_resolved(self.tickets_chart, dashboard["trends"], self.context.tz)
+        self.draw_charts(
+            lambda: self._draw_trend(dashboard["performance_trends"]),
+            lambda: draw_created_vs_resolved(self.tickets_chart, dashboard["trends"],
+                                             self.context.tz))
 
     def _fill_choices(self, agents: list[tuple], selected: str | None) -> None:
         self.agent_choice.blockSignals(True)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, Signal, Slot
+from PySide6.QtCore import QAbstractItemModel, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
@@ -40,7 +40,9 @@ class ConsoleView(QWidget):
         self.last_error = ""
         self._loading = False
         self._again = False
-        self._pending_drawing: Callable[[], None] | None = None
+        self._pending_drawing: tuple[Callable[[], None], ...] = ()  # while hidden
+        self._drawing: list[Callable[[], None]] = []  # steps still to draw, one per turn
+        self._announce_when_drawn = False
         context.bus.data_changed.connect(self.refresh)
         context.period.changed.connect(self.refresh)
 
@@ -85,22 +87,42 @@ class ConsoleView(QWidget):
             return
         self.last_error = ""
         self.refresh_count += 1
-        self.figures_shown.emit()
-
-    def draw_charts(self, draw: Callable[[], None]) -> None:
-        """Charts are the costly part of showing figures on the GUI thread: a hidden view
-        keeps only the newest drawing and does it when it is next shown."""
-        if self.isVisible():
-            self._pending_drawing = None
-            draw()
+        if self._drawing:  # announced once the last chart step has drawn
+            self._announce_when_drawn = True
         else:
-            self._pending_drawing = draw
+            self.figures_shown.emit()
+
+    def draw_charts(self, *steps: Callable[[], None]) -> None:
+        """Charts are the costly part of showing figures on the GUI thread. A visible view
+        draws one chart per event-loop turn, so each repaint covers one chart and the GUI
+        never stalls on all of them at once; a hidden view keeps only the newest steps and
+        draws them when it is next shown."""
+        if self.isVisible():
+            self._pending_drawing = ()
+            self._start_drawing(steps)
+        else:
+            self._pending_drawing = steps
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._pending_drawing is not None:
-            draw, self._pending_drawing = self._pending_drawing, None
-            draw()
+        if self._pending_drawing:
+            steps, self._pending_drawing = self._pending_drawing, ()
+            self._start_drawing(steps)
+
+    def _start_drawing(self, steps: tuple[Callable[[], None], ...]) -> None:
+        idle = not self._drawing
+        self._drawing = list(steps)
+        if idle and self._drawing:
+            self._draw_next()
+
+    def _draw_next(self) -> None:
+        if self._drawing:
+            self._drawing.pop(0)()
+        if self._drawing:
+            QTimer.singleShot(0, self, self._draw_next)
+        elif self._announce_when_drawn:
+            self._announce_when_drawn = False
+            self.figures_shown.emit()
 
     def _on_failed(self, error: BaseException) -> None:
         self._loading = False

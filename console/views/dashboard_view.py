@@ -113,15 +113,14 @@ class DashboardView(ConsoleView):
     def _draw(self, payload: dict[str, Any]) -> None:
         self.tiles.set_values(payload["tiles"])
         self.status.setAlignment(Qt.AlignmentFlag.AlignLeft)
-        self.draw_charts(lambda: self._draw_charts(payload))
-
-    def _draw_charts(self, payload: dict[str, Any]) -> None:
         tz = self.context.tz
-        draw.draw_created_vs_resolved(self.trend_chart, payload["trends"], tz)
-        draw.draw_sla_by_week(self.sla_chart, payload["performance_trends"], tz)
-        workload = payload.get("workload") or {"agents": []}
-        draw.draw_workload(self.workload_chart, workload["agents"])
-        draw.draw_response_histogram(self.response_chart, payload["response_histogram"])
+        workload = (payload.get("workload") or {"agents": []})["agents"]
+        self.draw_charts(
+            lambda: draw.draw_created_vs_resolved(self.trend_chart, payload["trends"], tz),
+            lambda: draw.draw_sla_by_week(self.sla_chart, payload["performance_trends"], tz),
+            lambda: draw.draw_workload(self.workload_chart, workload),
+            lambda: draw.draw_response_histogram(self.response_chart,
+                                                 payload["response_histogram"]))
 
 
 def _read_snapshot(session: Session) -> dict[str, Any] | None:

@@ -70,11 +70,8 @@ class WorkloadView(ConsoleView):
             f"{result['unassigned_open']:,} open items unassigned. "
             f"“Assigned in period”: the last {self.context.period.days} days.")
         self.history = result["history"]
-        self.draw_charts(lambda: self._draw_charts(agents, result["history"]))
-
-    def _draw_charts(self, agents: list[dict[str, Any]], history: list[dict[str, Any]]) -> None:
-        draw_workload(self.bars_chart, agents)
-        self._draw_history(history)
+        self.draw_charts(lambda: draw_workload(self.bars_chart, agents),
+                         lambda: self._draw_history(result["history"]))
 
     def _draw_history(self, points: list[dict[str, Any]]) -> None:
         chart = self.history_chart
