@@ -193,8 +193,8 @@ def _fallback(QApplication, QTimer, url, now_us, result, ticks, heartbeat, finis
     from core.db import make_engine, session_scope
     from core.models import DashboardSnapshot
     from core.settings import Settings
-    from core.window import Window
     from core.timeutil import zone
+    from core.window import Window
 
     app = QApplication.instance()
     window = QWidget()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import queue
 import threading
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import Index, Table, func, select
 from sqlalchemy.engine import Connection

