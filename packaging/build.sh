@@ -164,7 +164,7 @@ find "$STAGE/opt/support-console" -type f \( -name '*.so*' -o -name support-cons
 EXTRA=""
 while read -r soname; do
     case "$soname" in ld-linux*|libc.so*|libm.so*|libdl.so*|libpthread.so*|librt.so*|libresolv.so*|libutil.so*) continue ;; esac
-    path="$(/sbin/ldconfig -p | awk -v s="$soname" '$1 == s && /x86-64/ {print $NF; exit}')"
+    path="$(/sbin/ldconfig -p | awk -v s="$soname" '$1 == s && /x86-64/ && !found {print $NF; found = 1}')"  # no early exit: SIGPIPE + pipefail
     pkg=""
     if [ -n "$path" ] && command -v dpkg-query >/dev/null; then
         pkg="$(dpkg-query -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1 || true)"
