@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gc
+import signal
 import sys
 from importlib import resources
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -110,6 +111,17 @@ def run_gui(args, settings: Settings) -> int:
 
         return run_smoke_test(app, console)
     console.start()
+    quit_on_signals(app)
     code = app.exec()
     console.shutdown()
     return code
+
+
+def quit_on_signals(app: QApplication) -> None:
+    """SIGTERM (logout, systemd, kill) and SIGINT end the console cleanly. Python runs signal
+    handlers only when it gets control, so a timer hands it control twice a second."""
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: app.quit())
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(500)
