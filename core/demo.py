@@ -68,16 +68,25 @@ def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
 
 
+def _distinct_names(rng: random.Random, count: int) -> Iterator[str]:
+    """First and last names that never repeat (a numbered round once all pairs are used)."""
+    pairs = [f"{first} {last}" for first in FIRST for last in LAST]
+    for round_ in range(1, count // len(pairs) + 2):
+        for name in rng.sample(pairs, len(pairs)):
+            yield name if round_ == 1 else f"{name} {round_}"
+
+
 def demo_agents(rng: random.Random, count: int, now_us: int) -> list[tuple]:
     """An admin, leads (one per ~8 agents) and `count` agents with a spread of activity."""
     people = [("admin", "Alex Admin", "admin@example.com", "admin", True, now_us, None)]
+    names = _distinct_names(rng, max(1, count // 8) + count)
     for n in range(1, max(1, count // 8) + 1):
-        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        name = next(names)
         people.append((f"lead{n:02d}", name, f"lead{n:02d}@example.com", "lead", True,
                        now_us - rng.randint(0, 120) * US_PER_MINUTE, None))
     width = max(3, len(str(count)))
     for n in range(1, count + 1):
-        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        name = next(names)
         roll = rng.random()
         active = roll > 0.06
         # Most are active now; a few drifted away hours or days ago.

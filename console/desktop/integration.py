@@ -15,7 +15,7 @@ from console.desktop.keyring_store import KeyringStore
 from console.desktop.notifications import NotificationCenter
 from console.desktop.scheduler_bridge import AlertWatcher, SchedulerBridge
 from console.desktop.tray import CloseToTray, TrayIcon
-from console.views.sign_in_dialog import SignedIn, sign_in_before_window
+from console.views.sign_in_dialog import SignedIn, demo_admin, sign_in_before_window
 from core.access import LOCAL_OPERATOR
 from core.db import ensure_schema, session_scope
 from core.errors import SupportConsoleError
@@ -62,7 +62,8 @@ class DesktopIntegration(QObject):
         self._init_menu()
         self._connect_views()
         self.note = signed_in.note
-        self.window.statusBar().addPermanentWidget(_label(self._who()))
+        self.who_label = _label(self._who())
+        self.window.statusBar().addPermanentWidget(self.who_label)
         console.startup.ready.connect(self.start)
         QApplication.instance().aboutToQuit.connect(self.shutdown)
 
@@ -128,8 +129,10 @@ class DesktopIntegration(QObject):
 
     # -- life cycle ----------------------------------------------------------------------------
     @Slot()
-    def start(self, *_state) -> None:
+    def start(self, state=None) -> None:
         """Once the database is open: new alerts count from now, then the jobs start."""
+        if state is not None and state.demo and self.actor.id is None:
+            self._become_demo_admin()
         try:
             self.watcher.start_from_now()
         except Exception as exc:  # noqa: BLE001 - shown, and the console goes on without
@@ -139,6 +142,20 @@ class DesktopIntegration(QObject):
         self.tray.refresh()
         if self.bridge.start():
             self.window.status_area.showMessage("Jobs run in this console.", 6000)
+
+    def _become_demo_admin(self) -> None:
+        """Demo data was just loaded into the empty database: sign its admin in, as a
+        demo database does at start, instead of staying the anonymous local operator."""
+        admin = demo_admin(self.context.engine)
+        if admin is None:
+            return
+        self.actor = admin
+        self.context.actor_id, self.context.supervisor = admin.id, admin.is_supervisor
+        self.watcher.recipient_id = admin.id
+        self.tray.actor = admin
+        self.who_label.setText(self._who())
+        self.note = f"Demo database: signed in as {admin.name or admin.id} (admin), no password."
+        self.window.refresh_all()  # the alert list now has someone to show alerts for
 
     @Slot()
     def shutdown(self) -> None:
