@@ -7,9 +7,7 @@ The rows are exactly what `support-console demo` would store for the same seed a
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 import random
 from pathlib import Path
 
@@ -24,21 +22,9 @@ from core.csv_format import (
     write_time,
 )
 from core.demo import POLICIES, demo_agents, demo_items
+from core.exporter import write_csv_file
 
 DONE = "dataset.json"
-
-
-def _write(path: Path, header, rows) -> int:
-    tmp = path.with_name(path.name + ".part")
-    count = 0
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(row)
-            count += 1
-    os.replace(tmp, path)
-    return count
 
 
 def write_dataset(folder: Path, *, items: int, agents: int, seed: int, now_us: int) -> dict:
@@ -59,14 +45,14 @@ def write_dataset(folder: Path, *, items: int, agents: int, seed: int, now_us: i
         return write_time(value)
 
     counts = {
-        "sla_policies": _write(folder / POLICIES_FILE, POLICY_COLUMNS, (
+        "sla_policies": write_csv_file(folder / POLICIES_FILE, POLICY_COLUMNS, (
             (kind, priority, response, resolution)
             for kind, by_priority in POLICIES.items()
             for priority, (response, resolution) in by_priority.items())),
-        "agents": _write(folder / AGENTS_FILE, AGENT_COLUMNS, (
+        "agents": write_csv_file(folder / AGENTS_FILE, AGENT_COLUMNS, (
             (a[0], a[1], a[2] or "", a[3], write_bool(a[4]), t(a[5]),
              "" if a[6] is None else a[6]) for a in people)),
-        "items": _write(folder / ITEMS_FILE, ITEM_COLUMNS, (
+        "items": write_csv_file(folder / ITEMS_FILE, ITEM_COLUMNS, (
             (i[0], i[1], i[2], i[3], i[4], i[5] or "", t(i[6]), t(i[7]), t(i[8]))
             for i in demo_items(rng, items, people, now_us))),
     }

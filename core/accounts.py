@@ -10,7 +10,7 @@ import secrets
 from sqlalchemy import Engine
 
 from core.access import Actor, require_admin
-from core.db import write_transaction, session_scope
+from core.db import session_scope, write_transaction
 from core.errors import BadInput, PermissionDenied
 from core.models import Agent
 

@@ -6,7 +6,8 @@ import argparse
 import json
 import logging
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from core import __version__
 from core.errors import BadInput, DatabaseProblem, SupportConsoleError
@@ -17,7 +18,7 @@ log = logging.getLogger("support_console")
 class _Parser(argparse.ArgumentParser):
     """argparse that raises BadInput instead of printing usage and exiting."""
 
-    def error(self, message: str):  # noqa: D401 - argparse hook
+    def error(self, message: str):
         raise BadInput(f"{self.prog}: {message}")
 
 
@@ -195,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     except KeyboardInterrupt:
         return _fail(1, "interrupted")
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+    except Exception as exc:
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
-from typing import Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, delete, func, select
 
@@ -60,7 +60,7 @@ SUBJECTS = {
 
 def default_now() -> int:
     """The current hour (UTC): runs within the same hour give the same data."""
-    now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     return to_us(now)
 
 

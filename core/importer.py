@@ -69,7 +69,7 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors) -> Iterator[tup
     problems become errors."""
     name = path.name
     try:
-        handle = open(path, newline="", encoding="utf-8-sig")
+        handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
     except OSError as exc:
         errors.add(name, 0, f"cannot be read ({exc.strerror})")
         return

@@ -33,7 +33,7 @@ class ScoreWeights:
     response_horizon_hours: float = 24.0
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "ScoreWeights":
+    def from_settings(cls, settings: Settings) -> ScoreWeights:
         return cls(settings.weight_resolution, settings.weight_response,
                    settings.weight_sla, settings.response_horizon_hours)
 

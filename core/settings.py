@@ -62,7 +62,7 @@ class Settings:
     def resolved_db_url(self) -> str:
         return self.db_url or default_db_url()
 
-    def with_overrides(self, **overrides: Any) -> "Settings":
+    def with_overrides(self, **overrides: Any) -> Settings:
         clean = {k: v for k, v in overrides.items() if v is not None}
         return dataclasses.replace(self, **{k: _coerce(k, v, "option") for k, v in clean.items()})
 

@@ -71,7 +71,7 @@ def is_breached(now_us: int) -> ColumnElement[bool]:
 def _reached(minutes, now_us: int, warn_percent: float) -> ColumnElement[bool]:
     """Elapsed time has reached warn_percent of the target: elapsed*100 >= warn*target.
     Kept in integers (warn in tenths of a percent) so the boundary is exact."""
-    warn_tenths = int(round(warn_percent * 10))
+    warn_tenths = round(warn_percent * 10)
     elapsed = _us(now_us) - Item.created_at
     return elapsed * 1000 >= minutes * _us(US_PER_MINUTE * warn_tenths)
 

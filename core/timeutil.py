@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import BadInput
@@ -12,7 +12,7 @@ US_PER_SECOND = 1_000_000
 US_PER_MINUTE = 60 * US_PER_SECOND
 US_PER_HOUR = 60 * US_PER_MINUTE
 US_PER_DAY = 24 * US_PER_HOUR
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def to_us(moment: datetime) -> int:
@@ -64,7 +64,7 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
-def parse_time(text: str, default_zone: ZoneInfo | timezone = timezone.utc) -> datetime:
+def parse_time(text: str, default_zone: ZoneInfo | timezone = UTC) -> datetime:
     """ISO 8601 to an aware datetime; a time without offset is read in default_zone."""
     try:
         moment = datetime.fromisoformat(text.strip())
@@ -78,7 +78,7 @@ def parse_time(text: str, default_zone: ZoneInfo | timezone = timezone.utc) -> d
 def parse_now(text: str | None) -> int:
     """The --now option (or the real clock) as microseconds."""
     if text is None:
-        return to_us(datetime.now(timezone.utc))
+        return to_us(datetime.now(UTC))
     try:
         return to_us(parse_time(text))
     except ValueError as exc:

@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from core.models import Item
-from core.performance import NOTHING_HANDLED, ScoreWeights, handled_query, performance_fields, tickets_in_scope
+from core.performance import (
+    NOTHING_HANDLED,
+    ScoreWeights,
+    handled_query,
+    performance_fields,
+    tickets_in_scope,
+)
 from core.timeutil import US_PER_DAY, local_date
 from core.window import Window
 
