@@ -27,7 +27,6 @@ def breached_rows(target: str, now_us: int):
 def run_check_sla_breaches(engine: Engine, now_us: int, settings: Settings) -> dict[str, int]:
     """Set-based: one INSERT ... SELECT over both targets; the unique (item, target) keeps each
     breach to one row however often (and from however many consoles) this runs."""
-    email_enabled = bool(settings.smtp_host.strip())
     with job_transaction(engine, NAME) as session:
         rows = union_all(breached_rows("first_response", now_us),
                          breached_rows("resolution", now_us))
@@ -35,5 +34,5 @@ def run_check_sla_breaches(engine: Engine, now_us: int, settings: Settings) -> d
             ["item_id", "target", "due_at", "detected_at"], select(rows.subquery()).where(true())
         ).on_conflict_do_nothing(index_elements=["item_id", "target"])
         new_ids = inserted_keys(session, statement, BreachRecord.id)
-        alerts = queue_breach_alerts(session, new_ids, now_us, email_enabled)
+        alerts = queue_breach_alerts(session, new_ids, now_us)
     return {"new_breaches": len(new_ids), "alerts_queued": alerts}

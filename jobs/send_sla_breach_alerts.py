@@ -26,7 +26,8 @@ def _say_once_no_smtp() -> None:
     global _told_no_smtp
     if not _told_no_smtp:
         _told_no_smtp = True
-        log.info("no SMTP host configured (smtp_host): breach alerts are in-app only")
+        log.info("no SMTP host configured (smtp_host): breach alerts are in-app only "
+                 "(e-mail waits until a server is set)")
 
 
 def deliver(config: SmtpConfig, batches: list[dict[str, Any]], now_us: int,

@@ -112,8 +112,21 @@ def test_no_smtp_host_means_in_app_only_said_once(engine, caplog, monkeypatch):
         run_send_sla_breach_alerts(engine, us(NOW + M), settings())
     assert first["emails_sent"] == 0
     assert [r.getMessage() for r in caplog.records].count(
-        "no SMTP host configured (smtp_host): breach alerts are in-app only") == 1
-    assert {status for _w, status, _t, _e in email_states(engine)} == {"none"}
+        "no SMTP host configured (smtp_host): breach alerts are in-app only "
+        "(e-mail waits until a server is set)") == 1
+    # Nothing was sent or tried; the alerts of people with an address wait for a server.
+    assert {(w, status, tries) for w, status, tries, _e in email_states(engine)} == {
+        ("a1", "pending", 0), ("a2", "none", 0), ("lead1", "pending", 0),
+        ("admin1", "pending", 0)}
+
+
+def test_mail_configured_after_the_breach_check_still_reaches_everyone_once(engine, mail_sink):
+    load_team(engine)
+    run_check_sla_breaches(engine, us(NOW), settings())  # no SMTP yet
+    first = run_send_sla_breach_alerts(engine, us(NOW + M), smtp(mail_sink))
+    again = run_send_sla_breach_alerts(engine, us(NOW + 2 * M), smtp(mail_sink))
+    assert first["emails_sent"] == 3 and again["emails_sent"] == 0
+    assert mail_sink.recipients() == PEOPLE_WITH_MAIL  # once each
 
 
 def test_a_server_without_starttls_is_an_error_that_keeps_mail_queued(engine, mail_sink):
