@@ -59,7 +59,7 @@ class Console:
     def _ready(self, state: DatabaseState) -> None:
         # Everything built so far lives as long as the window: keep it out of the cyclic
         # collector's full passes, which otherwise pause the GUI thread for 100 ms and more.
-        gc.collect()
+        # (No gc.collect() first: that full pass would itself be such a pause.)
         gc.freeze()
         self.database = state
         self.window.set_demo(state.demo)

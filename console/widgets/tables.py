@@ -33,12 +33,22 @@ class DataTable(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setResizeContentsPrecision(60)  # size columns from 60 rows, not all of them
         self._fitted = False
+        self._fit_when_shown: tuple[int | None, int] | None = None
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._fit_when_shown is not None:
+            (stretch_column, padding), self._fit_when_shown = self._fit_when_shown, None
+            self.fit_columns(stretch_column, again=True, padding=padding)
 
     def fit_columns(self, stretch_column: int | None = None, *, again: bool = False,
                     padding: int = 12) -> None:
         """Columns as wide as their first content (once: a refresh keeps the widths the
         person chose); one column takes the rest of the width."""
         if (self._fitted and not again) or self.model() is None or not self.model().rowCount():
+            return
+        if not self.isVisible():  # measuring cells is costly: a hidden table waits
+            self._fit_when_shown = (stretch_column, padding)
             return
         self._fitted = True
         self.resizeColumnsToContents()
