@@ -69,3 +69,22 @@ def pg_url():
 def db_url(request):
     """Each test using it runs once on SQLite and once on PostgreSQL."""
     return request.getfixturevalue({"sqlite": "sqlite_url", "postgres": "pg_url"}[request.param])
+
+
+@pytest.fixture
+def context(sqlite_url):
+    """A console context (no window) on a demo team, as the signed-in admin."""
+    from console.context import ConsoleContext, Period
+    from console.data_bus import DataBus
+    from console.tasks import TaskRunner
+    from core.settings import Settings
+    from tests.desktop_helpers import NOW, team_engine
+
+    engine = team_engine(sqlite_url)
+    tasks = TaskRunner(engine)
+    context = ConsoleContext(engine=engine, settings=Settings(timezone="UTC"), tasks=tasks,
+                             bus=DataBus(), period=Period(30), clock=lambda: NOW,
+                             actor_id="admin")
+    yield context
+    tasks.wait_for_done()
+    engine.dispose()

@@ -36,3 +36,4 @@ def add_item(engine: Engine, item_id: str, assignee: str = "agent001", *,
 def breach_now(engine: Engine, item_id: str, now_us: int = NOW, **kwargs) -> None:
     """An item that is breached at now_us (created three hours before)."""
     add_item(engine, item_id, created_us=now_us - 3 * US_PER_HOUR, **kwargs)
+

@@ -8,28 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from console.context import ConsoleContext, Period
-from console.data_bus import DataBus
 from console.desktop.tray import TrayIcon, badge_icon
-from console.tasks import TaskRunner
 from core.access import Actor
-from core.settings import Settings
-from tests.desktop_helpers import NOW, breach_now, team_engine
+from tests.desktop_helpers import breach_now, team_engine
 
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def context(sqlite_url):
-    engine = team_engine(sqlite_url)
-    tasks = TaskRunner(engine)
-    context = ConsoleContext(engine=engine, settings=Settings(timezone="UTC"), tasks=tasks,
-                             bus=DataBus(), period=Period(30), clock=lambda: NOW,
-                             actor_id="admin")
-    yield context
-    tasks.wait_for_done()
-    engine.dispose()
 
 
 def test_the_breach_count_follows_the_database_even_without_a_tray(qtbot, context):

@@ -3,13 +3,10 @@
 import pytest
 from keyring.backends import fail
 
-from console.context import ConsoleContext, Period
-from console.data_bus import DataBus
 from console.desktop.keyring_store import KeyringStore
 from console.desktop.scheduler_bridge import SchedulerBridge
 from console.models.alerts_model import AlertsModel
 from console.models.jobs_model import JobsModel
-from console.tasks import TaskRunner
 from console.views.alerts_view import AlertsView
 from console.views.jobs_panel import JobsPanel
 from console.views.settings_dialog import SettingsDialog
@@ -20,23 +17,11 @@ from core.settings import Settings, load_settings, user_config_path
 from core.sla_policies import list_policies
 from jobs.check_sla_breaches import run_check_sla_breaches
 from jobs.scheduler import JobScheduler
-from tests.desktop_helpers import NOW, breach_now, team_engine
+from tests.desktop_helpers import NOW, breach_now
 from tests.test_desktop_keyring import MemoryKeyring
 
 pytestmark = pytest.mark.gui
 ADMIN = Actor("admin", "admin", "Alex Admin")
-
-
-@pytest.fixture
-def context(sqlite_url):
-    engine = team_engine(sqlite_url)
-    tasks = TaskRunner(engine)
-    context = ConsoleContext(engine=engine, settings=Settings(timezone="UTC"), tasks=tasks,
-                             bus=DataBus(), period=Period(30), clock=lambda: NOW,
-                             actor_id="admin")
-    yield context
-    tasks.wait_for_done()
-    engine.dispose()
 
 
 def test_settings_persist_and_reload_and_passwords_go_to_the_keyring(qtbot, context):
