@@ -288,7 +288,7 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
     with write_transaction(engine) as session:
         conn = session.connection()
         policies, agents = policy_upsert(conn), agent_upsert(conn)
-        items = item_upsert(conn)
+        items_written = 0
         if files[POLICIES_FILE].is_file():
             _load(files[POLICIES_FILE], POLICY_COLUMNS, _parse_policy, lambda r: f"{r[0]}/{r[1]}",
                   tz, errors, policies)
@@ -315,6 +315,7 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
                 _load_items(files[ITEMS_FILE], known, tz, errors, items)
             finally:
                 items.close()  # the writer thread is done with the connection
+            items_written = items.count
         if errors.total:
             session.rollback()  # puts back any dropped index too
             raise ImportFailed(errors.lines, errors.total)
@@ -323,7 +324,7 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
         create_indexes(conn, rebuild)
     if rebuild and engine.dialect.name == "postgresql":
         _vacuum_analyze(engine, Item.__tablename__)
-    return {"sla_policies": policies.count, "agents": agents.count, "items": items.count}
+    return {"sla_policies": policies.count, "agents": agents.count, "items": items_written}
 
 
 def _vacuum_analyze(engine: Engine, table: str) -> None:
