@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.widgets.forms import error_label, show_error
 from core.access import Actor
 from core.errors import BadInput, SupportConsoleError
 from core.secrets import KeyringUnavailable
@@ -102,10 +103,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._rules_tab(), "Rules")
         self.policies_tab_index = self.tabs.addTab(self._policies_tab(), "SLA policies")
         self.tabs.addTab(self._notifications_tab(), "Notifications")
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
@@ -350,8 +348,7 @@ class SettingsDialog(QDialog):
             if self._policies_editable:
                 self._save_policies()
         except (SupportConsoleError, KeyringUnavailable, OSError) as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+            show_error(self.error_label, str(exc))
             return
         self.settings = new
         self.settings_saved.emit(new)

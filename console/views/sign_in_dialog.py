@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine, select
 
+from console.widgets.forms import error_label, show_error
 from core.access import Actor
 from core.accounts import sign_in
 from core.db import is_sqlite, session_scope
@@ -84,10 +85,7 @@ class SignInDialog(QDialog):
         self.keyring_note.setVisible(not store.available)
         self.remember_box.setEnabled(store.available)
         self.remember_box.setChecked(store.available and bool(settings.remember_user))
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
+        self.error_label = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
@@ -124,8 +122,7 @@ class SignInDialog(QDialog):
         self.accept()
 
     def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
+        show_error(self.error_label, message)
         self.password_edit.selectAll()
         self.password_edit.setFocus()
 
@@ -168,10 +165,7 @@ class SetPasswordDialog(QDialog):
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.again_edit = QLineEdit()
         self.again_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
+        self.error_label = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Set password")
@@ -205,5 +199,4 @@ class SetPasswordDialog(QDialog):
         self.accept()
 
     def _fail(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
+        show_error(self.error_label, message)
