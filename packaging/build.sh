@@ -41,6 +41,26 @@ for tool in dpkg-deb tar readelf; do
     command -v "$tool" >/dev/null || die "$tool is needed (apt-get install dpkg binutils tar)"
 done
 
+# --- the system libraries Qt needs at run time ----------------------------------------------
+# The frozen program is checked below (smoke test) and the .deb's Depends are worked out from
+# the libraries found here, so they must be installed before the build, not only after it.
+RUNTIME_PACKAGES=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1
+                  libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core)
+MISSING=()
+for package in "${RUNTIME_PACKAGES[@]}"; do
+    status="$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)"
+    [[ "$status" == *"ok installed"* ]] || MISSING+=("$package")
+done
+if ((${#MISSING[@]})); then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "installing the libraries Qt needs: ${MISSING[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${MISSING[@]}" >/dev/null
+    else
+        die "first install: sudo apt-get install ${MISSING[*]}"
+    fi
+fi
+
 # --- the interpreter and the version -------------------------------------------------------
 if [ -z "${PYTHON:-}" ]; then
     PYTHON="$(command -v python3.11 || command -v python3 || true)"
@@ -65,7 +85,7 @@ say "installing the project and PyInstaller into the build venv"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 # Not editable: this also checks that the project builds as a package. The frozen program
 # itself is made from this source tree (the spec puts it first on the path).
-"$VENV/bin/python" -m pip install --quiet "$ROOT[package]"
+"$VENV/bin/python" -m pip install --quiet "${ROOT}[package]"
 
 # --- freeze ---------------------------------------------------------------------------------
 say "PyInstaller (one folder)"
