@@ -228,13 +228,20 @@ def fresh_sqlite(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def fresh_pg(base_url: str, name: str) -> str:
-    import psycopg
+def _pg_urls(base_url: str):
+    """(SQLAlchemy URL, plain libpq URL for psycopg) of the server given with --pg."""
     from sqlalchemy.engine import make_url
 
-    url = make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1)
-                   if base_url.startswith("postgresql://") else base_url)
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    from core.db import normalise_url
+
+    url = make_url(normalise_url(base_url))
+    return url, url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def fresh_pg(base_url: str, name: str) -> str:
+    import psycopg
+
+    url, admin = _pg_urls(base_url)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -243,11 +250,8 @@ def fresh_pg(base_url: str, name: str) -> str:
 
 def drop_pg(base_url: str, name: str) -> None:
     import psycopg
-    from sqlalchemy.engine import make_url
 
-    url = make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1)
-                   if base_url.startswith("postgresql://") else base_url)
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    _url, admin = _pg_urls(base_url)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -110,8 +110,6 @@ class AgentView(ConsoleView):
         self.agent_choice.setMinimumWidth(260)
         self.agent_choice.activated.connect(lambda _i: self.refresh())
         top.addWidget(self.agent_choice)
-        self.status = QLabel("Loading…")
-        self.status.setObjectName("viewStatus")
         top.addWidget(self.status, 1)
         layout.addLayout(top)
         self.tiles = TileGrid(columns=len(TILES))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from console.models.alerts_model import AlertsModel
@@ -31,8 +31,6 @@ class AlertsView(ConsoleView):
         self.model = AlertsModel(context.tz, self)
         self.proxy = SortProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.status = QLabel("Loading…")
-        self.status.setObjectName("viewStatus")
         self.unread_only = QCheckBox("Unread only")
         self.read_button = QPushButton("Mark read")
         self.all_read_button = QPushButton("Mark all read")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QTimer, Signal, Slot
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from sqlalchemy.orm import Session
 
 from console.context import ConsoleContext
@@ -36,6 +36,9 @@ class ConsoleView(QWidget):
         super().__init__(parent)
         self.context = context
         self.setObjectName(f"view-{self.key}")
+        # The one-line status every view shows above its content (the view places it).
+        self.status = QLabel("Loading…")
+        self.status.setObjectName("viewStatus")
         self.refresh_count = 0
         self.last_error = ""
         self._loading = False

@@ -53,8 +53,6 @@ class BreachesView(ConsoleView):
         self.details_dialog: ItemDetailsDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 12)
-        self.status = QLabel("Loading…")
-        self.status.setObjectName("viewStatus")
         layout.addWidget(self.status)
         layout.addLayout(self._build_filters())
         self.table = DataTable()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from console.models.comparison_model import ComparisonModel
@@ -30,8 +30,6 @@ class ComparisonView(ConsoleView):
         self.proxy.setSourceModel(self.model)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 12)
-        self.status = QLabel("Loading…")
-        self.status.setObjectName("viewStatus")
         layout.addWidget(self.status)
         self.table = DataTable()
         self.table.setModel(self.proxy)

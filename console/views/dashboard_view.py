@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -53,8 +53,6 @@ class DashboardView(ConsoleView):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 12)
-        self.status = QLabel("Loading…")
-        self.status.setObjectName("viewStatus")
         layout.addWidget(self.status)
         self.tiles = TileGrid(columns=len(TILES))
         for key, caption, fmt, hint in TILES:

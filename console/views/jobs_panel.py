@@ -28,8 +28,6 @@ class JobsPanel(ConsoleView):
         self.bridge = None
         self.jobs_model = JobsModel(context.tz, self)
         self.history_model = RunHistoryModel(context.tz, self)
-        self.status = QLabel("Loading…")
-        self.status.setObjectName("viewStatus")
         self.status.setWordWrap(True)
         self.run_button = QPushButton("Run now")
         self.pause_button = QPushButton("Pause")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from console.models.sorting import SortProxyModel
@@ -32,8 +32,6 @@ class WorkloadView(ConsoleView):
         self.history: list[dict[str, Any]] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 12)
-        self.status = QLabel("Loading…")
-        self.status.setObjectName("viewStatus")
         layout.addWidget(self.status)
         self.table = DataTable()
         self.table.setModel(self.proxy)
