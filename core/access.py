@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Row
 
 from core.errors import BadInput, PermissionDenied
-from core.models import SUPERVISOR_ROLES, Agent
+from core.schema import SUPERVISOR_ROLES, agents
 
 
 @dataclass(frozen=True)
@@ -28,23 +29,28 @@ class Actor:
 LOCAL_OPERATOR = Actor(id=None, role="admin", name="local operator")
 
 
-def resolve_actor(session: Session, actor_id: str | None) -> Actor:
+def _agent(db: Connection, agent_id: str) -> Row | None:
+    return db.execute(select(agents.c.id, agents.c.role, agents.c.name)
+                      .where(agents.c.id == agent_id)).one_or_none()
+
+
+def resolve_actor(db: Connection, actor_id: str | None) -> Actor:
     """The person a request is made on behalf of; someone not on the team is refused."""
     if actor_id is None:
         return LOCAL_OPERATOR
-    agent = session.get(Agent, actor_id)
+    agent = _agent(db, actor_id)
     if agent is None:
         raise PermissionDenied(f"{actor_id!r} is not on the team")
     return Actor(id=agent.id, role=agent.role, name=agent.name)
 
 
-def scope_agent(session: Session, actor: Actor, agent_id: str | None) -> str | None:
+def scope_agent(db: Connection, actor: Actor, agent_id: str | None) -> str | None:
     """The agent a report is about (None: the whole team), after the role rules."""
     if not actor.is_supervisor:
         if agent_id is not None and agent_id != actor.id:
             raise PermissionDenied("an agent sees only their own figures")
         return actor.id
-    if agent_id is not None and session.get(Agent, agent_id) is None:
+    if agent_id is not None and _agent(db, agent_id) is None:
         raise BadInput(f"--agent: no agent with id {agent_id!r}")
     return agent_id
 

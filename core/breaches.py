@@ -5,24 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import and_, not_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from core import sla
-from core.models import OPEN_STATUSES, Item
+from core.schema import OPEN_STATUSES, items
 from core.timeutil import US_PER_MINUTE, iso_utc
 
 
 def _open_items_query(now_us: int, agent_id: str | None):
     query = sla.with_policy(select(
-        Item.id, Item.kind, Item.priority, Item.subject, Item.assignee_id, Item.status,
-        Item.created_at,
+        items.c.id, items.c.kind, items.c.priority, items.c.subject, items.c.assignee_id, items.c.status,
+        items.c.created_at,
         sla.response_due().label("response_due"),
         sla.resolution_due().label("resolution_due"),
         sla.flag(sla.response_breached(now_us)).label("response_breached"),
         sla.flag(sla.resolution_breached(now_us)).label("resolution_breached"),
-    ).select_from(Item)).where(Item.status.in_(OPEN_STATUSES))
+    ).select_from(items)).where(items.c.status.in_(OPEN_STATUSES))
     if agent_id is not None:
-        query = query.where(Item.assignee_id == agent_id)
+        query = query.where(items.c.assignee_id == agent_id)
     return query
 
 
@@ -40,11 +40,11 @@ def _entry(row: Any, targets: list[str], due_at: int, now_us: int) -> dict[str, 
     }
 
 
-def breach_entries(session: Session, now_us: int, agent_id: str | None) -> list[dict[str, Any]]:
+def breach_entries(db: Connection, now_us: int, agent_id: str | None) -> list[dict[str, Any]]:
     """Open items breached now, most overdue first, then by item id."""
     query = _open_items_query(now_us, agent_id).where(sla.is_breached(now_us))
     entries = []
-    for row in session.execute(query):
+    for row in db.execute(query):
         dues = {}
         if row.response_breached:
             dues["first_response"] = int(row.response_due)
@@ -55,7 +55,7 @@ def breach_entries(session: Session, now_us: int, agent_id: str | None) -> list[
     return entries
 
 
-def at_risk_entries(session: Session, now_us: int, agent_id: str | None,
+def at_risk_entries(db: Connection, now_us: int, agent_id: str | None,
                     warn_percent: float) -> list[dict[str, Any]]:
     """Open, not yet breached, and past warn_percent of a target still to be met."""
     response_risk = sla.response_at_risk(now_us, warn_percent)
@@ -65,7 +65,7 @@ def at_risk_entries(session: Session, now_us: int, agent_id: str | None,
                           sla.flag(resolution_risk).label("resolution_risk"))
              .where(not_(sla.is_breached(now_us)), or_(response_risk, resolution_risk)))
     entries = []
-    for row in session.execute(query):
+    for row in db.execute(query):
         dues = {}
         if row.response_risk:
             dues["first_response"] = int(row.response_due)
@@ -85,7 +85,7 @@ def public(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in e.items() if k != "due_at_us"} for e in entries]
 
 
-def open_sla_counts(session: Session, now_us: int, agent_id: str | None,
+def open_sla_counts(db: Connection, now_us: int, agent_id: str | None,
                     warn_percent: float) -> dict[str, int]:
     """How many open items are breached and at risk now, in one aggregate."""
     breached = sla.is_breached(now_us)
@@ -93,8 +93,8 @@ def open_sla_counts(session: Session, now_us: int, agent_id: str | None,
                                        sla.resolution_at_risk(now_us, warn_percent)))
     query = sla.with_policy(select(
         sla.count_if(breached).label("breached"), sla.count_if(at_risk).label("at_risk"),
-    ).select_from(Item)).where(Item.status.in_(OPEN_STATUSES))
+    ).select_from(items)).where(items.c.status.in_(OPEN_STATUSES))
     if agent_id is not None:
-        query = query.where(Item.assignee_id == agent_id)
-    row = session.execute(query).one()
+        query = query.where(items.c.assignee_id == agent_id)
+    row = db.execute(query).one()
     return {"active_breaches": int(row.breached), "at_risk": int(row.at_risk)}

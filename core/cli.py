@@ -130,7 +130,7 @@ def cmd_demo(args, settings) -> dict:
 
 
 def cmd_report(args, settings) -> dict:
-    from core.db import session_scope
+    from core.db import read_scope
     from core.reports import REPORTS, run_report
     from core.timeutil import parse_now, zone
     from core.window import Window
@@ -138,8 +138,8 @@ def cmd_report(args, settings) -> dict:
     if args.name not in REPORTS:
         raise BadInput(f"unknown report {args.name!r} (one of: {', '.join(REPORTS)})")
     window = Window(parse_now(args.now), args.days, zone(args.tz or settings.timezone))
-    with session_scope(_engine(args, settings)) as session:
-        return run_report(session, args.name, window, actor_id=args.as_id,
+    with read_scope(_engine(args, settings)) as conn:
+        return run_report(conn, args.name, window, actor_id=args.as_id,
                           agent_id=args.agent, settings=settings)
 
 

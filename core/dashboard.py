@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from core import breaches, performance, team, trends
-from core.models import OPEN_STATUSES, Item
 from core.performance import ScoreWeights, tickets_in_scope
+from core.schema import OPEN_STATUSES, items
 from core.settings import Settings
 from core.timeutil import US_PER_HOUR, iso_utc
 from core.window import Window
@@ -22,43 +22,43 @@ def bucket_label(low: int, high: int | None) -> str:
     return f"{low}-{high} h" if high is not None else f"{low}+ h"
 
 
-def response_histogram(session: Session, window: Window, agent_id: str | None) -> list[dict]:
+def response_histogram(db: Connection, window: Window, agent_id: str | None) -> list[dict]:
     """Handled tickets by first-response time bucket (tickets with a first response)."""
-    elapsed = Item.first_response_at - Item.created_at
+    elapsed = items.c.first_response_at - items.c.created_at
     bucket = case(*(
         (elapsed < high * US_PER_HOUR, index)
         for index, (_, high) in enumerate(RESPONSE_BUCKETS) if high is not None
     ), else_=len(RESPONSE_BUCKETS) - 1).label("bucket")
     query = (select(bucket, func.count().label("n"))
              .where(tickets_in_scope(agent_id), window.created_within(),
-                    Item.first_response_at.is_not(None))
+                    items.c.first_response_at.is_not(None))
              .group_by(bucket))
-    counts = {int(row.bucket): int(row.n) for row in session.execute(query)}
+    counts = {int(row.bucket): int(row.n) for row in db.execute(query)}
     return [{"bucket": bucket_label(low, high), "low_hours": low, "high_hours": high,
              "count": counts.get(index, 0)}
             for index, (low, high) in enumerate(RESPONSE_BUCKETS)]
 
 
-def open_items(session: Session, agent_id: str | None) -> dict[str, int]:
+def open_items(db: Connection, agent_id: str | None) -> dict[str, int]:
     query = select(func.count().label("open"),
-                   func.count(case((Item.assignee_id.is_(None), 1))).label("unassigned")
-                   ).where(Item.status.in_(OPEN_STATUSES))
+                   func.count(case((items.c.assignee_id.is_(None), 1))).label("unassigned")
+                   ).where(items.c.status.in_(OPEN_STATUSES))
     if agent_id is not None:
-        query = query.where(Item.assignee_id == agent_id)
-    row = session.execute(query).one()
+        query = query.where(items.c.assignee_id == agent_id)
+    row = db.execute(query).one()
     return {"open_items": int(row.open), "unassigned_open": int(row.unassigned)}
 
 
-def build_dashboard(session: Session, window: Window, settings: Settings,
+def build_dashboard(db: Connection, window: Window, settings: Settings,
                     agent_id: str | None = None) -> dict[str, Any]:
     """Everything a dashboard shows, as plain JSON-ready data (stored by the refresh job).
 
     The caller has applied the role rules already (agent_id None: the team)."""
     weights = ScoreWeights.from_settings(settings)
-    figures = performance.performance(session, window, agent_id, weights)
+    figures = performance.performance(db, window, agent_id, weights)
     tiles = {
-        **open_items(session, agent_id),
-        **breaches.open_sla_counts(session, window.now_us, agent_id, settings.warn_percent),
+        **open_items(db, agent_id),
+        **breaches.open_sla_counts(db, window.now_us, agent_id, settings.warn_percent),
         **{k: figures[k] for k in ("resolution_rate_percent", "avg_response_time_hours",
                                     "avg_resolution_time_hours", "sla_compliance_rate_percent",
                                     "performance_score", "tickets_handled", "tickets_resolved")},
@@ -69,13 +69,13 @@ def build_dashboard(session: Session, window: Window, settings: Settings,
         "days": window.days,
         "timezone": window.tz.key,
         "tiles": tiles,
-        "trends": trends.trends(session, window, agent_id)["trends"],
-        "performance_trends": trends.performance_trends(session, window, agent_id,
+        "trends": trends.trends(db, window, agent_id)["trends"],
+        "performance_trends": trends.performance_trends(db, window, agent_id,
                                                         weights)["trends"],
-        "response_histogram": response_histogram(session, window, agent_id),
+        "response_histogram": response_histogram(db, window, agent_id),
     }
     if agent_id is None:
-        payload["workload"] = team.workload(session, window)
+        payload["workload"] = team.workload(db, window)
     else:
-        payload["metrics"] = performance.metrics(session, window, agent_id, weights)
+        payload["metrics"] = performance.metrics(db, window, agent_id, weights)
     return payload

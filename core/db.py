@@ -6,13 +6,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import BadInput, DatabaseProblem
+
+if TYPE_CHECKING:  # the ORM is imported only where objects are used (not by reports)
+    from sqlalchemy.orm import Session
 
 # Keep in step with the newest file in core/migrations/versions (a test checks it).
 HEAD_REVISION = "0002"
@@ -159,13 +162,18 @@ def ensure_schema(engine: Engine) -> None:
         upgrade_schema(engine)
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Connection]:
+    """A connection for the queries of the rules (they need no ORM), rolled back after."""
+    with engine.connect() as conn:
+        yield conn
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
+    from sqlalchemy.orm import Session
+
     session = Session(engine, expire_on_commit=False)
     try:
         yield session

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from core import schema
 from core.bulk import (
     BatchUpsert,
     agent_upsert,
@@ -37,7 +38,7 @@ from core.csv_format import (
 )
 from core.db import write_transaction
 from core.errors import BadInput
-from core.models import CLOSED_STATUSES, KINDS, PRIORITIES, ROLES, STATUSES, Agent, Item
+from core.models import CLOSED_STATUSES, KINDS, PRIORITIES, ROLES, STATUSES, Agent
 from core.timeutil import zone
 
 MAX_REPORTED = 200
@@ -307,9 +308,9 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
             # secondary indexes of items and builds them again at the end, in this same
             # transaction: one sort per index instead of a million random index updates.
             bulk, empty = (False, False) if errors.total else bulk_mode(
-                conn, Item.__table__, _estimated_rows(files[ITEMS_FILE]))
+                conn, schema.items, _estimated_rows(files[ITEMS_FILE]))
             if bulk:
-                rebuild = drop_secondary_indexes(conn, Item.__table__)
+                rebuild = drop_secondary_indexes(conn, schema.items)
             items = item_upsert(conn, background=True, into_empty=empty)
             try:
                 _load_items(files[ITEMS_FILE], known, tz, errors, items)
@@ -323,7 +324,7 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
         # cache makes the three index builds about twice as slow).
         create_indexes(conn, rebuild)
     if rebuild and engine.dialect.name == "postgresql":
-        _vacuum_analyze(engine, Item.__tablename__)
+        _vacuum_analyze(engine, schema.items.name)
     return {"sla_policies": policies.count, "agents": agents.count, "items": items_written}
 
 

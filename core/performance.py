@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, Select
 
 from core import sla
-from core.models import Item
+from core.schema import items
 from core.settings import Settings
 from core.timeutil import US_PER_HOUR, period_starts, round_or_none
 from core.window import Window
@@ -40,9 +40,9 @@ class ScoreWeights:
 
 def tickets_in_scope(agent_id: str | None) -> ColumnElement[bool]:
     """Tickets of the agent, or every ticket (assigned or not) for the team."""
-    condition = Item.kind == "ticket"
+    condition = items.c.kind == "ticket"
     if agent_id is not None:
-        condition = and_(condition, Item.assignee_id == agent_id)
+        condition = and_(condition, items.c.assignee_id == agent_id)
     return condition
 
 
@@ -50,16 +50,16 @@ def performance_aggregates(now_us: int) -> tuple[ColumnElement, ...]:
     """The SQL aggregates behind the performance fields, over any grouping."""
     return (
         func.count().label("handled"),
-        func.count(Item.resolved_at).label("resolved"),
-        func.avg(Item.resolved_at - Item.created_at).label("avg_resolution_us"),
-        func.avg(Item.first_response_at - Item.created_at).label("avg_response_us"),
+        func.count(items.c.resolved_at).label("resolved"),
+        func.avg(items.c.resolved_at - items.c.created_at).label("avg_resolution_us"),
+        func.avg(items.c.first_response_at - items.c.created_at).label("avg_response_us"),
         sla.count_if(sla.is_tracked()).label("tracked"),
         sla.count_if(sla.is_breached(now_us)).label("breached"),
     )
 
 
 def handled_query(window: Window, agent_id: str | None, *group_by: ColumnElement) -> Select:
-    query = select(*group_by, *performance_aggregates(window.now_us)).select_from(Item)
+    query = select(*group_by, *performance_aggregates(window.now_us)).select_from(items)
     query = sla.with_policy(query).where(tickets_in_scope(agent_id), window.created_within())
     return query.group_by(*group_by) if group_by else query
 
@@ -111,29 +111,29 @@ def performance_score(handled: int, rate: float | None, response_hours: float | 
     return round(100.0 * (weights.resolution * r + weights.response * s + weights.sla * c), 1)
 
 
-def performance(session: Session, window: Window, agent_id: str | None,
+def performance(db: Connection, window: Window, agent_id: str | None,
                 weights: ScoreWeights) -> dict[str, Any]:
     """The performance fields (and score) of an agent or the team."""
-    row = session.execute(handled_query(window, agent_id)).one()
+    row = db.execute(handled_query(window, agent_id)).one()
     return performance_fields(row, weights)
 
 
-def resolved_since(session: Session, window: Window, agent_id: str | None) -> dict[str, int]:
+def resolved_since(db: Connection, window: Window, agent_id: str | None) -> dict[str, int]:
     """Tickets resolved since the start of today, this week and this month (local)."""
     starts = period_starts(window.now_us, window.tz)
-    resolved_by_now = and_(tickets_in_scope(agent_id), Item.resolved_at <= window.now_us)
+    resolved_by_now = and_(tickets_in_scope(agent_id), items.c.resolved_at <= window.now_us)
     query = select(*(
-        sla.count_if(Item.resolved_at >= start).label(name) for name, start in starts.items()
-    )).where(resolved_by_now, Item.resolved_at >= min(starts.values()))
-    row = session.execute(query).one()
+        sla.count_if(items.c.resolved_at >= start).label(name) for name, start in starts.items()
+    )).where(resolved_by_now, items.c.resolved_at >= min(starts.values()))
+    row = db.execute(query).one()
     return {name: int(getattr(row, name)) for name in starts}
 
 
-def metrics(session: Session, window: Window, agent_id: str | None,
+def metrics(db: Connection, window: Window, agent_id: str | None,
             weights: ScoreWeights) -> dict[str, Any]:
     """The performance metrics report (the seed's field names)."""
-    fields = performance(session, window, agent_id, weights)
-    since = resolved_since(session, window, agent_id)
+    fields = performance(db, window, agent_id, weights)
+    since = resolved_since(db, window, agent_id)
     return {
         "performance_score": fields["performance_score"],
         "tickets_handled": fields["tickets_handled"],

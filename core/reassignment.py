@@ -9,11 +9,11 @@ from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from core import sla
+from core import schema, sla
 from core.access import Actor, require_supervisor
 from core.alerts import dialect_insert, queue_unplaced_alerts
 from core.errors import BadInput
-from core.models import OPEN_STATUSES, Agent, Alert, Item, Reassignment, SlaPolicy
+from core.models import OPEN_STATUSES, Agent, Item, Reassignment, SlaPolicy
 from core.settings import Settings
 from core.timeutil import US_PER_HOUR, iso_utc
 
@@ -159,7 +159,7 @@ def _record_moves(session: Session, moves: list[tuple[str, str | None, str, str]
                                "message": message, "created_at": now_us,
                                "email_status": "none", "email_attempts": 0})
     session.connection().execute(
-        dialect_insert(session, Alert.__table__).on_conflict_do_nothing(), alerts)
+        dialect_insert(session, schema.alerts).on_conflict_do_nothing(), alerts)
     return len(ids)
 
 
@@ -169,7 +169,7 @@ def apply_reassignment(session: Session, now_us: int, settings: Settings) -> dic
     transaction: the planned rows are locked, so they cannot change before the update."""
     plan = plan_reassignment(session, now_us, settings, lock=True)
     if plan.moves:
-        items = Item.__table__
+        items = schema.items
         session.connection().execute(
             update(items).where(items.c.id == bindparam("move_item"),
                                 items.c.assignee_id == bindparam("move_from"))

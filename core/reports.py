@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from core import breaches, performance, sla_analytics, team, trends
 from core.access import Actor, require_supervisor, resolve_actor, scope_agent
@@ -18,7 +18,7 @@ from core.window import Window
 
 @dataclass(frozen=True)
 class ReportContext:
-    session: Session
+    db: Connection
     window: Window
     actor: Actor
     agent_id: str | None  # after the role rules; None means the team
@@ -30,42 +30,42 @@ class ReportContext:
 
 
 def _performance(ctx: ReportContext) -> dict[str, Any]:
-    return performance.performance(ctx.session, ctx.window, ctx.agent_id, ctx.weights)
+    return performance.performance(ctx.db, ctx.window, ctx.agent_id, ctx.weights)
 
 
 def _metrics(ctx: ReportContext) -> dict[str, Any]:
-    return performance.metrics(ctx.session, ctx.window, ctx.agent_id, ctx.weights)
+    return performance.metrics(ctx.db, ctx.window, ctx.agent_id, ctx.weights)
 
 
 def _trends(ctx: ReportContext) -> dict[str, Any]:
-    return trends.trends(ctx.session, ctx.window, ctx.agent_id)
+    return trends.trends(ctx.db, ctx.window, ctx.agent_id)
 
 
 def _performance_trends(ctx: ReportContext) -> dict[str, Any]:
-    return trends.performance_trends(ctx.session, ctx.window, ctx.agent_id, ctx.weights)
+    return trends.performance_trends(ctx.db, ctx.window, ctx.agent_id, ctx.weights)
 
 
 def _sla(ctx: ReportContext) -> dict[str, Any]:
-    return sla_analytics.sla_analytics(ctx.session, ctx.window, ctx.agent_id)
+    return sla_analytics.sla_analytics(ctx.db, ctx.window, ctx.agent_id)
 
 
 def _comparison(ctx: ReportContext) -> dict[str, Any]:
     require_supervisor(ctx.actor, "the agent comparison")
-    return team.comparison(ctx.session, ctx.window, ctx.weights)
+    return team.comparison(ctx.db, ctx.window, ctx.weights)
 
 
 def _workload(ctx: ReportContext) -> dict[str, Any]:
     require_supervisor(ctx.actor, "the workload distribution")
-    return team.workload(ctx.session, ctx.window, ctx.agent_id)
+    return team.workload(ctx.db, ctx.window, ctx.agent_id)
 
 
 def _breaches(ctx: ReportContext) -> dict[str, Any]:
-    entries = breaches.breach_entries(ctx.session, ctx.window.now_us, ctx.agent_id)
+    entries = breaches.breach_entries(ctx.db, ctx.window.now_us, ctx.agent_id)
     return {"breaches": breaches.public(entries), "count": len(entries)}
 
 
 def _at_risk(ctx: ReportContext) -> dict[str, Any]:
-    entries = breaches.at_risk_entries(ctx.session, ctx.window.now_us, ctx.agent_id,
+    entries = breaches.at_risk_entries(ctx.db, ctx.window.now_us, ctx.agent_id,
                                        ctx.settings.warn_percent)
     return {"items": breaches.public(entries), "count": len(entries)}
 
@@ -83,12 +83,12 @@ REPORTS: dict[str, Callable[[ReportContext], dict[str, Any]]] = {
 }
 
 
-def run_report(session: Session, name: str, window: Window, *, actor_id: str | None = None,
+def run_report(db: Connection, name: str, window: Window, *, actor_id: str | None = None,
                agent_id: str | None = None, settings: Settings | None = None) -> dict[str, Any]:
     """Run a report on behalf of actor_id (None: the local operator, an admin)."""
     if name not in REPORTS:
         raise BadInput(f"unknown report {name!r} (one of: {', '.join(REPORTS)})")
-    actor = resolve_actor(session, actor_id)
-    scope = scope_agent(session, actor, agent_id)
-    ctx = ReportContext(session, window, actor, scope, settings or Settings())
+    actor = resolve_actor(db, actor_id)
+    scope = scope_agent(db, actor, agent_id)
+    ctx = ReportContext(db, window, actor, scope, settings or Settings())
     return REPORTS[name](ctx)

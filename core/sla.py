@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, and_, case, func, literal, or_
 from sqlalchemy.sql import ColumnElement, Select
 
-from core.models import Item, SlaPolicy
+from core.schema import items, sla_policies
 from core.timeutil import US_PER_MINUTE
 
 
@@ -18,34 +18,34 @@ def _us(value: int) -> ColumnElement[int]:
 
 
 def response_due() -> ColumnElement[int]:
-    return Item.created_at + SlaPolicy.first_response_minutes * _us(US_PER_MINUTE)
+    return items.c.created_at + sla_policies.c.first_response_minutes * _us(US_PER_MINUTE)
 
 
 def resolution_due() -> ColumnElement[int]:
-    return Item.created_at + SlaPolicy.resolution_minutes * _us(US_PER_MINUTE)
+    return items.c.created_at + sla_policies.c.resolution_minutes * _us(US_PER_MINUTE)
 
 
 def effective_response() -> ColumnElement[int]:
     """The first response, or the resolution when none was recorded."""
-    return func.coalesce(Item.first_response_at, Item.resolved_at)
+    return func.coalesce(items.c.first_response_at, items.c.resolved_at)
 
 
 def with_policy(query: Select) -> Select:
     """Join each item to the policy of its (kind, priority), if any."""
     return query.outerjoin(
-        SlaPolicy, and_(SlaPolicy.kind == Item.kind, SlaPolicy.priority == Item.priority)
+        sla_policies, and_(sla_policies.c.kind == items.c.kind, sla_policies.c.priority == items.c.priority)
     )
 
 
 def is_tracked() -> ColumnElement[bool]:
-    return SlaPolicy.kind.is_not(None)
+    return sla_policies.c.kind.is_not(None)
 
 
 def response_breached(now_us: int) -> ColumnElement[bool]:
     """Later than due, or none yet and now is past due (exactly at due is not a breach)."""
     due = response_due()
     return and_(
-        SlaPolicy.first_response_minutes.is_not(None),
+        sla_policies.c.first_response_minutes.is_not(None),
         or_(
             and_(effective_response().is_not(None), effective_response() > due),
             and_(effective_response().is_(None), _us(now_us) > due),
@@ -56,10 +56,10 @@ def response_breached(now_us: int) -> ColumnElement[bool]:
 def resolution_breached(now_us: int) -> ColumnElement[bool]:
     due = resolution_due()
     return and_(
-        SlaPolicy.resolution_minutes.is_not(None),
+        sla_policies.c.resolution_minutes.is_not(None),
         or_(
-            and_(Item.resolved_at.is_not(None), Item.resolved_at > due),
-            and_(Item.resolved_at.is_(None), _us(now_us) > due),
+            and_(items.c.resolved_at.is_not(None), items.c.resolved_at > due),
+            and_(items.c.resolved_at.is_(None), _us(now_us) > due),
         ),
     )
 
@@ -72,25 +72,25 @@ def _reached(minutes, now_us: int, warn_percent: float) -> ColumnElement[bool]:
     """Elapsed time has reached warn_percent of the target: elapsed*100 >= warn*target.
     Kept in integers (warn in tenths of a percent) so the boundary is exact."""
     warn_tenths = round(warn_percent * 10)
-    elapsed = _us(now_us) - Item.created_at
+    elapsed = _us(now_us) - items.c.created_at
     return elapsed * 1000 >= minutes * _us(US_PER_MINUTE * warn_tenths)
 
 
 def response_at_risk(now_us: int, warn_percent: float) -> ColumnElement[bool]:
     return and_(
-        SlaPolicy.first_response_minutes.is_not(None),
+        sla_policies.c.first_response_minutes.is_not(None),
         effective_response().is_(None),
         _us(now_us) <= response_due(),
-        _reached(SlaPolicy.first_response_minutes, now_us, warn_percent),
+        _reached(sla_policies.c.first_response_minutes, now_us, warn_percent),
     )
 
 
 def resolution_at_risk(now_us: int, warn_percent: float) -> ColumnElement[bool]:
     return and_(
-        SlaPolicy.resolution_minutes.is_not(None),
-        Item.resolved_at.is_(None),
+        sla_policies.c.resolution_minutes.is_not(None),
+        items.c.resolved_at.is_(None),
         _us(now_us) <= resolution_due(),
-        _reached(SlaPolicy.resolution_minutes, now_us, warn_percent),
+        _reached(sla_policies.c.resolution_minutes, now_us, warn_percent),
     )
 
 

@@ -5,23 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import and_, func, not_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from core import sla
-from core.models import Item
+from core.schema import items
 from core.window import Window
 
 
-def sla_analytics(session: Session, window: Window, agent_id: str | None) -> dict[str, Any]:
+def sla_analytics(db: Connection, window: Window, agent_id: str | None) -> dict[str, Any]:
     breached = sla.is_breached(window.now_us)
     query = sla.with_policy(select(
         func.count().label("total"),
         sla.count_if(breached).label("breached"),
-        sla.count_if(and_(Item.resolved_at.is_not(None), not_(breached))).label("on_time"),
-    ).select_from(Item)).where(sla.is_tracked(), window.created_within())
+        sla.count_if(and_(items.c.resolved_at.is_not(None), not_(breached))).label("on_time"),
+    ).select_from(items)).where(sla.is_tracked(), window.created_within())
     if agent_id is not None:
-        query = query.where(Item.assignee_id == agent_id)
-    row = session.execute(query).one()
+        query = query.where(items.c.assignee_id == agent_id)
+    row = db.execute(query).one()
     total, breached_count = int(row.total), int(row.breached)
     return {
         "total_sla_tasks": total,

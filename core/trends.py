@@ -7,10 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import BigInteger, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
-from core.models import Item
 from core.performance import (
     NOTHING_HANDLED,
     ScoreWeights,
@@ -18,6 +17,7 @@ from core.performance import (
     performance_fields,
     tickets_in_scope,
 )
+from core.schema import items
 from core.timeutil import US_PER_DAY, local_date
 from core.window import Window
 
@@ -27,7 +27,7 @@ WEEK_US = 7 * US_PER_DAY
 def week_number(window: Window) -> ColumnElement[int]:
     """Week i covers (start + 7(i-1) days, start + 7i days]: i = (c - start - 1) // week + 1.
     c > start inside the window, so integer division is floor division on both databases."""
-    offset = Item.created_at - literal(window.start_us + 1, BigInteger)
+    offset = items.c.created_at - literal(window.start_us + 1, BigInteger)
     return (offset // literal(WEEK_US, BigInteger)) + 1
 
 
@@ -41,14 +41,14 @@ def weeks(window: Window) -> list[dict[str, Any]]:
     return result
 
 
-def trends(session: Session, window: Window, agent_id: str | None) -> dict[str, Any]:
+def trends(db: Connection, window: Window, agent_id: str | None) -> dict[str, Any]:
     week = week_number(window).label("week")
     query = (
-        select(week, func.count().label("created"), func.count(Item.resolved_at).label("resolved"))
+        select(week, func.count().label("created"), func.count(items.c.resolved_at).label("resolved"))
         .where(tickets_in_scope(agent_id), window.created_within())
         .group_by(week)
     )
-    counts = {int(row.week): row for row in session.execute(query)}
+    counts = {int(row.week): row for row in db.execute(query)}
     result = []
     for entry in weeks(window):
         row = counts.get(entry["week"])
@@ -63,10 +63,10 @@ def trends(session: Session, window: Window, agent_id: str | None) -> dict[str, 
     return {"trends": result}
 
 
-def performance_trends(session: Session, window: Window, agent_id: str | None,
+def performance_trends(db: Connection, window: Window, agent_id: str | None,
                        weights: ScoreWeights) -> dict[str, Any]:
     week = week_number(window).label("week")
-    rows = {int(row.week): row for row in session.execute(handled_query(window, agent_id, week))}
+    rows = {int(row.week): row for row in db.execute(handled_query(window, agent_id, week))}
     result = []
     for entry in weeks(window):
         entry.update(performance_fields(rows.get(entry["week"], NOTHING_HANDLED), weights))

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.sql import ColumnElement
 
 from core.errors import BadInput
-from core.models import Item
+from core.schema import items
 from core.timeutil import US_PER_DAY
 
 MAX_DAYS = 3650
@@ -33,4 +33,4 @@ class Window:
         return self.now_us - self.days * US_PER_DAY
 
     def created_within(self) -> ColumnElement[bool]:
-        return (Item.created_at > self.start_us) & (Item.created_at <= self.now_us)
+        return (items.c.created_at > self.start_us) & (items.c.created_at <= self.now_us)

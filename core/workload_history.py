@@ -5,26 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
-from core.models import WorkloadSnapshot
+from core.schema import workload_snapshots
 from core.window import Window
 
 
-def workload_history(session: Session, window: Window,
+def workload_history(db: Connection, window: Window,
                      agent_id: str | None = None) -> list[dict[str, Any]]:
     """One point per snapshot time in the window: open tickets, disputes and orders summed
     over the agents (or of one agent), oldest first. Empty until the job has run."""
-    query = (select(WorkloadSnapshot.taken_at,
-                    func.sum(WorkloadSnapshot.open_tickets).label("tickets"),
-                    func.sum(WorkloadSnapshot.open_disputes).label("disputes"),
-                    func.sum(WorkloadSnapshot.open_orders).label("orders"))
-             .where(WorkloadSnapshot.taken_at > window.start_us,
-                    WorkloadSnapshot.taken_at <= window.now_us)
-             .group_by(WorkloadSnapshot.taken_at)
-             .order_by(WorkloadSnapshot.taken_at))
+    query = (select(workload_snapshots.c.taken_at,
+                    func.sum(workload_snapshots.c.open_tickets).label("tickets"),
+                    func.sum(workload_snapshots.c.open_disputes).label("disputes"),
+                    func.sum(workload_snapshots.c.open_orders).label("orders"))
+             .where(workload_snapshots.c.taken_at > window.start_us,
+                    workload_snapshots.c.taken_at <= window.now_us)
+             .group_by(workload_snapshots.c.taken_at)
+             .order_by(workload_snapshots.c.taken_at))
     if agent_id is not None:
-        query = query.where(WorkloadSnapshot.agent_id == agent_id)
+        query = query.where(workload_snapshots.c.agent_id == agent_id)
     return [{"taken_at": int(row.taken_at), "open_tickets": int(row.tickets or 0),
              "open_disputes": int(row.disputes or 0), "open_orders": int(row.orders or 0)}
-            for row in session.execute(query)]
+            for row in db.execute(query)]

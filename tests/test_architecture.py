@@ -79,3 +79,22 @@ def test_importing_core_and_jobs_does_not_load_qt():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"importing core/jobs loaded: {result.stdout.strip()}"
+
+
+def test_a_report_loads_neither_the_orm_nor_qt_nor_alembic(sqlite_url):
+    """A report is a short process: its start-up cost is part of every figure asked for."""
+    subprocess.run([sys.executable, "-m", "core.cli", "init", "--db", sqlite_url], cwd=ROOT,
+                   capture_output=True, check=True, timeout=120)
+    code = (
+        "import sys, contextlib, io\n"
+        "from core.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = main(['report', 'comparison', '--db', {sqlite_url!r}])\n"
+        "heavy = ('sqlalchemy.orm', 'alembic', 'PySide6', 'pyqtgraph', 'jobs', 'console')\n"
+        "print(code, ' '.join(sorted(m for m in sys.modules\n"
+        "                             if any(m == h or m.startswith(h + '.') for h in heavy))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0"], f"exit code and heavy modules: {result.stdout}"

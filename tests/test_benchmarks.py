@@ -15,7 +15,7 @@ from core.db import ensure_schema, make_engine
 from core.demo import load_demo
 from core.exporter import export_folder
 from core.importer import ImportFailed, import_folder
-from core.models import Item
+from core.schema import items
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-30T12:00:00+00:00"
@@ -87,7 +87,7 @@ def test_bulk_import_rebuilds_the_same_indexes_and_rows(tmp_path, bulk_always, d
     target = make_engine(db_url)  # empty: on PostgreSQL the rows are COPYed straight in
     ensure_schema(target)
     before = _index_definitions(target)
-    assert before == {ix.name: [c.name for c in ix.columns] for ix in Item.__table__.indexes}
+    assert before == {ix.name: [c.name for c in ix.columns] for ix in items.indexes}
     assert import_folder(target, tmp_path / "csv")["items"] == 500
     assert _index_definitions(target) == before
     export_folder(target, tmp_path / "back")
@@ -138,9 +138,9 @@ def test_refused_first_bulk_import_leaves_the_table_empty(tmp_path, bulk_always,
     with pytest.raises(ImportFailed, match="appears twice"):
         import_folder(engine, tmp_path / "csv")
     with engine.connect() as conn:
-        assert conn.execute(Item.__table__.select()).first() is None
+        assert conn.execute(items.select()).first() is None
     assert _index_definitions(engine) == {ix.name: [c.name for c in ix.columns]
-                                          for ix in Item.__table__.indexes}
+                                          for ix in items.indexes}
     engine.dispose()
     source.dispose()
 
@@ -163,7 +163,7 @@ def test_fast_item_path_reads_what_the_general_parser_reads(tmp_path):
         "2026-11-01T11:00:00Z\n")
     import_folder(engine, folder, "Europe/Berlin")
     with engine.connect() as conn:
-        rows = {r.id: r for r in conn.execute(Item.__table__.select())}
+        rows = {r.id: r for r in conn.execute(items.select())}
     assert rows["T1"].first_response_at - rows["T1"].created_at == 30 * 60_000_000 + 250_000
     assert rows["T2"].priority == "low" and rows["T2"].assignee_id == "a1"
     # Naive: read in the import's zone (Berlin, UTC+1 in November).
