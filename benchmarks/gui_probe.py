@@ -7,8 +7,7 @@ Runs in its own process (the parent sets BENCH_T0 just before starting it, so th
 start, the imports and the window are all counted). It opens the console the way
 `support-console gui` does (console.app.Console: window at once, database opened in the
 background, every view loading its figures on the task helper's worker threads; the team
-dashboard shows its stored snapshot first), or, before console/ exists, a minimal window
-drawn from core.dashboard.build_dashboard. A 10 ms heartbeat QTimer on the GUI thread
+dashboard shows its stored snapshot first). A 10 ms heartbeat QTimer on the GUI thread
 measures the longest gap between two ticks from the window's first show until the fresh
 figures are drawn. Prints one JSON object.
 """
@@ -36,19 +35,14 @@ def main(argv: list[str]) -> int:
     result: dict = {"imports_s": None, "snapshot_drawn_s": None, "fresh_drawn_s": None,
                     "max_stall_ms": None, "path": None}
     from PySide6.QtCore import QElapsedTimer, QTimer
-    from PySide6.QtWidgets import QApplication
 
+    from console.app import Console, application  # first, as `support-console gui` does
     from core.settings import Settings
     from core.timeutil import parse_now
 
     now_us = parse_now(now_iso)
-    try:
-        from console.app import Console, application
-        has_console = True
-    except ImportError:
-        has_console = False
     result["imports_s"] = round(_since_start(), 3)
-    app = application() if has_console else (QApplication.instance() or QApplication([]))
+    app = application()
 
     ticks = {"last": None, "max": 0.0, "n": 0, "running": False}
     clock = QElapsedTimer()
@@ -81,57 +75,59 @@ def main(argv: list[str]) -> int:
         result["stalls"] = stalls.report()
         app.quit()
 
-    if has_console:
-        settings = Settings(db_url=url)
-        console = Console(settings, clock=lambda: now_us, watch_changes=False)
-        window = console.window
-        dashboard = window.views["dashboard"]
-        window.show_view("dashboard")
-        result["path"] = "console.app.Console (dashboard view)"
-        original = dashboard._show_snapshot
+    settings = Settings(db_url=url)
+    console = Console(settings, clock=lambda: now_us, watch_changes=False)
+    window = console.window
+    dashboard = window.views["dashboard"]
+    window.show_view("dashboard")
+    result["path"] = "console.app.Console (dashboard view)"
+    original = dashboard.show_snapshot
 
-        def show_snapshot(payload) -> None:
-            original(payload)
-            if payload is not None and result["snapshot_drawn_s"] is None:
-                stalls.paused = True
-                window.grab()  # render every pixel now: "drawn" means drawn
-                result["snapshot_drawn_s"] = round(_since_start(), 3)
-                probe_work_done()
+    def show_snapshot(snapshot, then=None) -> None:
+        original(snapshot, then)
+        if result["snapshot_drawn_s"] is None:
+            QTimer.singleShot(0, snapshot_drawn)
 
-        dashboard._show_snapshot = show_snapshot
-        pending = set(window.views)
+    def snapshot_drawn() -> None:
+        if dashboard._drawing:  # the view draws one chart per event-loop turn
+            QTimer.singleShot(0, snapshot_drawn)
+            return
+        stalls.paused = True
+        window.grab()  # render every pixel now: "drawn" means tiles and charts drawn
+        result["snapshot_drawn_s"] = round(_since_start(), 3)
+        probe_work_done()
 
-        def shown(key: str) -> None:
-            if key == "dashboard" and result["fresh_drawn_s"] is None:
-                stalls.paused = True
-                window.grab()
-                result["fresh_drawn_s"] = round(_since_start(), 3)
-                probe_work_done()
-            pending.discard(key)
-            if not pending:
-                result["all_views_s"] = round(_since_start(), 3)
-                finish(app)
+    dashboard.show_snapshot = show_snapshot
+    pending = set(window.views)
 
-        def failed(key: str, message: str) -> None:
-            result.setdefault("errors", []).append(message)
-            shown(key)
+    def shown(key: str) -> None:
+        if key == "dashboard" and result["fresh_drawn_s"] is None:
+            stalls.paused = True
+            window.grab()
+            result["fresh_drawn_s"] = round(_since_start(), 3)
+            probe_work_done()
+        pending.discard(key)
+        if not pending:
+            result["all_views_s"] = round(_since_start(), 3)
+            finish(app)
 
-        for key, view in window.views.items():
-            view.figures_shown.connect(lambda key=key: shown(key))
-            view.load_failed.connect(lambda message, key=key: failed(key, message))
-        console.startup.failed.connect(lambda message: (result.setdefault("errors", [])
-                                                        .append(message), finish(app)))
-        ticks["running"] = True
-        heartbeat.start()
-        stalls.start()
-        console.start()
-        QTimer.singleShot(int(timeout_s * 1000), lambda: (result.setdefault(
-            "errors", []).append("timed out"), finish(app)))
-        app.exec()
-        console.shutdown()
-    else:
-        result["path"] = "core.dashboard.build_dashboard (console/ not there yet)"
-        _fallback(QApplication, QTimer, url, now_us, result, ticks, heartbeat, finish)
+    def failed(key: str, message: str) -> None:
+        result.setdefault("errors", []).append(message)
+        shown(key)
+
+    for key, view in window.views.items():
+        view.figures_shown.connect(lambda key=key: shown(key))
+        view.load_failed.connect(lambda message, key=key: failed(key, message))
+    console.startup.failed.connect(lambda message: (result.setdefault("errors", [])
+                                                    .append(message), finish(app)))
+    ticks["running"] = True
+    heartbeat.start()
+    stalls.start()
+    console.start()
+    QTimer.singleShot(int(timeout_s * 1000), lambda: (result.setdefault(
+        "errors", []).append("timed out"), finish(app)))
+    app.exec()
+    console.shutdown()
     print(json.dumps(result))
     return 0
 
@@ -179,61 +175,6 @@ class _StallWatch:
         self.stop.set()
         worst = sorted(self.seen.items(), key=lambda kv: -kv[1])[:4]
         return [f"{late * 1000:.0f} ms at {where}" for where, late in worst]
-
-
-def _fallback(QApplication, QTimer, url, now_us, result, ticks, heartbeat, finish) -> None:
-    """No console yet: a label grid drawn from the stored snapshot, then from a fresh
-    build_dashboard on a worker thread."""
-    import threading
-
-    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
-    from sqlalchemy import select
-
-    from core.dashboard import build_dashboard
-    from core.db import make_engine, session_scope
-    from core.models import DashboardSnapshot
-    from core.settings import Settings
-    from core.timeutil import zone
-    from core.window import Window
-
-    app = QApplication.instance()
-    window = QWidget()
-    layout = QVBoxLayout(window)
-    label = QLabel("Loading…")
-    layout.addWidget(label)
-    window.resize(1200, 800)
-    window.show()
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        row = session.scalar(select(DashboardSnapshot.payload)
-                             .where(DashboardSnapshot.scope == "team"))
-    if row:
-        label.setText(json.dumps(json.loads(row)["tiles"], indent=1))
-        window.grab()
-        result["snapshot_drawn_s"] = round(_since_start(), 3)
-    done = {}
-
-    def work() -> None:
-        with session_scope(engine) as session:
-            done["payload"] = build_dashboard(session, Window(now_us, 30, zone("UTC")),
-                                              Settings())
-
-    thread = threading.Thread(target=work, daemon=True)
-
-    def poll() -> None:
-        if "payload" in done:
-            label.setText(json.dumps(done["payload"]["tiles"], indent=1))
-            window.grab()
-            result["fresh_drawn_s"] = round(_since_start(), 3)
-            finish(app)
-        else:
-            QTimer.singleShot(5, poll)
-
-    ticks["running"] = True
-    heartbeat.start()
-    thread.start()
-    QTimer.singleShot(5, poll)
-    app.exec()
 
 
 if __name__ == "__main__":

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from core.access import resolve_actor
 from core.errors import BadInput
-from core.models import Agent, BreachRecord, Item, Reassignment
+from core.schema import agents, breach_records, items, reassignments
 from core.settings import Settings
 from core.team import open_counts, role_agents
+
+if TYPE_CHECKING:  # the ORM loads on first use, after the window is up
+    from sqlalchemy.orm import Session
 
 
 def reassign_proposal(session: Session, item_id: str, now_us: int,
@@ -20,9 +22,7 @@ def reassign_proposal(session: Session, item_id: str, now_us: int,
     every role-agent with their open load, for the reassign dialog."""
     from core.reassignment import propose_agent
 
-    item = session.get(Item, item_id)
-    if item is None:
-        raise BadInput(f"no item {item_id!r}")
+    item = _item(session, item_id)
     counts = open_counts(session)
     candidates = [{
         "agent_id": agent.id, "agent_name": agent.name, "active": agent.active,
@@ -49,8 +49,8 @@ def acknowledge(session: Session, actor_id: str | None, item_id: str, now_us: in
     from core.alerts import acknowledge_breach
 
     actor = resolve_actor(session, actor_id)
-    breach_ids = session.scalars(select(BreachRecord.id).where(BreachRecord.item_id == item_id))
-    ids = list(breach_ids)
+    ids = list(session.scalars(select(breach_records.c.id)
+                               .where(breach_records.c.item_id == item_id)))
     if not ids:
         raise BadInput(f"{item_id}: the breach check has not recorded this breach yet; "
                        "acknowledge it after its next run (every 5 minutes)")
@@ -59,18 +59,18 @@ def acknowledge(session: Session, actor_id: str | None, item_id: str, now_us: in
 
 def item_details(session: Session, item_id: str) -> dict[str, Any]:
     """Everything about one item: its fields, its moves and its recorded breaches."""
-    item = session.get(Item, item_id)
-    if item is None:
-        raise BadInput(f"no item {item_id!r}")
-    assignee = session.get(Agent, item.assignee_id) if item.assignee_id else None
-    moves = session.scalars(select(Reassignment).where(Reassignment.item_id == item_id)
-                            .order_by(Reassignment.moved_at)).all()
-    breaches = session.scalars(select(BreachRecord).where(BreachRecord.item_id == item_id)
-                               .order_by(BreachRecord.due_at)).all()
+    item = _item(session, item_id)
+    assignee_name = session.scalar(select(agents.c.name)
+                                   .where(agents.c.id == item.assignee_id))
+    moves = session.execute(select(reassignments).where(reassignments.c.item_id == item_id)
+                            .order_by(reassignments.c.moved_at)).all()
+    breaches = session.execute(select(breach_records)
+                               .where(breach_records.c.item_id == item_id)
+                               .order_by(breach_records.c.due_at)).all()
     return {
         "item_id": item.id, "kind": item.kind, "subject": item.subject,
         "priority": item.priority, "status": item.status,
-        "assignee": item.assignee_id, "assignee_name": assignee.name if assignee else None,
+        "assignee": item.assignee_id, "assignee_name": assignee_name,
         "created_at": item.created_at, "first_response_at": item.first_response_at,
         "resolved_at": item.resolved_at,
         "moves": [{"from": m.from_agent_id, "to": m.to_agent_id, "moved_at": m.moved_at,
@@ -79,3 +79,10 @@ def item_details(session: Session, item_id: str) -> dict[str, Any]:
                       "acknowledged_at": b.acknowledged_at, "acknowledged_by": b.acknowledged_by}
                      for b in breaches],
     }
+
+
+def _item(session: Session, item_id: str):
+    item = session.execute(select(items).where(items.c.id == item_id)).first()
+    if item is None:
+        raise BadInput(f"no item {item_id!r}")
+    return item

@@ -3,29 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy import func, select
 
 from console.tasks import TaskRunner, describe_error
-from core.db import ensure_schema, session_scope
+from core.dashboard import read_dashboard_snapshot
+from core.db import ensure_schema, read_scope
 from core.demo import is_demo_database, load_demo
-from core.models import Agent
+from core.schema import agents
 
 
 @dataclass(frozen=True)
 class DatabaseState:
     empty: bool
     demo: bool
+    dashboard: dict[str, Any] | None = None  # the stored dashboard, drawn while figures load
 
 
-def open_database(engine) -> DatabaseState:
-    """Bring the schema up to date and say whether the database is empty or holds demo data."""
+def open_database(engine, dashboard_agent_id: str | None = None) -> DatabaseState:
+    """Bring the schema up to date, say whether the database is empty or holds demo data,
+    and read the stored dashboard of the team (or of dashboard_agent_id): one trip."""
     ensure_schema(engine)
-    with session_scope(engine) as session:
-        empty = session.scalar(select(func.count()).select_from(Agent)) == 0
-    return DatabaseState(empty=empty, demo=is_demo_database(engine))
+    with read_scope(engine) as conn:
+        empty = conn.scalar(select(func.count()).select_from(agents)) == 0
+        dashboard = None if empty else read_dashboard_snapshot(conn, dashboard_agent_id)
+    return DatabaseState(empty=empty, demo=is_demo_database(engine), dashboard=dashboard)
 
 
 class Startup(QObject):
@@ -35,8 +40,9 @@ class Startup(QObject):
     failed = Signal(str)
 
     def __init__(self, tasks: TaskRunner, window: QWidget, *, load_demo_now: bool,
-                 offer_demo: bool, clock=None):
+                 offer_demo: bool, clock=None, dashboard_agent_id: str | None = None):
         super().__init__(window)
+        self.dashboard_agent_id = dashboard_agent_id
         self.tasks = tasks
         self.window = window
         self.load_demo_now = load_demo_now
@@ -46,8 +52,9 @@ class Startup(QObject):
 
     def start(self) -> None:
         engine = self.tasks.engine
-        self.tasks.run_in_background(self, lambda: open_database(engine), self._opened,
-                                     self._failed, serial=True)
+        agent_id = self.dashboard_agent_id
+        self.tasks.run_in_background(self, lambda: open_database(engine, agent_id),
+                                     self._opened, self._failed, serial=True)
 
     def _opened(self, state: DatabaseState) -> None:
         if state.empty and self.load_demo_now:

@@ -6,14 +6,16 @@ import logging
 import traceback
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from shiboken6 import isValid
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from core.db import session_scope, write_transaction
+
+if TYPE_CHECKING:  # the ORM loads on first use, after the window is up
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger("support_console.tasks")
 

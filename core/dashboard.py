@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -9,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from core import breaches, performance, team, trends
 from core.performance import ScoreWeights, tickets_in_scope
-from core.schema import OPEN_STATUSES, items
+from core.schema import OPEN_STATUSES, dashboard_snapshots, items
 from core.settings import Settings
 from core.timeutil import US_PER_HOUR, iso_utc
 from core.window import Window
@@ -47,6 +48,25 @@ def open_items(db: Connection, agent_id: str | None) -> dict[str, int]:
         query = query.where(items.c.assignee_id == agent_id)
     row = db.execute(query).one()
     return {"open_items": int(row.open), "unassigned_open": int(row.unassigned)}
+
+
+TEAM_SCOPE = "team"
+
+
+def dashboard_scope(agent_id: str | None) -> str:
+    """The snapshot key: 'team', or 'agent:<id>' (so no agent id can collide with 'team')."""
+    return TEAM_SCOPE if agent_id is None else f"agent:{agent_id}"
+
+
+def read_dashboard_snapshot(db: Connection, agent_id: str | None) -> dict[str, Any] | None:
+    """The stored dashboard (see the refresh-support-dashboards job) of the team (None) or an
+    agent: {computed_at, computed_at_us, payload}, or None before the job's first run."""
+    row = db.execute(select(dashboard_snapshots.c.computed_at, dashboard_snapshots.c.payload)
+                     .where(dashboard_snapshots.c.scope == dashboard_scope(agent_id))).first()
+    if row is None:
+        return None
+    return {"computed_at": iso_utc(row.computed_at), "computed_at_us": row.computed_at,
+            "payload": json.loads(row.payload)}
 
 
 def build_dashboard(db: Connection, window: Window, settings: Settings,

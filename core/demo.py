@@ -6,23 +6,13 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, insert, select
 
+from core import schema
 from core.bulk import agent_upsert, item_upsert, policy_upsert
 from core.db import write_transaction
 from core.errors import BadInput
-from core.models import (
-    Agent,
-    Alert,
-    BreachRecord,
-    DailyMetric,
-    DashboardSnapshot,
-    Item,
-    Meta,
-    Reassignment,
-    SlaPolicy,
-    WorkloadSnapshot,
-)
+from core.schema import meta
 from core.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_MINUTE, US_PER_SECOND, to_us
 
 DEMO_KEY = "demo_data"
@@ -141,14 +131,15 @@ def load_demo(engine: Engine, *, agents: int = 14, items: int = 4000, seed: int 
     now_us = default_now() if now_us is None else now_us
     rng = random.Random(seed)
     with write_transaction(engine) as session:
-        is_demo = session.get(Meta, DEMO_KEY) is not None
-        has_data = session.scalar(select(func.count()).select_from(Agent)) > 0
+        is_demo = session.scalar(select(meta.c.value).where(meta.c.key == DEMO_KEY)) is not None
+        has_data = session.scalar(select(func.count()).select_from(schema.agents)) > 0
         if has_data and not is_demo:
             raise BadInput("the database already holds real data; demo data goes only into an "
                            "empty database (or one that holds demo data)")
-        for model in (Alert, Reassignment, BreachRecord, WorkloadSnapshot, DailyMetric,
-                      DashboardSnapshot, Item, Agent, SlaPolicy):
-            session.execute(delete(model))
+        for table in (schema.alerts, schema.reassignments, schema.breach_records,
+                      schema.workload_snapshots, schema.daily_metrics, schema.dashboard_snapshots,
+                      schema.items, schema.agents, schema.sla_policies):
+            session.execute(delete(table))
         conn = session.connection()
         policy_sink = policy_upsert(conn)
         for kind, by_priority in POLICIES.items():
@@ -164,10 +155,11 @@ def load_demo(engine: Engine, *, agents: int = 14, items: int = 4000, seed: int 
         for item in demo_items(rng, items, people, now_us):
             item_sink.add(item)
         item_sink.flush()
-        session.merge(Meta(key=DEMO_KEY, value=str(seed)))
+        session.execute(delete(meta).where(meta.c.key == DEMO_KEY))
+        session.execute(insert(meta).values(key=DEMO_KEY, value=str(seed)))
     return {"agents": len(people), "items": item_sink.count, "seed": seed, "demo": True}
 
 
 def is_demo_database(engine: Engine) -> bool:
     with engine.connect() as conn:
-        return conn.execute(select(Meta.value).where(Meta.key == DEMO_KEY)).first() is not None
+        return conn.execute(select(meta.c.value).where(meta.c.key == DEMO_KEY)).first() is not None

@@ -3,37 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
 
 from core.alerts import dialect_insert
-from core.dashboard import build_dashboard
+from core.dashboard import TEAM_SCOPE, build_dashboard, dashboard_scope
+from core.db import read_scope
 from core.models import DashboardSnapshot
 from core.settings import Settings
 from core.team import role_agents
-from core.timeutil import iso_utc, zone
+from core.timeutil import zone
 from core.window import Window
 from jobs.exclusive import job_transaction
 
 NAME = "refresh-support-dashboards"
 DASHBOARD_DAYS = 30
-TEAM_SCOPE = "team"
-
-
-def dashboard_scope(agent_id: str | None) -> str:
-    """The snapshot key: 'team', or 'agent:<id>' (so no agent id can collide with 'team')."""
-    return TEAM_SCOPE if agent_id is None else f"agent:{agent_id}"
-
-
-def read_dashboard_snapshot(session: Session, agent_id: str | None) -> dict[str, Any] | None:
-    """The stored dashboard of the team (None) or an agent: {computed_at, payload}, or None."""
-    snapshot = session.get(DashboardSnapshot, dashboard_scope(agent_id))
-    if snapshot is None:
-        return None
-    return {"computed_at": iso_utc(snapshot.computed_at), "computed_at_us": snapshot.computed_at,
-            "payload": json.loads(snapshot.payload)}
 
 
 def run_refresh_support_dashboards(engine: Engine, now_us: int,
@@ -41,11 +25,10 @@ def run_refresh_support_dashboards(engine: Engine, now_us: int,
     window = Window(now_us, DASHBOARD_DAYS, zone(settings.timezone))
     # Computed outside the write transaction: reading is the slow part, and it must not
     # hold SQLite's write lock; the upsert below is idempotent.
-    with Session(engine) as session:
-        payloads = {TEAM_SCOPE: build_dashboard(session, window, settings, None)}
-        for agent in role_agents(session):
-            payloads[dashboard_scope(agent.id)] = build_dashboard(session, window, settings,
-                                                                  agent.id)
+    with read_scope(engine) as conn:
+        payloads = {TEAM_SCOPE: build_dashboard(conn, window, settings, None)}
+        for agent in role_agents(conn):
+            payloads[dashboard_scope(agent.id)] = build_dashboard(conn, window, settings, agent.id)
     with job_transaction(engine, NAME) as session:
         for scope, payload in payloads.items():
             text = json.dumps(payload, sort_keys=True, ensure_ascii=False)

@@ -28,7 +28,7 @@ from test_jobs_support import (
     us,
 )
 
-from core.dashboard import build_dashboard
+from core.dashboard import build_dashboard, read_dashboard_snapshot
 from core.db import make_engine, upgrade_schema
 from core.models import (
     Alert,
@@ -43,7 +43,6 @@ from core.models import (
 from core.timeutil import zone
 from core.window import Window
 from jobs.calculate_support_performance_metrics import run_calculate_support_performance_metrics
-from jobs.refresh_support_dashboards import read_dashboard_snapshot
 from jobs.runner import run_job
 from jobs.update_support_workload_trackers import run_update_support_workload_trackers
 

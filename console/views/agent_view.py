@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from console.views.base import ConsoleView
 from console.views.dashboard_charts import (
@@ -30,6 +29,9 @@ from core.performance import ScoreWeights
 from core.score_components import score_components
 from core.team import role_agents
 from core.window import Window
+
+if TYPE_CHECKING:  # the ORM loads on first use, after the window is up
+    from sqlalchemy.orm import Session
 
 TILES = (
     ("tickets_resolved_today", "Resolved today", number(), "Tickets resolved since local midnight"),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
 from console.models.alerts_model import AlertsModel
 from console.models.sorting import SortProxyModel
@@ -14,7 +13,9 @@ from console.models.table_model import ROW_ROLE
 from console.views.base import ConsoleView
 from console.widgets.tables import DataTable
 from core.access import resolve_actor
-from core.alerts import acknowledge_alert, acknowledge_breach, list_alerts, mark_read
+
+if TYPE_CHECKING:  # the ORM loads on first use, after the window is up
+    from sqlalchemy.orm import Session
 
 
 class AlertsView(ConsoleView):
@@ -68,7 +69,7 @@ class AlertsView(ConsoleView):
     def fetch(self, session: Session, unread_only: bool) -> list[dict[str, Any]]:
         if self.recipient is None:
             return []
-        return list_alerts(session, self.recipient, unread_only=unread_only, limit=1000)
+        return _alerts().list_alerts(session, self.recipient, unread_only=unread_only, limit=1000)
 
     def show_figures(self, rows: list[dict[str, Any]]) -> None:
         self.model.set_rows(rows)
@@ -94,11 +95,11 @@ class AlertsView(ConsoleView):
     def mark_selected_read(self) -> None:
         ids = [row["id"] for row in self.selected_rows()]
         if ids:
-            self._write(lambda session, now: mark_read(session, self.recipient, ids, now))
+            self._write(lambda session, now: _alerts().mark_read(session, self.recipient, ids, now))
 
     @Slot()
     def mark_all_read(self) -> None:
-        self._write(lambda session, now: mark_read(session, self.recipient, None, now))
+        self._write(lambda session, now: _alerts().mark_read(session, self.recipient, None, now))
 
     @Slot()
     def acknowledge_selected(self) -> None:
@@ -107,8 +108,8 @@ class AlertsView(ConsoleView):
             actor = resolve_actor(session, self.recipient)  # the role as the database says
             for row in rows:
                 if row.get("breach_id") is not None:
-                    acknowledge_breach(session, actor, row["breach_id"], now)
-                acknowledge_alert(session, self.recipient, row["id"], now)
+                    _alerts().acknowledge_breach(session, actor, row["breach_id"], now)
+                _alerts().acknowledge_alert(session, self.recipient, row["id"], now)
 
         if rows:
             self._write(acknowledge)
@@ -127,3 +128,10 @@ class AlertsView(ConsoleView):
         self.context.tasks.write(self, lambda session: change(session, clock()),
                                  lambda _result: self.context.bus.announce_local_change(),
                                  lambda error: self.load_failed.emit(str(error)))
+
+
+def _alerts():
+    """core.alerts works with the ORM, which loads on first use (not before the window shows)."""
+    from core import alerts
+
+    return alerts

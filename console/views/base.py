@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QWidget
-from sqlalchemy.orm import Session
 
 from console.context import ConsoleContext
 from console.tasks import describe_error
 from console.widgets.charts import Chart
+
+if TYPE_CHECKING:  # the ORM loads on first use, after the window is up
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger("support_console.views")
 
@@ -95,16 +97,20 @@ class ConsoleView(QWidget):
         else:
             self.figures_shown.emit()
 
-    def draw_charts(self, *steps: Callable[[], None]) -> None:
+    def draw_charts(self, *steps: Callable[[], None],
+                    then: Callable[[], None] | None = None) -> None:
         """Charts are the costly part of showing figures on the GUI thread. A visible view
         draws one chart per event-loop turn, so each repaint covers one chart and the GUI
         never stalls on all of them at once; a hidden view keeps only the newest steps and
-        draws them when it is next shown."""
+        draws them when it is next shown. `then` runs after the last chart (at once when
+        the view is hidden)."""
         if self.isVisible():
             self._pending_drawing = ()
-            self._start_drawing(steps)
+            self._start_drawing(steps + ((then,) if then else ()))
         else:
             self._pending_drawing = steps
+            if then is not None:
+                then()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from console import actions
 from console.models.breach_model import (
@@ -31,10 +30,14 @@ from console.views.base import ConsoleView
 from console.views.item_details_dialog import ItemDetailsDialog
 from console.views.reassign_dialog import ReassignDialog
 from console.widgets.tables import DataTable
-from core.models import KINDS, PRIORITIES, Agent, BreachRecord
+from core import schema
 from core.reports import run_report
+from core.schema import KINDS, PRIORITIES
 from core.timeutil import to_us
 from core.window import Window
+
+if TYPE_CHECKING:  # the ORM loads on first use, after the window is up
+    from sqlalchemy.orm import Session
 
 
 class BreachesView(ConsoleView):
@@ -117,9 +120,9 @@ class BreachesView(ConsoleView):
         actor_id, settings = self.context.actor_id, self.context.settings
         breached = run_report(session, "breaches", window, actor_id=actor_id, settings=settings)
         at_risk = run_report(session, "at-risk", window, actor_id=actor_id, settings=settings)
-        names = dict(session.execute(select(Agent.id, Agent.name)).all())
-        acknowledged = set(session.scalars(select(BreachRecord.item_id).where(
-            BreachRecord.acknowledged_at.is_not(None))))
+        names = dict(session.execute(select(schema.agents.c.id, schema.agents.c.name)).all())
+        acknowledged = set(session.scalars(select(schema.breach_records.c.item_id).where(
+            schema.breach_records.c.acknowledged_at.is_not(None))))
         rows = []
         for state, entries in ((BREACHED, breached["breaches"]), (AT_RISK, at_risk["items"])):
             for entry in entries:

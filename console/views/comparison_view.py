@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
 from console.models.comparison_model import ComparisonModel
 from console.models.sorting import SortProxyModel
@@ -16,6 +15,9 @@ from console.widgets.charts import SERIES_COLOURS, Chart, bars, nearest_index
 from console.widgets.tables import DataTable, ScoreBarDelegate
 from core.reports import run_report
 from core.window import Window
+
+if TYPE_CHECKING:  # the ORM loads on first use, after the window is up
+    from sqlalchemy.orm import Session
 
 
 class ComparisonView(ConsoleView):

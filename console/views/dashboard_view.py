@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from console.views import dashboard_charts as draw
 from console.views.base import ConsoleView
@@ -17,9 +15,11 @@ from console.widgets.charts import Chart
 from console.widgets.tiles import Tile, TileGrid, number
 from core.access import resolve_actor, scope_agent
 from core.dashboard import build_dashboard
-from core.models import DashboardSnapshot
 from core.timeutil import from_us
 from core.window import Window
+
+if TYPE_CHECKING:  # the ORM loads on first use, after the window is up
+    from sqlalchemy.orm import Session
 
 TILES = (
     ("open_items", "Open items", number(), "Items not resolved or closed"),
@@ -79,23 +79,23 @@ class DashboardView(ConsoleView):
     def request(self) -> DashboardRequest:
         return DashboardRequest(self.context.window(), with_snapshot=self.payload is None)
 
-    def refresh(self) -> None:
-        if self.payload is None and not self.loading:
-            # First load: the stored snapshot is one small read; show it while figures load.
-            self.context.tasks.read(self, _read_snapshot, self._show_snapshot, lambda _e: None)
-        super().refresh()
-
     def fetch(self, session: Session, request: DashboardRequest) -> dict[str, Any]:
         actor = resolve_actor(session, self.context.actor_id)
         agent_id = scope_agent(session, actor, None)
         return build_dashboard(session, request.window, self.context.settings, agent_id)
 
-    def _show_snapshot(self, payload: dict[str, Any] | None) -> None:
-        if payload is None or self.payload is not None:
+    def show_snapshot(self, snapshot: dict[str, Any],
+                      then: Callable[[], None] | None = None) -> None:
+        """The stored dashboard (core.dashboard.read_dashboard_snapshot), drawn at start while
+        the fresh figures load; ignored once they are there. `then` runs once it is drawn."""
+        if self.payload is not None:
+            if then is not None:
+                then()
             return
-        self._draw(payload)
+        payload = snapshot["payload"]
+        self._draw(payload, then)
         self.showing_snapshot = True
-        stored = from_us(payload["stored_at_us"]).astimezone(self.context.tz)
+        stored = from_us(snapshot["computed_at_us"]).astimezone(self.context.tz)
         self.status.setText(f"Stored figures from {stored:%Y-%m-%d %H:%M} "
                             f"({payload['days']} days) — fresh figures are loading…")
 
@@ -108,7 +108,7 @@ class DashboardView(ConsoleView):
                             f"{_local(result['computed_at'], self.context)} "
                             f"({self.context.tz.key}).")
 
-    def _draw(self, payload: dict[str, Any]) -> None:
+    def _draw(self, payload: dict[str, Any], then: Callable[[], None] | None = None) -> None:
         self.tiles.set_values(payload["tiles"])
         self.status.setAlignment(Qt.AlignmentFlag.AlignLeft)
         tz = self.context.tz
@@ -118,17 +118,8 @@ class DashboardView(ConsoleView):
             lambda: draw.draw_sla_by_week(self.sla_chart, payload["performance_trends"], tz),
             lambda: draw.draw_workload(self.workload_chart, workload),
             lambda: draw.draw_response_histogram(self.response_chart,
-                                                 payload["response_histogram"]))
-
-
-def _read_snapshot(session: Session) -> dict[str, Any] | None:
-    row = session.execute(select(DashboardSnapshot).where(DashboardSnapshot.scope == "team")
-                          ).scalar_one_or_none()
-    if row is None:
-        return None
-    payload = json.loads(row.payload)
-    payload["stored_at_us"] = row.computed_at
-    return payload
+                                                 payload["response_histogram"]),
+            then=then)
 
 
 def _local(iso: str, context) -> str:

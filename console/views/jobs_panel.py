@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
 from console.models.jobs_model import JobsModel, RunHistoryModel
 from console.models.table_model import ROW_ROLE
 from console.views.base import ConsoleView
 from console.widgets.tables import DataTable
+
+if TYPE_CHECKING:  # the ORM loads on first use, after the window is up
+    from sqlalchemy.orm import Session
 
 
 class JobsPanel(ConsoleView):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
-from sqlalchemy.orm import Session
 
 from console.models.sorting import SortProxyModel
 from console.models.workload_model import WorkloadModel
@@ -17,6 +16,9 @@ from console.widgets.tables import DataTable
 from core.reports import run_report
 from core.window import Window
 from core.workload_history import workload_history
+
+if TYPE_CHECKING:  # the ORM loads on first use, after the window is up
+    from sqlalchemy.orm import Session
 
 
 class WorkloadView(ConsoleView):
