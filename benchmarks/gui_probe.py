@@ -98,7 +98,7 @@ def main(argv: list[str]) -> int:
         probe_work_done()
 
     dashboard.show_snapshot = show_snapshot
-    pending = set(window.views)
+    pending = set(window.view_classes)  # the other views are built after the first paint
 
     def shown(key: str) -> None:
         if key == "dashboard" and result["fresh_drawn_s"] is None:
@@ -115,9 +115,13 @@ def main(argv: list[str]) -> int:
         result.setdefault("errors", []).append(message)
         shown(key)
 
-    for key, view in window.views.items():
-        view.figures_shown.connect(lambda key=key: shown(key))
-        view.load_failed.connect(lambda message, key=key: failed(key, message))
+    def watch(view) -> None:
+        view.figures_shown.connect(lambda key=view.key: shown(key))
+        view.load_failed.connect(lambda message, key=view.key: failed(key, message))
+
+    for view in window.views.values():
+        watch(view)
+    window.view_built.connect(watch)
     console.startup.failed.connect(lambda message: (result.setdefault("errors", [])
                                                     .append(message), finish(app)))
     ticks["running"] = True

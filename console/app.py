@@ -70,13 +70,16 @@ class Console:
         self.window.set_demo(state.demo)
         if self.watch_changes:
             self.bus.watch(self.engine)
+        # Fresh loads start once the stored dashboard is drawn and every view is built:
+        # their worker threads would share the GIL with that work and slow it several-fold.
+        def load_figures() -> None:
+            self.window.build_remaining_views(then=self.window.refresh_all)
+
         dashboard = self.window.views.get("dashboard")
         if dashboard is not None and state.dashboard is not None:
-            # Fresh loads start once the stored dashboard is drawn: their worker threads
-            # would share the GIL with its drawing and slow it down several times over.
-            dashboard.show_snapshot(state.dashboard, then=self.window.refresh_all)
+            dashboard.show_snapshot(state.dashboard, then=load_figures)
         else:
-            self.window.refresh_all()
+            load_figures()
 
     def shutdown(self) -> None:
         self.bus.stop_watching()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal, Slot
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -40,6 +42,7 @@ class MainWindow(QMainWindow):
     `console.views.registry` for new views, `self.status_area` for status widgets."""
 
     view_changed = Signal(str)
+    view_built = Signal(object)  # a ConsoleView, built on first use or after the first paint
 
     def __init__(self, context: ConsoleContext, database_label: str,
                  state: QSettings | None = None, parent: QWidget | None = None):
@@ -48,9 +51,12 @@ class MainWindow(QMainWindow):
         self.database_label = database_label
         self.state = state
         self.demo = False
-        self.views: dict[str, ConsoleView] = {}
+        # A view is built when first shown; the console builds the others after the first
+        # paint (build_remaining_views): the first paint waits for one view only.
+        self.view_classes = {cls.key: cls for cls in VIEW_CLASSES
+                             if self.context.supervisor or not cls.supervisor_only}
+        self.views: dict[str, ConsoleView] = {}  # built so far
         self.menus: dict[str, QMenu] = {}
-        self._init_views()
         self._init_central()
         self._init_actions()
         self._init_menus()
@@ -66,24 +72,16 @@ class MainWindow(QMainWindow):
         self._restore_state()
 
     # -- construction ------------------------------------------------------------------------
-    def _init_views(self) -> None:
-        for view_class in VIEW_CLASSES:
-            if view_class.supervisor_only and not self.context.supervisor:
-                continue
-            view = view_class(self.context)
-            self.views[view.key] = view
-
     def _init_central(self) -> None:
         self.banner = Banner()
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setFixedWidth(190)
         self.stack = QStackedWidget()
-        for key, view in self.views.items():
-            item = QListWidgetItem(view.title)
+        for key, view_class in self.view_classes.items():
+            item = QListWidgetItem(view_class.title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.navigation.addItem(item)
-            self.stack.addWidget(view)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(0)
@@ -114,10 +112,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.menus["view"] = view_menu = bar.addMenu("&View")
-        for index, view in enumerate(self.views.values()):
-            action = view_menu.addAction(view.title)
+        for index, (key, view_class) in enumerate(self.view_classes.items()):
+            action = view_menu.addAction(view_class.title)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-            action.triggered.connect(lambda _=False, key=view.key: self.show_view(key))
+            action.triggered.connect(lambda _=False, key=key: self.show_view(key))
         view_menu.addSeparator()
         view_menu.addAction(self.refresh_action)
         self.menus["tools"] = bar.addMenu("&Tools")  # settings, jobs, sign-in come here
@@ -169,17 +167,42 @@ class MainWindow(QMainWindow):
         self.context.tasks.busy_changed.connect(self.busy.set_busy)
         self.context.tasks.task_failed.connect(self.banner.show_error)
         self.context.bus.watch_failed.connect(self.banner.show_error)
-        for view in self.views.values():
+
+    # -- views -------------------------------------------------------------------------------
+    def view(self, key: str) -> ConsoleView | None:
+        """The view of that key, built now if it was not yet (None: not for this person)."""
+        if key not in self.views and key in self.view_classes:
+            view = self.view_classes[key](self.context)
             view.load_failed.connect(self.banner.show_error)
             view.figures_shown.connect(self._on_figures_shown)
             view.notice.connect(lambda text: self.status_area.showMessage(text, 10_000))
+            self.views[key] = view
+            self.stack.addWidget(view)
+            self.view_built.emit(view)
+        return self.views.get(key)
+
+    def build_all_views(self) -> None:
+        for key in self.view_classes:
+            self.view(key)
+
+    def build_remaining_views(self, then: Callable[[], None]) -> None:
+        """One view per event-loop turn (each is tens of ms), then `then`."""
+        missing = [key for key in self.view_classes if key not in self.views]
+        if not missing:
+            then()
+            return
+        self.view(missing[0])
+        QTimer.singleShot(0, self, lambda: self.build_remaining_views(then))
+
+    def navigation_row(self, key: str) -> int:
+        return list(self.view_classes).index(key)
 
     # -- actions -----------------------------------------------------------------------------
     def show_view(self, key: str) -> None:
-        view = self.views.get(key)
+        view = self.view(key)
         if view is None:
             return
-        row = list(self.views).index(key)
+        row = self.navigation_row(key)
         if self.navigation.currentRow() != row:
             self.navigation.setCurrentRow(row)
             return
@@ -257,7 +280,7 @@ class MainWindow(QMainWindow):
 
     # -- state -------------------------------------------------------------------------------
     def _restore_state(self) -> None:
-        first = next(iter(self.views))
+        first = next(iter(self.view_classes))
         if self.state is None:
             self.show_view(first)
             return
@@ -271,7 +294,7 @@ class MainWindow(QMainWindow):
             except (TypeError, ValueError):
                 pass
         key = str(self.state.value("window/view", first))
-        self.show_view(key if key in self.views else first)
+        self.show_view(key if key in self.view_classes else first)
 
     def save_state(self) -> None:
         if self.state is None:
@@ -291,7 +314,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = self.navigation.item(row).data(Qt.ItemDataRole.UserRole)
-        self.stack.setCurrentWidget(self.views[key])
+        self.stack.setCurrentWidget(self.view(key))
         self.view_changed.emit(key)
 
     def _on_figures_shown(self) -> None:

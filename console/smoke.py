@@ -39,6 +39,7 @@ def run_smoke_test(app: QApplication, console) -> int:
         ok, reason = _wait(app, open_database, VIEW_TIMEOUT_MS)
         if not ok:
             return _fail(f"opening the database: {reason}")
+        window.build_all_views()
         for key, view in window.views.items():
             def load(done, view=view, key=key) -> None:
                 view.figures_shown.connect(lambda: done(True))

@@ -112,6 +112,7 @@ def take_screenshots(out: Path) -> list[Path]:
 
     console.start()
     window.setGeometry(0, 0, *SIZE)
+    window.build_all_views()
     wait_until(lambda: all(v.refresh_count for v in window.views.values()))
     out.mkdir(parents=True, exist_ok=True)
     written = []

@@ -31,12 +31,14 @@ def open_console(qtbot, url: str, tmp_path, *, watch_changes: bool = False, cloc
                       state=state, watch_changes=watch_changes)
     with qtbot.waitSignal(console.startup.ready, timeout=30_000):
         console.start()
+    console.window.build_all_views()  # tests reach into every view at once
     return console
 
 
 def wait_all_loaded(qtbot, console, timeout: int = 30_000) -> None:
     """Until every view has shown figures and none is loading."""
-    qtbot.waitUntil(lambda: all(v.refresh_count > 0 and not v.loading
-                                for v in console.window.views.values()), timeout=timeout)
+    window = console.window
+    qtbot.waitUntil(lambda: len(window.views) == len(window.view_classes) and all(
+        v.refresh_count > 0 and not v.loading for v in window.views.values()), timeout=timeout)
     errors = {k: v.last_error for k, v in console.window.views.items() if v.last_error}
     assert not errors, errors

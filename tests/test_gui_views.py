@@ -223,3 +223,30 @@ def test_window_title_names_the_database_and_marks_demo_data(console, known_url)
     assert console.window.demo_label.isVisibleTo(console.window)
     assert console.window.views["breaches"].table.horizontalHeader().isSortIndicatorShown()
     assert Qt.AlignmentFlag.AlignRight
+
+
+def test_only_the_first_view_is_built_before_the_window_shows(qtbot, known_url, tmp_path):
+    """The first paint waits for one view; the others are built after it, one per event-loop
+    turn, before the figures load."""
+    from PySide6.QtCore import QSettings
+
+    from console.app import Console
+
+    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+    console = Console(Settings(db_url=known_url, timezone=TZ), clock=lambda: FIXED_NOW,
+                      state=state, watch_changes=False)
+    window = console.window
+    try:
+        assert list(window.views) == ["dashboard"]
+        assert window.navigation.count() == len(window.view_classes) == 7
+        built = []
+        window.view_built.connect(lambda view: built.append(view.key))
+        console.start()
+        qtbot.waitUntil(lambda: len(window.views) == 7 and all(
+            v.refresh_count > 0 and not v.loading for v in window.views.values()),
+            timeout=30_000)
+        assert built == [key for key in window.view_classes if key != "dashboard"]
+        window.show_view("breaches")
+        assert window.current_view is window.views["breaches"]
+    finally:
+        console.shutdown()

@@ -95,9 +95,6 @@ class DesktopIntegration(QObject):
         self.bridge = SchedulerBridge(engine, self.context.settings, self.watcher,
                                       clock=self._scheduler_clock(), parent=self)
         self.bridge.run_finished.connect(self._on_run_finished)
-        jobs = self.window.views.get("jobs")
-        if jobs is not None:
-            jobs.attach_scheduler(self.bridge)
 
     def _scheduler_clock(self):
         from console.context import system_clock
@@ -121,11 +118,17 @@ class DesktopIntegration(QObject):
             tools.addAction(self.password_action)
 
     def _connect_views(self) -> None:
-        alerts = self.window.views.get("alerts")
-        if alerts is not None:
-            alerts.items_open_requested.connect(self.open_items)
-            alerts.unread_changed.connect(self._on_unread_changed)
+        for view in list(self.window.views.values()):
+            self._connect_view(view)
+        self.window.view_built.connect(self._connect_view)  # the views built later
         self.context.bus.data_changed.connect(self._look_for_alerts)
+
+    def _connect_view(self, view) -> None:
+        if view.key == "jobs":
+            view.attach_scheduler(self.bridge)
+        elif view.key == "alerts":
+            view.items_open_requested.connect(self.open_items)
+            view.unread_changed.connect(self._on_unread_changed)
 
     # -- life cycle ----------------------------------------------------------------------------
     @Slot()
@@ -168,7 +171,7 @@ class DesktopIntegration(QObject):
     def open_items(self, item_ids: tuple) -> None:
         """Bring the window up on the breaches view with these items selected."""
         self.close_to_tray.show_window()
-        view = self.window.views.get("breaches")
+        view = self.window.view("breaches")
         if view is None:
             return
         self.window.show_view("breaches")
@@ -236,8 +239,7 @@ class DesktopIntegration(QObject):
 
     @Slot(int)
     def _on_unread_changed(self, unread: int) -> None:
-        index = list(self.window.views).index("alerts")
-        item = self.window.navigation.item(index)
+        item = self.window.navigation.item(self.window.navigation_row("alerts"))
         item.setText(f"Alerts ({unread})" if unread else "Alerts")
 
 
