@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select, union_all, update
+from sqlalchemy import and_, case, func, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session, aliased
 
 from core.access import Actor
@@ -30,14 +30,14 @@ def dialect_insert(session: Session, model):
 
 
 def inserted_keys(session: Session, statement, key_column) -> list:
-    """The keys of the rows an INSERT (... ON CONFLICT DO NOTHING) added, by RETURNING
-    (the driver's rowcount of an INSERT is -1 on PostgreSQL through SQLAlchemy 2.1)."""
+    """The keys of the rows an INSERT (... ON CONFLICT DO NOTHING) added, by RETURNING."""
     return list(session.scalars(statement.returning(key_column)))
 
 
-def inserted(session: Session, statement, key_column) -> int:
-    """How many rows an INSERT (... ON CONFLICT DO NOTHING) added."""
-    return len(inserted_keys(session, statement, key_column))
+def inserted(session: Session, statement) -> int:
+    """How many rows an INSERT (... ON CONFLICT DO NOTHING) added: SQLAlchemy 2.1 reports
+    an INSERT's rowcount on PostgreSQL only when asked to keep it (else -1)."""
+    return session.execute(statement, execution_options={"preserve_rowcount": True}).rowcount
 
 
 def _has_email(person) -> Any:
@@ -46,13 +46,13 @@ def _has_email(person) -> Any:
 
 def queue_breach_alerts(session: Session, breach_ids: list[int], now_us: int) -> int:
     """One alert per (breach, person) for the item's assignee and every supervisor,
-    set-based; the unique (breach, recipient) makes a repeat add nothing. The alert of a
-    person with an e-mail address waits for mail even while no SMTP server is configured:
-    the send job delivers it once one is (each breach still reaches each person once)."""
+    set-based, for breaches this transaction has just recorded. The alert of a person
+    with an e-mail address waits for mail even while no SMTP server is configured: the
+    send job delivers it once one is (each breach still reaches each person once)."""
     created = 0
     # By id, in chunks: never an anti-join against alerts while inserting into alerts (on a
     # freshly analysed, empty table PostgreSQL plans that as a quadratic nested loop).
-    for chunk in _chunks(sorted(breach_ids), 5_000):
+    for chunk in _chunks(sorted(breach_ids), 20_000):
         fresh = (select(BreachRecord.id, BreachRecord.item_id, BreachRecord.target)
                  .where(BreachRecord.id.in_(chunk)).subquery())
         person = aliased(Agent)
@@ -64,17 +64,21 @@ def queue_breach_alerts(session: Session, breach_ids: list[int], now_us: int) ->
                    + target_label + literal(" target"))
         columns = (person.id, literal("breach"), fresh.c.id, fresh.c.item_id, message,
                    literal(now_us), email_status, literal(0))
-        # Two plain joins rather than one OR-join, which databases run as a nested loop.
+        # Two plain joins rather than one OR-join, which databases run as a nested loop;
+        # an assignee who is a supervisor is in the second.
         to_assignees = (select(*columns).select_from(fresh)
                         .join(Item, Item.id == fresh.c.item_id)
-                        .join(person, person.id == Item.assignee_id))
+                        .join(person, person.id == Item.assignee_id)
+                        .where(person.role.not_in(SUPERVISOR_ROLES)))
         to_supervisors = (select(*columns).select_from(fresh)
                           .join(person, person.role.in_(SUPERVISOR_ROLES)))
-        statement = dialect_insert(session, Alert).from_select(
+        # A plain INSERT: nobody can have alerted a breach recorded in this transaction,
+        # and ON CONFLICT costs PostgreSQL a speculative insertion per row. The unique
+        # (breach, recipient) still refuses a second alert.
+        statement = insert(Alert).from_select(
             ["recipient_id", "kind", "breach_id", "item_id", "message", "created_at",
-             "email_status", "email_attempts"], union_all(to_assignees, to_supervisors)
-        ).on_conflict_do_nothing()
-        created += inserted(session, statement, Alert.id)
+             "email_status", "email_attempts"], union_all(to_assignees, to_supervisors))
+        created += inserted(session, statement)
     return created
 
 
@@ -89,7 +93,7 @@ def queue_unplaced_alerts(session: Session, item_id: str, from_agent_id: str | N
             recipient_id=supervisor_id, kind="unplaced", item_id=item_id,
             dedupe_key=f"unplaced:{item_id}:{from_agent_id}", message=message,
             created_at=now_us, email_status=EMAIL_NONE, email_attempts=0).on_conflict_do_nothing()
-        created += inserted(session, statement, Alert.id)
+        created += inserted(session, statement)
     return created
 
 

@@ -40,7 +40,7 @@ def acquire_lease(engine: Engine, job_name: str, period: str, holder: str, now_u
     with write_transaction(engine) as session:
         won = inserted(session, dialect_insert(session, JobLease)
                        .values(job=job_name, period=period, holder=holder, acquired_at=now_us)
-                       .on_conflict_do_nothing(), JobLease.job)
+                       .on_conflict_do_nothing())
         if won:
             session.execute(delete(JobLease).where(JobLease.job == job_name,
                                                    JobLease.acquired_at < now_us - LEASE_KEEP_US))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from test_jobs_support import (
     NOW,
@@ -18,8 +20,9 @@ from test_jobs_support import (
     us,
 )
 
+from core.alerts import dialect_insert
 from core.breaches import breach_entries
-from core.models import Alert, BreachRecord
+from core.models import Alert, BreachRecord, Reassignment
 from jobs.check_sla_breaches import run_check_sla_breaches
 
 SMTP = settings(smtp_host="127.0.0.1", smtp_port=2525)
@@ -105,6 +108,45 @@ def test_alerts_go_to_the_assignee_and_every_supervisor_once(engine):
         per_pair = session.execute(select(func.count()).select_from(Alert).group_by(
             Alert.breach_id, Alert.recipient_id).having(func.count() > 1)).all()
     assert per_pair == []
+
+
+def test_a_supervisor_assigned_a_breached_item_is_alerted_once(engine):
+    load_team(engine)
+    with Session(engine) as session, session.begin():
+        add_item(session, "lead-owned", NOW - 2 * H, assignee="lead1")
+    counts = run_check_sla_breaches(engine, us(NOW), SMTP)
+    assert counts == {"new_breaches": 5, "alerts_queued": 12}
+    assert {r for (i, _t, r, _s) in alerts(engine) if i == "lead-owned"} == {"lead1", "admin1"}
+
+
+def test_the_unique_guards_hold_for_breach_move_and_key_alerts(engine):
+    """The (move, person) and (key, person) guards are partial indexes (breach alerts have
+    neither): they still refuse a second row, and ON CONFLICT DO NOTHING still skips it."""
+    load_team(engine)
+    run_check_sla_breaches(engine, us(NOW), SMTP)
+    with Session(engine) as session, session.begin():
+        session.add(Reassignment(item_id="b1", from_agent_id="a2", to_agent_id="a1",
+                                 moved_at=us(NOW), reason="test"))
+        session.flush()
+        move_id = session.scalar(select(Reassignment.id))
+        breach_id = session.scalar(select(BreachRecord.id).where(BreachRecord.item_id == "b1"))
+    common = {"recipient_id": "a1", "item_id": "b1", "message": "m", "created_at": us(NOW),
+              "email_status": "none", "email_attempts": 0}
+    rows = [{"kind": "reassigned", "reassignment_id": move_id},
+            {"kind": "unplaced", "dedupe_key": "unplaced:b1:a2"}]
+    with Session(engine) as session, session.begin():
+        for row in rows:
+            session.execute(insert(Alert).values(**common, **row))
+    for row in rows + [{"kind": "breach", "breach_id": breach_id}]:
+        with Session(engine) as session, session.begin():
+            statement = dialect_insert(session, Alert).values(**common, **row)
+            assert session.execute(statement.on_conflict_do_nothing(), execution_options={
+                "preserve_rowcount": True}).rowcount == 0
+        with pytest.raises(IntegrityError), Session(engine) as session, session.begin():
+            session.execute(insert(Alert).values(**common, **row))
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Alert).where(
+            Alert.recipient_id == "a1")) == 3
 
 
 def test_without_smtp_alerts_still_wait_for_mail_for_people_with_an_address(engine):
