@@ -324,11 +324,12 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
         # cache makes the three index builds about twice as slow).
         create_indexes(conn, rebuild)
     if rebuild and engine.dialect.name == "postgresql":
-        _vacuum_analyze(engine, schema.items.name)
+        # The agents too: with no statistics the planner takes 500 agents for one.
+        _vacuum_analyze(engine, schema.items.name, schema.agents.name, schema.sla_policies.name)
     return {"sla_policies": policies.count, "agents": agents.count, "items": items_written}
 
 
-def _vacuum_analyze(engine: Engine, table: str) -> None:
+def _vacuum_analyze(engine: Engine, *tables: str) -> None:
     """After a bulk load on PostgreSQL, at once rather than whenever autovacuum comes: fresh
     planner statistics, and the visibility map that lets the reports' index-only scans skip
     the table (measured: the comparison report takes 1.4 s before, 0.85 s after, at a million
@@ -336,7 +337,7 @@ def _vacuum_analyze(engine: Engine, table: str) -> None:
     is not allowed (not the table's owner), autovacuum does it later."""
     try:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql(f"VACUUM (ANALYZE) {table}")
+            conn.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(tables)}")
     except SQLAlchemyError as exc:
-        log.warning("VACUUM (ANALYZE) %s after the import failed: %s", table, exc)
+        log.warning("VACUUM (ANALYZE) %s after the import failed: %s", tables, exc)
 
