@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
 
     view_changed = Signal(str)
     view_built = Signal(object)  # a ConsoleView, built on first use or after the first paint
+    first_load_done = Signal()  # every view has shown its figures (or failed) once
 
     def __init__(self, context: ConsoleContext, database_label: str,
                  state: QSettings | None = None, parent: QWidget | None = None):
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
                              if self.context.supervisor or not cls.supervisor_only}
         self.views: dict[str, ConsoleView] = {}  # built so far
         self.menus: dict[str, QMenu] = {}
+        self.first_load_pending = True
         self._init_central()
         self._init_actions()
         self._init_menus()
@@ -174,6 +176,7 @@ class MainWindow(QMainWindow):
         if key not in self.views and key in self.view_classes:
             view = self.view_classes[key](self.context)
             view.load_failed.connect(self.banner.show_error)
+            view.load_failed.connect(self._check_first_load)
             view.figures_shown.connect(self._on_figures_shown)
             view.notice.connect(lambda text: self.status_area.showMessage(text, 10_000))
             self.views[key] = view
@@ -321,6 +324,20 @@ class MainWindow(QMainWindow):
         error_shown = self.banner.isVisible() and self.banner.property("level") == "error"
         if error_shown and not any(v.last_error for v in self.views.values()):
             self.banner.hide()
+        self._check_first_load()
+
+    def after_first_load(self, fn: Callable[[], None]) -> None:
+        """fn once every view has loaded (or failed) once: at once if that is past."""
+        if self.first_load_pending:
+            self.first_load_done.connect(fn, Qt.ConnectionType.SingleShotConnection)
+        else:
+            fn()
+
+    def _check_first_load(self) -> None:
+        if self.first_load_pending and len(self.views) == len(self.view_classes) and all(
+                v.refresh_count or v.last_error for v in self.views.values()):
+            self.first_load_pending = False
+            self.first_load_done.emit()
 
     def _show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

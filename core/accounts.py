@@ -7,12 +7,12 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
 
 from core.access import Actor, require_admin
-from core.db import session_scope, write_transaction
+from core.db import read_scope, write_transaction
 from core.errors import BadInput, PermissionDenied
-from core.models import Agent
+from core.schema import agents
 
 _N, _R, _P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 8
@@ -43,16 +43,16 @@ def set_password(engine: Engine, actor: Actor, agent_id: str, password: str) -> 
     if len(password) < MIN_PASSWORD_LENGTH:
         raise BadInput(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     with write_transaction(engine) as session:
-        agent = session.get(Agent, agent_id)
-        if agent is None:
+        changed = session.execute(update(agents).where(agents.c.id == agent_id)
+                                  .values(password_hash=hash_password(password))).rowcount
+        if not changed:
             raise BadInput(f"no person with id {agent_id!r} on the team")
-        agent.password_hash = hash_password(password)
 
 
 def sign_in(engine: Engine, agent_id: str, password: str) -> Actor:
     """The actor for a correct id and password; one vague refusal otherwise."""
-    with session_scope(engine) as session:
-        agent = session.get(Agent, agent_id)
+    with read_scope(engine) as conn:
+        agent = conn.execute(select(agents).where(agents.c.id == agent_id)).first()
         if agent is None or not verify_password(password, agent.password_hash):
             raise PermissionDenied("wrong id or password")
         if not agent.active:

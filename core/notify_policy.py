@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
-
 from core.access import Actor
-from core.alerts import list_alerts
 from core.breaches import open_sla_counts
 from core.timeutil import from_us
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 NOTIFIED_KINDS = ("breach", "reassigned")
 SUMMARY_THRESHOLD = 3  # more new alerts than this at once: one summary notification
@@ -67,6 +68,8 @@ def latest_alert_id(session: Session, recipient_id: str | None) -> int:
     """The newest alert id of a person (0 for none): alerts up to it are not news."""
     if recipient_id is None:
         return 0
+    from core.alerts import list_alerts  # the ORM: not on the console's way to its window
+
     newest = list_alerts(session, recipient_id, limit=1)
     return int(newest[0]["id"]) if newest else 0
 
@@ -75,6 +78,8 @@ def new_alerts(session: Session, recipient_id: str | None, after_id: int) -> lis
     """The person's breach and reassignment alerts newer than after_id, oldest first."""
     if recipient_id is None:
         return []
+    from core.alerts import list_alerts
+
     fresh = list_alerts(session, recipient_id, after_id=after_id, limit=1000)
     return [alert for alert in reversed(fresh) if alert["kind"] in NOTIFIED_KINDS]
 

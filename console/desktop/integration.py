@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, Slot
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, QTimer, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import func, select
@@ -17,9 +17,11 @@ from console.desktop.scheduler_bridge import AlertWatcher, SchedulerBridge
 from console.desktop.tray import CloseToTray, TrayIcon
 from console.views.sign_in_dialog import SignedIn, demo_admin, sign_in_before_window
 from core.access import LOCAL_OPERATOR
-from core.db import ensure_schema, session_scope
+from core.db import ensure_schema, read_scope
 from core.errors import SupportConsoleError
-from core.models import Agent
+from core.schema import agents
+
+WATCH_AT_THE_LATEST_MS = 30_000
 
 log = logging.getLogger("support_console.desktop")
 
@@ -29,8 +31,8 @@ def sign_in_for(engine, settings, store: KeyringStore | None = None,
     """Before the window: the schema, then who is at the keyboard (None: cancelled)."""
     try:
         ensure_schema(engine)
-        with session_scope(engine) as session:
-            empty = session.scalar(select(func.count()).select_from(Agent)) == 0
+        with read_scope(engine) as conn:
+            empty = conn.scalar(select(func.count()).select_from(agents)) == 0
     except (SupportConsoleError, SQLAlchemyError) as exc:
         from PySide6.QtWidgets import QMessageBox
 
@@ -57,6 +59,7 @@ class DesktopIntegration(QObject):
         self.actor = signed_in.actor
         self.store = store or KeyringStore()
         self.settings_dialog = None
+        self.watching = False
         self._init_tray_and_notifications(use_dbus)
         self._init_scheduler()
         self._init_menu()
@@ -136,15 +139,30 @@ class DesktopIntegration(QObject):
         """Once the database is open: new alerts count from now, then the jobs start."""
         if state is not None and state.demo and self.actor.id is None:
             self._become_demo_admin()
-        try:
-            self.watcher.start_from_now()
-        except Exception as exc:  # noqa: BLE001 - shown, and the console goes on without
-            self.window.banner.show_error(f"Alerts cannot be watched: {exc}")
         if self.note:
             self.window.banner.show_info(self.note)
+        # Watching alerts, the tray's count and the scheduler (whose catch-up runs are heavy)
+        # wait for the console's first load: their threads would share the GIL with its
+        # drawing and slow it several-fold. (A load that never ends delays them 30 s at most.)
+        self.window.after_first_load(self._start_watching)
+        QTimer.singleShot(WATCH_AT_THE_LATEST_MS, self, self._start_watching)
+
+    def _start_watching(self) -> None:
+        if self.watching:
+            return
+        self.watching = True
+        self.context.tasks.read(self, self.watcher.newest_seen, self._watch_from,
+                                self._cannot_watch)
+
+    def _watch_from(self, newest_alert_id: int) -> None:
+        self.watcher.start_from(newest_alert_id)  # alerts that exist already are not news
         self.tray.refresh()
         if self.bridge.start():
             self.window.status_area.showMessage("Jobs run in this console.", 6000)
+
+    def _cannot_watch(self, error: BaseException) -> None:
+        self.window.banner.show_error(f"Alerts cannot be watched: {error}")
+        self._watch_from(0)
 
     def _become_demo_admin(self) -> None:
         """Demo data was just loaded into the empty database: sign its admin in, as a
@@ -203,8 +221,8 @@ class DesktopIntegration(QObject):
     def open_set_password(self) -> None:
         from console.views.sign_in_dialog import SetPasswordDialog
 
-        with session_scope(self.context.engine) as session:
-            ids = list(session.scalars(select(Agent.id).order_by(Agent.id)))
+        with read_scope(self.context.engine) as conn:
+            ids = list(conn.scalars(select(agents.c.id).order_by(agents.c.id)))
         dialog = SetPasswordDialog(self.context.engine, self.actor, ids, self.window)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()

@@ -43,11 +43,17 @@ class KeyringStore:
     """The console's secrets in one keyring backend (the system's, unless one is given)."""
 
     def __init__(self, backend=None):
-        if backend is None:
+        self._backend = backend
+
+    @property
+    def backend(self):
+        # Found on first use: finding it loads every keyring plugin (0.2 s, measured), too
+        # slow for the console's way to its first window.
+        if self._backend is None:
             import keyring
 
-            backend = keyring.get_keyring()
-        self.backend = backend
+            self._backend = keyring.get_keyring()
+        return self._backend
 
     @property
     def available(self) -> bool:

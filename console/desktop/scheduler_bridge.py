@@ -37,7 +37,13 @@ class AlertWatcher(QObject):
     def start_from_now(self) -> None:
         """Alerts that exist already are in the list, not news."""
         with session_scope(self.engine) as session:
-            self._seen = latest_alert_id(session, self.recipient_id)
+            self.start_from(self.newest_seen(session))
+
+    def newest_seen(self, session) -> int:
+        return latest_alert_id(session, self.recipient_id)
+
+    def start_from(self, newest_alert_id: int) -> None:
+        self._seen = newest_alert_id
 
     def check(self) -> list[dict[str, Any]]:
         """Look once (any thread); emits alerts_arrived (queued to the GUI) when there are new."""

@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from console.models.sorting import SortProxyModel
-from console.models.table_model import Column, Index, RowTableModel
+from console.models.table_model import Column, RowTableModel
 from core.timeutil import from_us
 
 BREACHED, AT_RISK = "breached", "at risk"
@@ -59,6 +58,10 @@ class BreachListModel(RowTableModel):
     def __init__(self, tz: ZoneInfo, parent=None):
         super().__init__(parent)
         self.tz = tz
+        # Filtered here, in one pass over the rows, not by a proxy: a proxy calls back into
+        # Python for every row on the GUI thread (thousands of calls per refresh).
+        self._all_rows: list[dict[str, Any]] = []
+        self._filters: dict[str, str | None] = {}
         self.COLUMNS = (
             Column("state", "State"),
             Column("item_id", "Item"),
@@ -93,25 +96,16 @@ class BreachListModel(RowTableModel):
             return f"{row['item_id']}: {describe_minutes(row['overdue_minutes'])}"
         return None
 
-
-class BreachFilterProxyModel(SortProxyModel):
-    """Filters by state, kind, priority, assignee, target and a text; the source sorts."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._filters: dict[str, str | None] = {}
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self._all_rows = list(rows)
+        super().set_rows([row for row in self._all_rows if self._accepts(row)])
 
     def set_filter(self, key: str, value: str | None) -> None:
-        """key: state, kind, priority, assignee, target or text; value None: any."""
-        self.beginFilterChange()
+        """key: state, kind, priority, assignee, target or text; value None or '': any."""
         self._filters[key] = value or None
-        self.endFilterChange()
+        super().set_rows([row for row in self._all_rows if self._accepts(row)])
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, BreachListModel) or source_row >= model.rowCount():
-            return True
-        row = model.row_at(source_row)
+    def _accepts(self, row: dict[str, Any]) -> bool:
         for key, wanted in self._filters.items():
             if wanted is None or key == "text":
                 continue

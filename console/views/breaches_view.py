@@ -23,9 +23,9 @@ from console.models.breach_model import (
     AT_RISK,
     BREACHED,
     TARGET_NAMES,
-    BreachFilterProxyModel,
     BreachListModel,
 )
+from console.models.sorting import SortProxyModel
 from console.views.base import ConsoleView
 from console.views.item_details_dialog import ItemDetailsDialog
 from console.views.reassign_dialog import ReassignDialog
@@ -50,7 +50,7 @@ class BreachesView(ConsoleView):
     def __init__(self, context, parent: QWidget | None = None):
         super().__init__(context, parent)
         self.model = BreachListModel(context.tz, self)
-        self.proxy = BreachFilterProxyModel(self)
+        self.proxy = SortProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.reassign_dialog: ReassignDialog | None = None
         self.details_dialog: ItemDetailsDialog | None = None
@@ -86,7 +86,7 @@ class BreachesView(ConsoleView):
             for value, text in options:
                 combo.addItem(text, value)
             combo.currentIndexChanged.connect(
-                lambda _i, k=key, c=combo: self.proxy.set_filter(k, c.currentData()))
+                lambda _i, k=key, c=combo: self._set_filter(k, c.currentData()))
             combo.currentIndexChanged.connect(lambda _i: self._update_count())
             row.addWidget(QLabel(f"{caption}:"))
             row.addWidget(combo)
@@ -94,7 +94,7 @@ class BreachesView(ConsoleView):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search item, subject or agent")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda text: self.proxy.set_filter("text", text))
+        self.search.textChanged.connect(lambda text: self._set_filter("text", text))
         self.search.textChanged.connect(lambda _t: self._update_count())
         row.addWidget(self.search, 1)
         return row
@@ -161,6 +161,12 @@ class BreachesView(ConsoleView):
         shown = self.proxy.rowCount()
         self.status.setText(f"{breached:,} active breaches and {at_risk:,} items at risk now; "
                             f"{shown:,} shown. Double-click a row for details.")
+
+    def _set_filter(self, key: str, value: str | None) -> None:
+        selected = self.selected_item_id()
+        self.model.set_filter(key, value)
+        if selected is not None:
+            self.select_item(selected)
 
     # -- selection and actions ---------------------------------------------------------------
     def selected_item_id(self) -> str | None:

@@ -21,10 +21,10 @@ from sqlalchemy import Engine, select
 from console.widgets.forms import error_label, show_error
 from core.access import Actor
 from core.accounts import sign_in
-from core.db import is_sqlite, session_scope
+from core.db import is_sqlite, read_scope
 from core.demo import is_demo_database
 from core.errors import PermissionDenied, SupportConsoleError
-from core.models import Agent
+from core.schema import agents
 from core.secrets import KeyringUnavailable
 from core.settings import Settings, save_user_settings
 
@@ -41,9 +41,9 @@ def demo_admin(engine: Engine) -> Actor | None:
     """On a SQLite demo database: its admin, signed in without a password."""
     if not is_sqlite(engine) or not is_demo_database(engine):
         return None
-    with session_scope(engine) as session:
-        agent = session.scalars(select(Agent).where(Agent.role == "admin", Agent.active)
-                                .order_by(Agent.id)).first()
+    with read_scope(engine) as conn:
+        agent = conn.execute(select(agents).where(agents.c.role == "admin", agents.c.active)
+                             .order_by(agents.c.id)).first()
         return None if agent is None else Actor(id=agent.id, role=agent.role, name=agent.name)
 
 

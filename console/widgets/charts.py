@@ -65,9 +65,16 @@ class Chart(pg.PlotWidget):
         self.hover_value = ""  # the last hover text (tests read it)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._empty_label: pg.TextItem | None = None
+        # Hidden (its place kept) until first drawn: painting empty axes at the window's
+        # first show, to paint them again with figures a moment later, slows the start.
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.setVisible(False)
 
     def reset(self) -> None:
         """Remove every series (before drawing fresh figures)."""
+        self.setVisible(True)
         item = self.getPlotItem()
         item.clear()
         self.legend.clear()
