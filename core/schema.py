@@ -21,7 +21,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    text,
 )
 
 KINDS = ("ticket", "dispute", "order")
@@ -150,15 +149,9 @@ alerts = Table(
     Column("email_attempts", Integer, nullable=False, default=0),
     Column("email_error", Text),
     _instant("emailed_at", nullable=True),
-    # Guards, not luck: one alert per (breach, person), per (move, person), per key.
-    # The last two are partial: the many breach alerts have neither (migration 0003).
+    # Guards, not luck: one alert per (breach, person), per (move, person) and per key.
+    # The last two are partial unique indexes, declared in core.models (see there why).
     UniqueConstraint("breach_id", "recipient_id"),
-    Index("uq_alerts_reassignment_id_recipient_id", "reassignment_id", "recipient_id",
-          unique=True, sqlite_where=text("reassignment_id IS NOT NULL"),
-          postgresql_where=text("reassignment_id IS NOT NULL")),
-    Index("uq_alerts_dedupe_key_recipient_id", "dedupe_key", "recipient_id",
-          unique=True, sqlite_where=text("dedupe_key IS NOT NULL"),
-          postgresql_where=text("dedupe_key IS NOT NULL")),
     Index(None, "recipient_id", "created_at"),
     Index(None, "email_status"),
 )
