@@ -49,6 +49,7 @@ class Console:
         self.window = MainWindow(self.context, safe_url(self.url), state)
         self.watch_changes = watch_changes
         self.database: DatabaseState | None = None
+        self.desktop = None  # the DesktopIntegration, once someone is signed in (run_gui)
         self.startup = Startup(self.tasks, self.window, load_demo_now=load_demo,
                                offer_demo=offer_demo, clock=clock,
                                dashboard_agent_id=None if self.context.supervisor
@@ -82,6 +83,8 @@ class Console:
             load_figures()
 
     def shutdown(self) -> None:
+        if self.desktop is not None:  # stopped on aboutToQuit too; a second stop does nothing
+            self.desktop.shutdown()
         self.bus.stop_watching()
         self.window.close()
         self.tasks.wait_for_done()

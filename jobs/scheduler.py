@@ -53,11 +53,13 @@ class JobScheduler:
         self._wake_check_seconds = wake_check_seconds
         self._catch_up_on_start = catch_up_on_start
         self._last_tick: tuple[float, float] | None = None
+        self._stopping = False
+        # One worker: runs queue instead of competing with the GUI thread for the GIL, and
+        # writers to the database are serialized anyway.
+        self._executor = ThreadPoolExecutor(max_workers=1)
         self._scheduler = BackgroundScheduler(
             jobstores={"default": MemoryJobStore()},
-            # One worker: runs queue instead of competing with the GUI thread for the GIL,
-            # and writers to the database are serialized anyway.
-            executors={"default": ThreadPoolExecutor(max_workers=1)},
+            executors={"default": self._executor},
             job_defaults={"coalesce": True, "max_instances": 1,
                           "misfire_grace_time": settings.misfire_grace_seconds},
             timezone=zone(settings.timezone))
@@ -78,9 +80,14 @@ class JobScheduler:
         self._scheduler.start()
 
     def shutdown(self, wait: bool = True) -> None:
-        """Stop firing; with wait, let running jobs finish first."""
+        """Stop firing; with wait, let the running job finish first. Not APScheduler's own
+        wait: it holds the lock that a running catch-up needs to queue a run, and would
+        never return."""
+        self._stopping = True  # a running catch-up queues nothing more
         if self._scheduler.running:
-            self._scheduler.shutdown(wait=wait)
+            self._scheduler.shutdown(wait=False)
+        if wait:
+            self._executor.shutdown(wait=True)
 
     @property
     def running(self) -> bool:
@@ -182,6 +189,8 @@ class JobScheduler:
     # ------------------------------------------------------------ running
 
     def _one_off(self, name: str, trigger: str) -> None:
+        if self._stopping:
+            return
         self._scheduler.add_job(self._execute, "date", args=(name, trigger),
                                 id=f"{name}{ONE_OFF[trigger]}", name=f"{name} ({trigger})",
                                 replace_existing=True)

@@ -173,3 +173,32 @@ def test_the_embedded_scheduler_hands_runs_to_the_gui(qtbot, context):
         bridge.stop()
     disabled = SchedulerBridge(context.engine, Settings(scheduler_enabled=False))
     assert disabled.start() is False and not disabled.running
+
+
+def test_the_scheduler_starts_after_the_first_load_and_never_after_quitting(
+        qtbot, sqlite_url, tmp_path):
+    """Its catch-up runs would slow the first load; an answer that arrives after quitting
+    must not start it again (APScheduler would then fail at interpreter exit)."""
+    from PySide6.QtCore import QSettings
+
+    from console.app import Console
+    from console.desktop.integration import DesktopIntegration
+    from console.views.sign_in_dialog import SignedIn
+    from tests.desktop_helpers import team_engine
+
+    team_engine(sqlite_url).dispose()
+    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+    console = Console(Settings(db_url=sqlite_url, timezone="UTC"), clock=lambda: NOW,
+                      state=state, watch_changes=False, actor=ADMIN)
+    desktop = DesktopIntegration(console, SignedIn(ADMIN), KeyringStore(MemoryKeyring()),
+                                 use_dbus=False)
+    console.desktop = desktop
+    try:
+        with qtbot.waitSignal(console.window.first_load_done, timeout=30_000):
+            console.start()
+        qtbot.waitUntil(lambda: desktop.bridge.scheduler is not None, timeout=10_000)
+    finally:
+        console.shutdown()
+    assert desktop.bridge.scheduler is None
+    desktop._watch_from(0)  # the newest-alert read answering after the quit
+    assert desktop.bridge.scheduler is None

@@ -135,3 +135,28 @@ def test_jobs_serve_runs_headless_and_stops_cleanly_on_sigterm(engine, db_url):
     with Session(engine) as session:
         assert session.scalars(select(JobRun).where(JobRun.job == "check-sla-breaches",
                                                     JobRun.outcome == "ok")).first()
+
+
+def test_shutdown_with_wait_returns_while_a_catch_up_is_queueing_runs(engine, monkeypatch):
+    """APScheduler's own shutdown(wait=True) holds the lock a running job needs to add a job:
+    a console quit during the start-up catch-up would hang. It must return instead."""
+    import jobs.scheduler as scheduler_module
+
+    in_catch_up, release = threading.Event(), threading.Event()
+    real_lease_holder = scheduler_module.lease_holder
+
+    def slow_lease_holder(*args):
+        in_catch_up.set()
+        release.wait(10)
+        return real_lease_holder(*args)
+
+    monkeypatch.setattr(scheduler_module, "lease_holder", slow_lease_holder)
+    scheduler = JobScheduler(engine, settings(), clock=lambda: us(NOW))
+    scheduler.start()
+    assert in_catch_up.wait(10), "the start-up catch-up did not run"
+    stopper = threading.Thread(target=scheduler.shutdown, kwargs={"wait": True})
+    stopper.start()
+    release.set()
+    stopper.join(15)
+    assert not stopper.is_alive(), "shutdown(wait=True) hung behind the catch-up"
+    assert not scheduler.running

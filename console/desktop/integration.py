@@ -60,6 +60,7 @@ class DesktopIntegration(QObject):
         self.store = store or KeyringStore()
         self.settings_dialog = None
         self.watching = False
+        self.closing = False
         self._init_tray_and_notifications(use_dbus)
         self._init_scheduler()
         self._init_menu()
@@ -148,13 +149,15 @@ class DesktopIntegration(QObject):
         QTimer.singleShot(WATCH_AT_THE_LATEST_MS, self, self._start_watching)
 
     def _start_watching(self) -> None:
-        if self.watching:
+        if self.watching or self.closing:
             return
         self.watching = True
         self.context.tasks.read(self, self.watcher.newest_seen, self._watch_from,
                                 self._cannot_watch)
 
     def _watch_from(self, newest_alert_id: int) -> None:
+        if self.closing:  # the answer came after quitting: start no scheduler now
+            return
         self.watcher.start_from(newest_alert_id)  # alerts that exist already are not news
         self.tray.refresh()
         if self.bridge.start():
@@ -180,6 +183,9 @@ class DesktopIntegration(QObject):
 
     @Slot()
     def shutdown(self) -> None:
+        if self.closing:
+            return
+        self.closing = True
         self.bridge.stop()
         self.notifications.close()
         self.tray.hide()
