@@ -159,7 +159,8 @@ class BreachesView(ConsoleView):
     def _update_count(self) -> None:
         breached, at_risk = getattr(self, "counts", (0, 0))
         shown = self.proxy.rowCount()
-        self.status.setText(f"{breached:,} active breaches and {at_risk:,} items at risk now; "
+        self.status.setText(f"{_count(breached, 'active breach', 'active breaches')} and "
+                            f"{_count(at_risk, 'item', 'items')} at risk now; "
                             f"{shown:,} shown. Double-click a row for details.")
 
     def _set_filter(self, key: str, value: str | None) -> None:
@@ -267,3 +268,7 @@ class BreachesView(ConsoleView):
 
     def tables(self):
         return [("breaches", self.proxy)]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
