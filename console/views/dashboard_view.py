@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -32,12 +31,6 @@ TILES = (
     ("sla_compliance_rate_percent", "SLA compliance", number(1, "%"), "SLA-tracked tickets"),
     ("performance_score", "Performance score", number(1), "0–100"),
 )
-
-
-@dataclass(frozen=True)
-class DashboardRequest:
-    window: Window
-    with_snapshot: bool
 
 
 class DashboardView(ConsoleView):
@@ -76,13 +69,10 @@ class DashboardView(ConsoleView):
     def charts(self) -> list[Chart]:
         return [self.trend_chart, self.sla_chart, self.workload_chart, self.response_chart]
 
-    def request(self) -> DashboardRequest:
-        return DashboardRequest(self.context.window(), with_snapshot=self.payload is None)
-
-    def fetch(self, session: Session, request: DashboardRequest) -> dict[str, Any]:
+    def fetch(self, session: Session, window: Window) -> dict[str, Any]:
         actor = resolve_actor(session, self.context.actor_id)
         agent_id = scope_agent(session, actor, None)
-        return build_dashboard(session, request.window, self.context.settings, agent_id)
+        return build_dashboard(session, window, self.context.settings, agent_id)
 
     def show_snapshot(self, snapshot: dict[str, Any],
                       then: Callable[[], None] | None = None) -> None:
