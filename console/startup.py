@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from console.tasks import TaskRunner, describe_error
 from core.dashboard import read_dashboard_snapshot
 from core.db import ensure_schema, read_scope
-from core.demo import is_demo_database, load_demo
+from core.demo import holds_demo_data, load_demo
 from core.schema import agents
 
 
@@ -30,7 +30,8 @@ def open_database(engine, dashboard_agent_id: str | None = None) -> DatabaseStat
     with read_scope(engine) as conn:
         empty = conn.scalar(select(func.count()).select_from(agents)) == 0
         dashboard = None if empty else read_dashboard_snapshot(conn, dashboard_agent_id)
-    return DatabaseState(empty=empty, demo=is_demo_database(engine), dashboard=dashboard)
+        demo = holds_demo_data(conn)
+    return DatabaseState(empty=empty, demo=demo, dashboard=dashboard)
 
 
 class Startup(QObject):

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy.engine import Connection
 
 from core import schema
 from core.bulk import agent_upsert, item_upsert, policy_upsert
@@ -131,7 +132,7 @@ def load_demo(engine: Engine, *, agents: int = 14, items: int = 4000, seed: int 
     now_us = default_now() if now_us is None else now_us
     rng = random.Random(seed)
     with write_transaction(engine) as session:
-        is_demo = session.scalar(select(meta.c.value).where(meta.c.key == DEMO_KEY)) is not None
+        is_demo = holds_demo_data(session)
         has_data = session.scalar(select(func.count()).select_from(schema.agents)) > 0
         if has_data and not is_demo:
             raise BadInput("the database already holds real data; demo data goes only into an "
@@ -160,6 +161,10 @@ def load_demo(engine: Engine, *, agents: int = 14, items: int = 4000, seed: int 
     return {"agents": len(people), "items": item_sink.count, "seed": seed, "demo": True}
 
 
+def holds_demo_data(db: Connection) -> bool:
+    return db.execute(select(meta.c.value).where(meta.c.key == DEMO_KEY)).first() is not None
+
+
 def is_demo_database(engine: Engine) -> bool:
     with engine.connect() as conn:
-        return conn.execute(select(meta.c.value).where(meta.c.key == DEMO_KEY)).first() is not None
+        return holds_demo_data(conn)

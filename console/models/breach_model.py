@@ -98,11 +98,14 @@ class BreachListModel(RowTableModel):
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self._all_rows = list(rows)
-        super().set_rows([row for row in self._all_rows if self._accepts(row)])
+        self._show_accepted()
 
     def set_filter(self, key: str, value: str | None) -> None:
         """key: state, kind, priority, assignee, target or text; value None or '': any."""
         self._filters[key] = value or None
+        self._show_accepted()
+
+    def _show_accepted(self) -> None:
         super().set_rows([row for row in self._all_rows if self._accepts(row)])
 
     def _accepts(self, row: dict[str, Any]) -> bool:

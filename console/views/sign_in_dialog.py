@@ -22,7 +22,7 @@ from console.widgets.forms import error_label, show_error
 from core.access import Actor
 from core.accounts import sign_in
 from core.db import is_sqlite, read_scope
-from core.demo import is_demo_database
+from core.demo import holds_demo_data
 from core.errors import PermissionDenied, SupportConsoleError
 from core.schema import agents
 from core.secrets import KeyringUnavailable
@@ -39,9 +39,11 @@ class SignedIn:
 
 def demo_admin(engine: Engine) -> Actor | None:
     """On a SQLite demo database: its admin, signed in without a password."""
-    if not is_sqlite(engine) or not is_demo_database(engine):
+    if not is_sqlite(engine):
         return None
     with read_scope(engine) as conn:
+        if not holds_demo_data(conn):
+            return None
         agent = conn.execute(select(agents).where(agents.c.role == "admin", agents.c.active)
                              .order_by(agents.c.id)).first()
         return None if agent is None else Actor(id=agent.id, role=agent.role, name=agent.name)
