@@ -36,8 +36,10 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     result: dict = {"imports_s": None, "snapshot_drawn_s": None, "fresh_drawn_s": None,
                     "max_stall_ms": None, "path": None}
-    # console.app first, as `support-console gui` imports it: it loads SQLAlchemy and NumPy
-    # before Qt (see there why); a call, so that sorting the imports cannot move Qt above it.
+    # As `support-console gui` starts: the collector paused until the database is open
+    # (core.startup_gc), then console.app, which loads SQLAlchemy and NumPy before Qt (see
+    # there why); calls, so that sorting the imports cannot move Qt above them.
+    importlib.import_module("core.startup_gc").pause_while_loading()
     importlib.import_module("console.app")
     from PySide6.QtCore import QElapsedTimer, QTimer
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import signal
 import sys
 from importlib import resources
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from console.context import Clock, ConsoleContext, Period, system_clock
 from console.data_bus import DataBus
-from console.desktop.keyring_store import connect_url
+from console.desktop.keyring_store import password_from_keyring_when_asked
 from console.main_window import MainWindow
 from console.startup import DatabaseState, Startup
 from console.tasks import TaskRunner
@@ -39,7 +38,7 @@ class Console:
         sys.setswitchinterval(0.0002)
         self.settings = settings
         self.url = settings.resolved_db_url()
-        self.engine = make_engine(connect_url(self.url))  # a keyring password stays in memory
+        self.engine = password_from_keyring_when_asked(make_engine(self.url), self.url)
         self.tasks = TaskRunner(self.engine)
         self.bus = DataBus()
         self.context = ConsoleContext(engine=self.engine, settings=settings, tasks=self.tasks,
@@ -63,10 +62,6 @@ class Console:
         self.startup.start()
 
     def _ready(self, state: DatabaseState) -> None:
-        # Everything built so far lives as long as the window: keep it out of the cyclic
-        # collector's full passes, which otherwise pause the GUI thread for 100 ms and more.
-        # (No gc.collect() first: that full pass would itself be such a pause.)
-        gc.freeze()
         self.database = state
         self.window.set_demo(state.demo)
         if self.watch_changes:
@@ -114,7 +109,8 @@ def run_gui(args, settings: Settings) -> int:
     smoke = bool(getattr(args, "smoke_test", False))
     signed_in = None
     if not smoke:  # the smoke test signs nobody in: it draws every view as the operator
-        sign_in_engine = make_engine(connect_url(settings.resolved_db_url()))
+        url = settings.resolved_db_url()
+        sign_in_engine = password_from_keyring_when_asked(make_engine(url), url)
         signed_in = sign_in_for(sign_in_engine, settings)
         sign_in_engine.dispose()
         if signed_in is None:

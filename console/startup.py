@@ -13,6 +13,7 @@ from console.tasks import TaskRunner, describe_error
 from core.dashboard import read_dashboard_snapshot
 from core.db import ensure_schema, read_scope
 from core.demo import holds_demo_data, load_demo
+from core.startup_gc import program_loaded
 from core.schema import agents
 
 
@@ -58,6 +59,7 @@ class Startup(QObject):
                                      self._opened, self._failed, serial=True)
 
     def _opened(self, state: DatabaseState) -> None:
+        program_loaded()
         if state.empty and self.load_demo_now:
             self._load_demo()
         elif state.empty and self.offer_demo:
@@ -95,4 +97,5 @@ class Startup(QObject):
             self.ready.emit, self._failed, serial=True)
 
     def _failed(self, error: BaseException) -> None:
+        program_loaded()
         self.failed.emit(describe_error(error))

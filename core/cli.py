@@ -12,6 +12,7 @@ from typing import Any
 
 from core import __version__
 from core.errors import BadInput, DatabaseProblem, SupportConsoleError
+from core.startup_gc import pause_while_loading, process_done, program_loaded
 
 log = logging.getLogger("support_console")
 
@@ -98,6 +99,7 @@ def _engine(args: argparse.Namespace, settings, *, migrate: bool = True):
         args.engine = make_engine(settings.resolved_db_url())
         if migrate:
             ensure_schema(args.engine)
+        program_loaded()
     return args.engine
 
 
@@ -183,6 +185,7 @@ def _fail(code: int, message: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    pause_while_loading()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = argparse.Namespace(engine=None)
     try:
@@ -208,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         log.debug("unexpected error", exc_info=True)
         return _fail(1, f"unexpected error: {type(exc).__name__}: {exc}")
     finally:
+        process_done()
         if args.engine is not None:
             args.engine.dispose()
     if isinstance(result, int):

@@ -1,16 +1,24 @@
 """Sign-in and keyring honesty: remember me in a real keyring, plain words when there is none."""
 
 import os
+import secrets
 from pathlib import Path
 
+import psycopg
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from console.desktop.keyring_store import NO_KEYRING_MESSAGE, KeyringStore, url_with_password
+from console.desktop.keyring_store import (
+    NO_KEYRING_MESSAGE,
+    KeyringStore,
+    password_from_keyring_when_asked,
+    url_with_password,
+)
 from console.views.sign_in_dialog import SignInDialog, remember_choice, sign_in_before_window
 from core.access import LOCAL_OPERATOR
 from core.accounts import set_password
+from core.db import make_engine
 from core.secrets import KeyringUnavailable
 from core.settings import load_settings, user_config_path
 from tests.desktop_helpers import team_engine
@@ -27,11 +35,13 @@ class MemoryKeyring(KeyringBackend):
     def __init__(self):
         super().__init__()
         self.values = {}
+        self.reads = 0
 
     def set_password(self, service, username, password):
         self.values[(service, username)] = password
 
     def get_password(self, service, username):
+        self.reads += 1
         return self.values.get((service, username))
 
     def delete_password(self, service, username):
@@ -129,3 +139,76 @@ def test_a_remembered_password_is_in_the_real_secret_service_and_in_no_file(tmp_
     finally:
         store.forget_signin("lead01")
     assert KeyringStore().signin_password("lead01") is None
+
+
+# .ci/run's pg_hba.conf makes the server ask this role (and only it) for a password.
+PASSWORD_ROLE = "sc_password_asked"
+
+
+@pytest.fixture
+def asking_server_url(pg_url):
+    """pg_url, as a role the server asks for a password; the password."""
+    from sqlalchemy.engine import make_url
+
+    password = secrets.token_urlsafe(12)
+    admin = make_url(pg_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
+                              (PASSWORD_ROLE,)).fetchone()
+        verb = "ALTER" if exists else "CREATE"
+        conn.execute(f"{verb} ROLE {PASSWORD_ROLE} LOGIN PASSWORD '{password}'")
+    url = make_url(pg_url).set(username=PASSWORD_ROLE).render_as_string(hide_password=False)
+    try:
+        psycopg.connect(make_url(url).set(drivername="postgresql")
+                        .render_as_string(hide_password=False)).close()
+    except psycopg.OperationalError as exc:
+        assert "no password supplied" in str(exc)
+    else:
+        message = f"the server does not ask {PASSWORD_ROLE} for a password (see .ci/run)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return url, password
+
+
+def test_a_server_that_asks_for_a_password_gets_the_keyrings_once(asking_server_url):
+    url, password = asking_server_url
+    keyring = MemoryKeyring()
+    store = KeyringStore(keyring)
+    store.set_database_password(url, password)
+    engine = password_from_keyring_when_asked(make_engine(url), url, store)
+    try:
+        with engine.connect() as first, engine.connect() as second:
+            for conn in (first, second):
+                assert conn.exec_driver_sql("SELECT current_user").scalar() == PASSWORD_ROLE
+        assert keyring.reads == 1  # the second connection reused the password in memory
+        assert password not in str(engine.url)
+    finally:
+        engine.dispose()
+
+
+def test_without_a_stored_password_the_servers_refusal_is_reported(asking_server_url):
+    from sqlalchemy.exc import OperationalError
+
+    url, _password = asking_server_url
+    keyring = MemoryKeyring()
+    engine = password_from_keyring_when_asked(make_engine(url), url, KeyringStore(keyring))
+    try:
+        with pytest.raises(OperationalError, match="no password supplied"):
+            engine.connect()
+        assert keyring.reads == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_server_that_trusts_the_machine_never_wakes_the_keyring(pg_url):
+    keyring = MemoryKeyring()
+    store = KeyringStore(keyring)
+    store.set_database_password(pg_url, "never needed")
+    engine = password_from_keyring_when_asked(make_engine(pg_url), pg_url, store)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+        assert keyring.reads == 0
+    finally:
+        engine.dispose()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.engine import make_url
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
 
 from core.db import normalise_url, safe_url
 from core.secrets import KEYRING_SERVICE, KeyringUnavailable, smtp_key
@@ -16,6 +17,8 @@ NO_KEYRING_MESSAGE = (
     "Keyring, KWallet, the macOS Keychain or the Windows Credential Manager), so it cannot "
     "remember passwords safely. It will not write them to a file: you will be asked for "
     "the password each time instead.")
+# libpq's words when the server wants a password and was given none.
+NO_PASSWORD_SUPPLIED = "no password supplied"
 # keyrings.alt's file backends only encode: as good as a plain file.
 PLAIN_FILE_BACKENDS = ("PlaintextKeyring", "EncryptedKeyring", "Windows.EncryptedKeyring")
 
@@ -137,15 +140,30 @@ class KeyringStore:
         return self._get(smtp_key(username, host))
 
 
-def connect_url(url: str, store: KeyringStore | None = None) -> str:
-    """The URL to open: a server URL without a password gets the keyring's (in memory only)."""
-    if "://" not in url or url.startswith("sqlite") or _has_password(url):
-        return url
-    return url_with_password(url, (store or KeyringStore()).database_password(url))
+def password_from_keyring_when_asked(engine: Engine, url: str,
+                                     store: KeyringStore | None = None) -> Engine:
+    """A server URL without a password: the keyring's password for it is looked up only when
+    the server asks for one (as psql prompts only then), and kept in memory for the engine's
+    later connections. Servers that trust the machine, or read ~/.pgpass or PGPASSWORD, never
+    wake the keyring - whose start-up alone takes 0.15-0.3 s and may ask to unlock it."""
+    if engine.dialect.name == "sqlite" or engine.url.password:
+        return engine
+    found: dict[str, str] = {}
 
+    @event.listens_for(engine, "do_connect")
+    def connect(dialect, _record, cargs, cparams):
+        if "password" in found:
+            cparams["password"] = found["password"]
+            return None  # SQLAlchemy connects with the password added
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as exc:
+            if NO_PASSWORD_SUPPLIED not in str(exc):
+                raise
+            password = (store or KeyringStore()).database_password(url)
+            if not password:
+                raise
+            found["password"] = cparams["password"] = password
+            return dialect.connect(*cargs, **cparams)
 
-def _has_password(url: str) -> bool:
-    try:
-        return bool(make_url(normalise_url(url)).password)
-    except Exception:  # noqa: BLE001 - a bad URL is reported when it is opened
-        return True
+    return engine
