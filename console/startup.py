@@ -13,8 +13,8 @@ from console.tasks import TaskRunner, describe_error
 from core.dashboard import read_dashboard_snapshot
 from core.db import ensure_schema, read_scope
 from core.demo import holds_demo_data, load_demo
-from core.startup_gc import program_loaded
 from core.schema import agents
+from core.startup_gc import program_loaded
 
 
 @dataclass(frozen=True)
