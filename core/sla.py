@@ -42,25 +42,19 @@ def is_tracked() -> ColumnElement[bool]:
 
 
 def response_breached(now_us: int) -> ColumnElement[bool]:
-    """Later than due, or none yet and now is past due (exactly at due is not a breach)."""
-    due = response_due()
+    """Later than due, or none yet and now is past due (exactly at due is not a breach):
+    the response - or now, while there is none - is after due. Never NULL, so NOT works."""
     return and_(
         sla_policies.c.first_response_minutes.is_not(None),
-        or_(
-            and_(effective_response().is_not(None), effective_response() > due),
-            and_(effective_response().is_(None), _us(now_us) > due),
-        ),
+        func.coalesce(items.c.first_response_at, items.c.resolved_at, _us(now_us))
+        > response_due(),
     )
 
 
 def resolution_breached(now_us: int) -> ColumnElement[bool]:
-    due = resolution_due()
     return and_(
         sla_policies.c.resolution_minutes.is_not(None),
-        or_(
-            and_(items.c.resolved_at.is_not(None), items.c.resolved_at > due),
-            and_(items.c.resolved_at.is_(None), _us(now_us) > due),
-        ),
+        func.coalesce(items.c.resolved_at, _us(now_us)) > resolution_due(),
     )
 
 
