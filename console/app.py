@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication
 
 from console.context import Clock, ConsoleContext, Period, system_clock
 from console.data_bus import DataBus
-from console.desktop.keyring_store import password_from_keyring_when_asked
 from console.main_window import MainWindow
 from console.startup import DatabaseState, Startup
 from console.tasks import TaskRunner
@@ -38,7 +37,7 @@ class Console:
         sys.setswitchinterval(0.0002)
         self.settings = settings
         self.url = settings.resolved_db_url()
-        self.engine = password_from_keyring_when_asked(make_engine(self.url), self.url)
+        self.engine = make_engine(self.url)  # a keyring password, if needed: core.db
         self.tasks = TaskRunner(self.engine)
         self.bus = DataBus()
         self.context = ConsoleContext(engine=self.engine, settings=settings, tasks=self.tasks,
@@ -109,8 +108,7 @@ def run_gui(args, settings: Settings) -> int:
     smoke = bool(getattr(args, "smoke_test", False))
     signed_in = None
     if not smoke:  # the smoke test signs nobody in: it draws every view as the operator
-        url = settings.resolved_db_url()
-        sign_in_engine = password_from_keyring_when_asked(make_engine(url), url)
+        sign_in_engine = make_engine(settings.resolved_db_url())
         signed_in = sign_in_for(sign_in_engine, settings)
         sign_in_engine.dispose()
         if signed_in is None:

@@ -72,9 +72,44 @@ def make_engine(url: str, *, create_folder: bool = True) -> Engine:
         raise BadInput(f"--db: unsupported database {parsed.get_backend_name()!r} "
                        "(use sqlite:///FILE or postgresql://USER@HOST/DB)")
     try:
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
     except ImportError as exc:
         raise DatabaseProblem(f"database driver missing: {exc}")
+    if not parsed.password:
+        event.listen(engine, "do_connect", _keyring_password_when_asked(url))
+    return engine
+
+
+# libpq's words when the server wants a password and was given none.
+NO_PASSWORD_SUPPLIED = "no password supplied"
+
+
+def _keyring_password_when_asked(url: str):
+    """A server URL without a password: the password saved in the OS keyring for it (by the
+    console's settings) is looked up only when the server asks for one - as psql prompts
+    only then - and kept in memory for the engine's later connections. Servers that trust
+    the machine, or find the password in ~/.pgpass or PGPASSWORD, never wake the keyring,
+    whose start alone takes 0.15-0.3 s and may ask to unlock it."""
+    found: dict[str, str] = {}
+
+    def connect(dialect, _record, cargs, cparams):
+        if "password" in found:
+            cparams["password"] = found["password"]
+            return None  # SQLAlchemy connects, with the password added
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as exc:
+            if NO_PASSWORD_SUPPLIED not in str(exc):
+                raise
+            from core.secrets import get_database_password
+
+            password = get_database_password(url)
+            if not password:
+                raise
+            found["password"] = cparams["password"] = password
+            return dialect.connect(*cargs, **cparams)
+
+    return connect
 
 
 def is_sqlite(engine: Engine) -> bool:

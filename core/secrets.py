@@ -1,4 +1,5 @@
-"""Secrets (the SMTP password): the OS keyring first, then an environment variable."""
+"""Secrets (the SMTP and database passwords): the OS keyring first, then an environment
+variable."""
 
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ class KeyringUnavailable(SupportConsoleError):
 def smtp_key(username: str, host: str) -> str:
     """The keyring entry of an SMTP account, e.g. smtp:alerts@mail.example.com."""
     return f"smtp:{username}@{host}"
+
+
+def database_key(url: str) -> str:
+    """The keyring entry of a database URL (without any password in it)."""
+    from core.db import safe_url
+
+    return f"db:{safe_url(url)}"
 
 
 def _keyring_password(key: str) -> str | None:
@@ -50,6 +58,10 @@ def get_secret(key: str, env_var: str | None = None) -> str | None:
 
 def get_smtp_password(username: str, host: str) -> str | None:
     return get_secret(smtp_key(username, host), SMTP_PASSWORD_ENV)
+
+
+def get_database_password(url: str) -> str | None:
+    return get_secret(database_key(url))
 
 
 def set_secret(key: str, value: str) -> None:

@@ -2,19 +2,17 @@
 
 import os
 import secrets
+import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
+from sqlalchemy.exc import OperationalError
 
-from console.desktop.keyring_store import (
-    NO_KEYRING_MESSAGE,
-    KeyringStore,
-    password_from_keyring_when_asked,
-    url_with_password,
-)
+from console.desktop.keyring_store import NO_KEYRING_MESSAGE, KeyringStore, url_with_password
 from console.views.sign_in_dialog import SignInDialog, remember_choice, sign_in_before_window
 from core.access import LOCAL_OPERATOR
 from core.accounts import set_password
@@ -171,44 +169,55 @@ def asking_server_url(pg_url):
     return url, password
 
 
-def test_a_server_that_asks_for_a_password_gets_the_keyrings_once(asking_server_url):
+@pytest.fixture
+def system_keyring():
+    """A MemoryKeyring as the keyring the keyring package hands out (as the OS one would)."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory)
+    yield memory
+    keyring.set_keyring(previous)
+
+
+def test_a_server_that_asks_for_a_password_gets_the_keyrings_once(asking_server_url,
+                                                                  system_keyring):
     url, password = asking_server_url
-    keyring = MemoryKeyring()
-    store = KeyringStore(keyring)
-    store.set_database_password(url, password)
-    engine = password_from_keyring_when_asked(make_engine(url), url, store)
+    KeyringStore(system_keyring).set_database_password(url, password)  # the settings dialog
+    engine = make_engine(url)
     try:
         with engine.connect() as first, engine.connect() as second:
             for conn in (first, second):
                 assert conn.exec_driver_sql("SELECT current_user").scalar() == PASSWORD_ROLE
-        assert keyring.reads == 1  # the second connection reused the password in memory
+        assert system_keyring.reads == 1  # the second connection reused it, in memory
         assert password not in str(engine.url)
     finally:
         engine.dispose()
 
 
-def test_without_a_stored_password_the_servers_refusal_is_reported(asking_server_url):
-    from sqlalchemy.exc import OperationalError
-
+def test_without_a_stored_password_the_servers_refusal_is_reported(asking_server_url,
+                                                                   system_keyring):
     url, _password = asking_server_url
-    keyring = MemoryKeyring()
-    engine = password_from_keyring_when_asked(make_engine(url), url, KeyringStore(keyring))
+    completed = subprocess.run([sys.executable, "-m", "core.cli", "--db", url, "report",
+                                "comparison"], capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 1
+    assert "no password supplied" in completed.stderr and "Traceback" not in completed.stderr
+    engine = make_engine(url)
     try:
         with pytest.raises(OperationalError, match="no password supplied"):
             engine.connect()
-        assert keyring.reads == 1
+        assert system_keyring.reads == 1
     finally:
         engine.dispose()
 
 
-def test_a_server_that_trusts_the_machine_never_wakes_the_keyring(pg_url):
-    keyring = MemoryKeyring()
-    store = KeyringStore(keyring)
-    store.set_database_password(pg_url, "never needed")
-    engine = password_from_keyring_when_asked(make_engine(pg_url), pg_url, store)
+def test_a_server_that_trusts_the_machine_never_wakes_the_keyring(pg_url, system_keyring):
+    KeyringStore(system_keyring).set_database_password(pg_url, "never needed")
+    engine = make_engine(pg_url)
     try:
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT 1").scalar() == 1
-        assert keyring.reads == 0
+        assert system_keyring.reads == 0
     finally:
         engine.dispose()

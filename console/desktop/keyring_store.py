@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import make_url
 
-from core.db import normalise_url, safe_url
-from core.secrets import KEYRING_SERVICE, KeyringUnavailable, smtp_key
+from core.db import normalise_url
+from core.secrets import KEYRING_SERVICE, KeyringUnavailable, database_key, smtp_key
 
 log = logging.getLogger("support_console.keyring")
 
@@ -17,19 +16,12 @@ NO_KEYRING_MESSAGE = (
     "Keyring, KWallet, the macOS Keychain or the Windows Credential Manager), so it cannot "
     "remember passwords safely. It will not write them to a file: you will be asked for "
     "the password each time instead.")
-# libpq's words when the server wants a password and was given none.
-NO_PASSWORD_SUPPLIED = "no password supplied"
 # keyrings.alt's file backends only encode: as good as a plain file.
 PLAIN_FILE_BACKENDS = ("PlaintextKeyring", "EncryptedKeyring", "Windows.EncryptedKeyring")
 
 
 def signin_key(agent_id: str) -> str:
     return f"signin:{agent_id}"
-
-
-def database_key(url: str) -> str:
-    """The keyring entry of a database URL (without any password in it)."""
-    return f"db:{safe_url(url)}"
 
 
 def url_with_password(url: str, password: str | None) -> str:
@@ -138,32 +130,3 @@ class KeyringStore:
 
     def smtp_password(self, username: str, host: str) -> str | None:
         return self._get(smtp_key(username, host))
-
-
-def password_from_keyring_when_asked(engine: Engine, url: str,
-                                     store: KeyringStore | None = None) -> Engine:
-    """A server URL without a password: the keyring's password for it is looked up only when
-    the server asks for one (as psql prompts only then), and kept in memory for the engine's
-    later connections. Servers that trust the machine, or read ~/.pgpass or PGPASSWORD, never
-    wake the keyring - whose start-up alone takes 0.15-0.3 s and may ask to unlock it."""
-    if engine.dialect.name == "sqlite" or engine.url.password:
-        return engine
-    found: dict[str, str] = {}
-
-    @event.listens_for(engine, "do_connect")
-    def connect(dialect, _record, cargs, cparams):
-        if "password" in found:
-            cparams["password"] = found["password"]
-            return None  # SQLAlchemy connects with the password added
-        try:
-            return dialect.connect(*cargs, **cparams)
-        except dialect.loaded_dbapi.OperationalError as exc:
-            if NO_PASSWORD_SUPPLIED not in str(exc):
-                raise
-            password = (store or KeyringStore()).database_password(url)
-            if not password:
-                raise
-            found["password"] = cparams["password"] = password
-            return dialect.connect(*cargs, **cparams)
-
-    return engine
