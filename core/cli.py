@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--now", metavar="ISO")
     p.add_argument("--dry-run", action="store_true",
                    help="show what would change and change nothing (reassignment)")
+    # For the console's scheduler, which runs each job in a process of its own
+    # (jobs.child_process): the run's trigger and period, and the settings on stdin.
+    p.add_argument("--trigger", default="manual", help=argparse.SUPPRESS)
+    p.add_argument("--period", help=argparse.SUPPRESS)
+    p.add_argument("--settings-stdin", action="store_true", help=argparse.SUPPRESS)
     jobs_sub.add_parser("serve", parents=[common], help="run the scheduler alone, headless")
 
     users = sub.add_parser("users", parents=[common], help="sign-in accounts")
@@ -86,8 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace):
-    from core.settings import load_settings
+    from core.settings import load_settings, settings_from_json
 
+    if getattr(args, "settings_stdin", False):
+        return settings_from_json(sys.stdin.read(), "the settings on standard input")
     return load_settings(db_url=getattr(args, "db", None))
 
 

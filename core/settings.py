@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import sys
 import tomllib
@@ -190,6 +191,21 @@ def load_settings(
     merged["locked"] = locked
     settings = Settings(**merged)
     return settings.with_overrides(**options)
+
+
+def settings_as_json(settings: Settings) -> str:
+    """Every setting, for a process of ours that must work with exactly these."""
+    return json.dumps(dataclasses.asdict(settings))
+
+
+def settings_from_json(text: str, source: str = "settings") -> Settings:
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise BadInput(f"{source}: not JSON: {exc}")
+    if not isinstance(data, dict):
+        raise BadInput(f"{source}: expected an object of settings")
+    return Settings(**_from_mapping(data, source))
 
 
 def save_user_settings(settings: Settings, keys: tuple[str, ...] | None = None) -> Path:

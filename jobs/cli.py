@@ -26,7 +26,8 @@ def jobs_command(args: argparse.Namespace, settings: Settings, engine: Engine) -
     if args.jobs_command == "list":
         return {"jobs": jobs_overview(engine, settings, parse_now(None))}
     if args.jobs_command == "run":
-        return run_command(engine, settings, args.job, args.now, args.dry_run)
+        return run_command(engine, settings, args.job, args.now, args.dry_run,
+                           trigger=args.trigger, period=args.period)
     if args.jobs_command == "serve":
         serve(engine, settings)
         return None
@@ -34,7 +35,8 @@ def jobs_command(args: argparse.Namespace, settings: Settings, engine: Engine) -
 
 
 def run_command(engine: Engine, settings: Settings, name: str, now: str | None,
-                dry_run: bool) -> dict[str, Any]:
+                dry_run: bool, *, trigger: str = "manual",
+                period: str | None = None) -> dict[str, Any]:
     get_job(name)  # an unknown job is bad input (exit 2), before anything runs
     now_us = parse_now(now)
     if dry_run:
@@ -42,7 +44,7 @@ def run_command(engine: Engine, settings: Settings, name: str, now: str | None,
             raise BadInput(f"--dry-run is only for {REASSIGN}")
         return {"job": name, "dry_run": True,
                 **plan_auto_reassign_unresolved_tasks(engine, now_us, settings)}
-    outcome = run_job(engine, name, now_us, settings, trigger="manual")
+    outcome = run_job(engine, name, now_us, settings, trigger=trigger, period=period)
     if outcome["outcome"] == "failed":
         raise SupportConsoleError(f"job {name} failed: {outcome['error']}")
     return outcome

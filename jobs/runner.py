@@ -95,6 +95,12 @@ def run_job(engine: Engine, name: str, now_us: int, settings: Settings, *,
     return _outcome(name, run_id, outcome, trigger, now_us, started, finished, counts, error)
 
 
+def failed_outcome(name: str, trigger: str, now_us: int, error: str) -> dict[str, Any]:
+    """The outcome of a run that could not even start (its log row may be missing)."""
+    return {"job": name, "outcome": "failed", "trigger": trigger, "now": iso_utc(now_us),
+            "counts": {}, "error": error, "run_id": None}
+
+
 def record_skipped(engine: Engine, name: str, trigger: str, now_us: int,
                    reason: str) -> dict[str, Any]:
     """Log a run that did not happen (already running here, for instance)."""

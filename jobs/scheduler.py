@@ -19,7 +19,7 @@ from core.timeutil import iso_utc, to_us, zone
 from jobs.exclusive import lease_holder
 from jobs.history import jobs_overview
 from jobs.registry import JOBS
-from jobs.runner import record_skipped, run_job, wall_clock_us
+from jobs.runner import failed_outcome, record_skipped, run_job, wall_clock_us
 from jobs.schedule import current_period, trigger_for
 
 log = logging.getLogger(__name__)
@@ -44,10 +44,12 @@ class JobScheduler:
     def __init__(self, engine: Engine, settings: Settings, *,
                  on_run: RunListener | None = None,
                  clock: Callable[[], int] = wall_clock_us,
-                 wake_check_seconds: float = 60.0, catch_up_on_start: bool = True):
+                 wake_check_seconds: float = 60.0, catch_up_on_start: bool = True,
+                 runner: Callable[..., dict[str, Any]] = run_job):
         self.engine = engine
         self.settings = settings
         self._clock = clock
+        self._run_job = runner  # run_job, or the console's jobs.child_process
         self._listeners: list[RunListener] = [on_run] if on_run else []
         self._busy = {name: threading.Lock() for name in JOBS}
         self._wake_check_seconds = wake_check_seconds
@@ -196,6 +198,8 @@ class JobScheduler:
                                 replace_existing=True)
 
     def _execute(self, name: str, trigger: str) -> None:
+        if self._stopping:  # queued before the stop: only the run under way is waited for
+            return
         now_us = self._clock()
         busy = self._busy[name]
         try:
@@ -207,15 +211,13 @@ class JobScheduler:
                     period = None
                     if trigger != "manual":
                         period, _start = current_period(JOBS[name], now_us, self.settings)
-                    outcome = run_job(self.engine, name, now_us, self.settings,
-                                      trigger=trigger, period=period)
+                    outcome = self._run_job(self.engine, name, now_us, self.settings,
+                                            trigger=trigger, period=period)
                 finally:
                     busy.release()
         except Exception as exc:  # noqa: BLE001 - e.g. the database is unreachable
             log.error("job %s could not run: %s", name, exc)
-            outcome = {"job": name, "outcome": "failed", "trigger": trigger,
-                       "now": iso_utc(now_us), "counts": {}, "error": str(exc),
-                       "run_id": None}
+            outcome = failed_outcome(name, trigger, now_us, str(exc))
         for listener in list(self._listeners):
             try:
                 listener(name, outcome)

@@ -1,5 +1,7 @@
 """Settings dialog (persist and reload, locks, keyring), the alert list and the jobs panel."""
 
+import os
+
 import pytest
 from keyring.backends import fail
 
@@ -173,6 +175,27 @@ def test_the_embedded_scheduler_hands_runs_to_the_gui(qtbot, context):
         bridge.stop()
     disabled = SchedulerBridge(context.engine, Settings(scheduler_enabled=False))
     assert disabled.start() is False and not disabled.running
+
+
+def test_the_consoles_scheduler_runs_each_job_in_a_process_of_its_own(qtbot, context):
+    """A job's work never shares the window's process (jobs.child_process)."""
+    from sqlalchemy.orm import Session
+
+    from core.models import JobRun
+
+    bridge = SchedulerBridge(context.engine, context.settings, clock=lambda: NOW)
+    assert bridge.start()
+    try:
+        with qtbot.waitSignal(bridge.run_finished, timeout=60_000,
+                              check_params_cb=lambda o: o["trigger"] == "manual") as finished:
+            bridge.run_now("update-support-workload-trackers")
+    finally:
+        bridge.stop()  # waits for the run under way only: queued catch-up runs are dropped
+    outcome = finished.args[0]
+    assert (outcome["job"], outcome["outcome"]) == ("update-support-workload-trackers", "ok")
+    with Session(context.engine) as session:
+        run = session.get(JobRun, outcome["run_id"])
+        assert run.host.rsplit(":", 1)[1] != str(os.getpid())
 
 
 def test_the_scheduler_starts_after_the_first_load_and_never_after_quitting(

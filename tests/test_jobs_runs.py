@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from datetime import UTC, datetime
 
@@ -226,3 +227,40 @@ def test_daily_metrics_cover_the_previous_local_day_and_a_rerun_replaces(engine)
         rows = session.scalars(select(DailyMetric).where(DailyMetric.agent_id == "a1")).all()
     assert [(r.day, r.tickets_handled, r.tickets_resolved) for r in rows] == [
         ("2024-03-14", 2, 1)]
+
+
+# ---------------------------------------------------------------- in a process of its own
+
+def test_a_run_in_its_own_process_is_the_same_run_and_holds_the_same_lease(engine):
+    """How the console's embedded scheduler runs jobs (jobs.child_process)."""
+    from jobs.child_process import run_in_child_process
+
+    load_breach_team(engine)
+    period = "2024-03-15T12:00:00+00:00"
+    there = run_in_child_process(engine, "check-sla-breaches", us(NOW), settings(),
+                                 trigger="scheduled", period=period)
+    assert there["outcome"] == "ok", there
+    assert there["counts"] == {"new_breaches": 4, "alerts_queued": 10}
+    assert there["trigger"] == "scheduled" and there["run_id"] is not None
+    here = run_job(engine, "check-sla-breaches", us(NOW), settings(), trigger="scheduled",
+                   period=period)
+    assert here["outcome"] == "skipped" and "already run" in here["error"]
+    with Session(engine) as session:
+        first = session.get(JobRun, there["run_id"])
+        assert first.clock_at == us(NOW) and first.trigger == "scheduled"
+        assert first.host.rsplit(":", 1)[1] != str(os.getpid())  # another process ran it
+        assert session.scalar(select(func.count()).select_from(JobLease)) == 1
+
+
+def test_a_failing_run_in_its_own_process_is_an_outcome_not_an_exception(engine):
+    from jobs.child_process import run_in_child_process
+
+    broken = settings(smtp_host="127.0.0.1", smtp_security="carrier-pigeon")
+    outcome = run_in_child_process(engine, "send-sla-breach-alerts", us(NOW), broken,
+                                   trigger="scheduled", period="p1")
+    assert outcome["outcome"] == "failed" and "carrier-pigeon" in outcome["error"]
+    assert "Traceback" not in outcome["error"]
+    with Session(engine) as session:
+        row = session.scalars(select(JobRun)).one()
+        assert row.outcome == "failed" and "carrier-pigeon" in row.error
+        assert session.scalar(select(func.count()).select_from(JobLease)) == 0

@@ -69,3 +69,16 @@ def test_saved_user_settings_reload_and_skip_locked_keys(site_file):
     assert reloaded.smtp_host == "mail.example.com"
     assert reloaded.timezone == "Europe/Berlin"
     assert Settings().inactive_hours == 6.0
+
+
+def test_settings_travel_whole_to_a_process_of_ours_and_bad_ones_are_named():
+    from core.settings import settings_as_json, settings_from_json
+
+    chosen = Settings(db_url="postgresql://db.example/support", timezone="Europe/Berlin",
+                      warn_percent=72.5, smtp_port=587, scheduler_enabled=False,
+                      locked=("db_url", "timezone"))
+    assert settings_from_json(settings_as_json(chosen)) == chosen
+    with pytest.raises(BadInput, match="the settings on standard input: not JSON"):
+        settings_from_json("{", "the settings on standard input")
+    with pytest.raises(BadInput, match="unknown setting 'colour'"):
+        settings_from_json('{"colour": "blue"}')

@@ -91,10 +91,13 @@ class SchedulerBridge(QObject):
         """Start the jobs unless the settings turn the embedded scheduler off."""
         if not self.enabled or self.scheduler is not None:
             return False
-        factory = self._factory
-        if factory is None:
-            from jobs.scheduler import JobScheduler as factory
         kwargs: dict[str, Any] = {"on_run": self._on_run}
+        factory = self._factory
+        if factory is None:  # each run in a process of its own: see jobs.child_process
+            from jobs.child_process import run_in_child_process
+            from jobs.scheduler import JobScheduler as factory
+
+            kwargs["runner"] = run_in_child_process
         if self.clock is not None:
             kwargs["clock"] = self.clock
         self.scheduler = factory(self.engine, self.settings, **kwargs)
