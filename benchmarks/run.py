@@ -58,6 +58,7 @@ COMPARISON_MAX_RATIO = 2.0
 BREACH_CHECK_MAX_S = 5.0
 GUI_DRAWN_MAX_S = 1.5
 GUI_STALL_MAX_MS = 100.0
+CATCH_UP_WATCH_S = 20
 GOALS_FROM_ITEMS = 1_000_000  # the goals are stated for a million items; smaller runs: no mark
 
 
@@ -389,6 +390,28 @@ def measure_gui(suite: Suite, backend: str, url: str, args) -> None:
                        f"{result.get('heartbeats')} beats"
                        + "".join(f"; {s}" for s in result.get("stalls", [])[:2]),
                   ok=stall is not None and stall < GUI_STALL_MAX_MS))
+    measure_catch_up(suite, backend, url, args)
+
+
+def measure_catch_up(suite: Suite, backend: str, url: str, args) -> None:
+    """The console opened an hour after the last job runs: its embedded scheduler catches
+    up on every job while the window is in use (not a goal of the issue; measured)."""
+    from core.timeutil import iso_utc, parse_now
+
+    later = iso_utc(parse_now(args.now) + 3600 * 1_000_000)
+    probe = run([PYTHON, str(BENCH / "gui_probe.py"), url, later, "--catch-up",
+                 str(CATCH_UP_WATCH_S)], env={"QT_QPA_PLATFORM": "offscreen", "BENCH_T0": "set"})
+    try:
+        result = json.loads(probe.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        suite.add(Row(backend, "console: during the scheduler's catch-up", None,
+                      note="probe failed: " + probe.stderr.strip()[-300:]))
+        return
+    runs = result.get("catch_up_runs", [])
+    suite.add(Row(backend, "console: longest stall during the jobs' catch-up (ms)",
+                  result.get("catch_up_max_stall_ms"),
+                  note=f"opened at {later}; {len(runs)} runs in {CATCH_UP_WATCH_S} s, each "
+                       "in its own process: " + ", ".join(runs)))
 
 
 def ensure_snapshot(url: str, now: str) -> None:
