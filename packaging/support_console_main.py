@@ -1,10 +1,9 @@
 """The frozen program's entry point (PyInstaller): the same as the `support-console` script."""
 
 import multiprocessing
-import sys
 
-from core.cli import main
+from core.cli import run
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()
-    sys.exit(main())
+    run()
