@@ -129,6 +129,25 @@ def test_changing_the_period_reloads_every_view(console, known_url, qtbot):
     assert len(console.window.views["dashboard"].payload["trends"]) == 1
 
 
+def test_a_data_change_loads_the_view_on_screen_first(console, qtbot):
+    """The others start loading only once it shows its fresh figures: their worker threads
+    would otherwise hold the GIL while the GUI thread draws the visible charts."""
+    wait_all_loaded(qtbot, console)
+    window = console.window
+    window.show_view("breaches")
+    events = []
+    for view in window.views.values():
+        view.loading_started.connect(lambda key=view.key: events.append(("start", key)))
+        view.figures_shown.connect(lambda key=view.key: events.append(("shown", key)))
+    with qtbot.waitSignals([v.figures_shown for v in window.views.values()], timeout=30_000):
+        console.bus.announce_local_change()
+    assert events[0] == ("start", "breaches")
+    shown = events.index(("shown", "breaches"))
+    others = {key for what, key in events[shown + 1:] if what == "start"}
+    assert others == set(window.views) - {"breaches"}, events
+    assert not [e for e in events[1:shown] if e[0] == "start"], events
+
+
 def test_stored_snapshot_shows_while_fresh_figures_load(qtbot, known_url, tmp_path, monkeypatch):
     import json
 

@@ -48,8 +48,8 @@ class ConsoleView(QWidget):
         self._pending_drawing: tuple[Callable[[], None], ...] = ()  # while hidden
         self._drawing: list[Callable[[], None]] = []  # steps still to draw, one per turn
         self._announce_when_drawn = False
-        context.bus.data_changed.connect(self.refresh)
-        context.period.changed.connect(self.refresh)
+        self._on_changes = False
+        self.refresh_on_changes(True)
 
     # -- loading ---------------------------------------------------------------------------
     @Slot()
@@ -64,6 +64,18 @@ class ConsoleView(QWidget):
         self.loading_started.emit()
         self.context.tasks.read(self, lambda session: self.fetch(session, request),
                                 self._on_loaded, self._on_failed)
+
+    def refresh_on_changes(self, on: bool) -> None:
+        """Refresh on every data or period change: a view on its own does; the main window
+        turns it off and refreshes its views itself, the one on screen first."""
+        if on == self._on_changes:
+            return
+        self._on_changes = on
+        for signal in (self.context.bus.data_changed, self.context.period.changed):
+            if on:
+                signal.connect(self.refresh)
+            else:
+                signal.disconnect(self.refresh)
 
     @property
     def loading(self) -> bool:
