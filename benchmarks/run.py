@@ -368,11 +368,8 @@ def measure_backend(suite: Suite, backend: str, url: str, data: Path, floor_db: 
 
 def measure_gui(suite: Suite, backend: str, url: str, args) -> None:
     ensure_snapshot(url, args.now)
-    probe = run([PYTHON, str(BENCH / "gui_probe.py"), url, args.now],
-                env={"QT_QPA_PLATFORM": "offscreen", "BENCH_T0": "set"})
-    try:
-        result = json.loads(probe.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
+    probe, result = run_probe(url, args.now)
+    if result is None:
         suite.add(Row(backend, "console", None, note="probe failed: "
                       + probe.stderr.strip()[-300:]))
         return
@@ -393,17 +390,25 @@ def measure_gui(suite: Suite, backend: str, url: str, args) -> None:
     measure_catch_up(suite, backend, url, args)
 
 
+def run_probe(url: str, now: str, *options: str) -> tuple[Run, dict | None]:
+    """benchmarks/gui_probe.py in its own process: the run, and its JSON answer (None: it
+    failed)."""
+    probe = run([PYTHON, str(BENCH / "gui_probe.py"), url, now, *options],
+                env={"QT_QPA_PLATFORM": "offscreen", "BENCH_T0": "set"})
+    try:
+        return probe, json.loads(probe.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return probe, None
+
+
 def measure_catch_up(suite: Suite, backend: str, url: str, args) -> None:
     """The console opened an hour after the last job runs: its embedded scheduler catches
     up on every job while the window is in use (not a goal of the issue; measured)."""
-    from core.timeutil import iso_utc, parse_now
+    from core.timeutil import US_PER_HOUR, iso_utc, parse_now
 
-    later = iso_utc(parse_now(args.now) + 3600 * 1_000_000)
-    probe = run([PYTHON, str(BENCH / "gui_probe.py"), url, later, "--catch-up",
-                 str(CATCH_UP_WATCH_S)], env={"QT_QPA_PLATFORM": "offscreen", "BENCH_T0": "set"})
-    try:
-        result = json.loads(probe.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
+    later = iso_utc(parse_now(args.now) + US_PER_HOUR)
+    probe, result = run_probe(url, later, "--catch-up", str(CATCH_UP_WATCH_S))
+    if result is None:
         suite.add(Row(backend, "console: during the scheduler's catch-up", None,
                       note="probe failed: " + probe.stderr.strip()[-300:]))
         return

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 from console.desktop.banner import AlertBanner
 from console.desktop.notifications import NotificationCenter
 from console.desktop.scheduler_bridge import AlertWatcher, SchedulerBridge
+from core.db import session_scope
 from core.settings import Settings
 from core.timeutil import zone
 from jobs.scheduler import JobScheduler
@@ -90,7 +91,8 @@ def test_a_breach_found_by_the_embedded_scheduler_is_a_notify_call_and_its_click
     center = NotificationCenter(settings, zone("UTC"), lambda: NOW, banner=banner)
     assert center.adapter_names[0] == "desktop"
     watcher = AlertWatcher(engine, "admin")
-    watcher.start_from_now()
+    with session_scope(engine) as session:  # alerts that exist already are not news
+        watcher.start_from(watcher.newest_seen(session))
     watcher.alerts_arrived.connect(center.notify_alerts)
     bridge = SchedulerBridge(engine, settings, watcher, clock=lambda: NOW,
                              scheduler_factory=_scheduler)

@@ -225,3 +225,38 @@ def test_the_scheduler_starts_after_the_first_load_and_never_after_quitting(
     assert desktop.bridge.scheduler is None
     desktop._watch_from(0)  # the newest-alert read answering after the quit
     assert desktop.bridge.scheduler is None
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_the_set_password_action_opens_its_dialog_on_the_team_read_off_the_gui_thread(
+        qtbot, sqlite_url, tmp_path):
+    from PySide6.QtCore import QSettings
+    from sqlalchemy import select
+
+    from console.app import Console
+    from console.desktop.integration import DesktopIntegration
+    from console.views.sign_in_dialog import SetPasswordDialog, SignedIn
+    from core.schema import agents
+    from tests.desktop_helpers import team_engine
+
+    engine = team_engine(sqlite_url)
+    with engine.connect() as conn:
+        team = list(conn.scalars(select(agents.c.id).order_by(agents.c.id)))
+    engine.dispose()
+    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+    console = Console(Settings(db_url=sqlite_url, timezone="UTC", scheduler_enabled=False),
+                      clock=lambda: NOW, state=state, watch_changes=False, actor=ADMIN)
+    desktop = DesktopIntegration(console, SignedIn(ADMIN), KeyringStore(MemoryKeyring()),
+                                 use_dbus=False)
+    console.desktop = desktop
+    try:
+        desktop.password_action.trigger()
+        assert not console.window.findChildren(SetPasswordDialog)  # the read is under way
+        qtbot.waitUntil(lambda: bool(console.window.findChildren(SetPasswordDialog)),
+                        timeout=10_000)
+        dialog = console.window.findChildren(SetPasswordDialog)[0]
+        assert [dialog.person.itemText(i) for i in range(dialog.person.count())] == team
+        assert len(team) > 1
+        dialog.reject()
+    finally:
+        console.shutdown()

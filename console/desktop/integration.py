@@ -236,11 +236,16 @@ class DesktopIntegration(QObject):
     def open_set_password(self) -> None:
         from console.views.sign_in_dialog import SetPasswordDialog
 
-        with read_scope(self.context.engine) as conn:
-            ids = list(conn.scalars(select(agents.c.id).order_by(agents.c.id)))
-        dialog = SetPasswordDialog(self.context.engine, self.actor, ids, self.window)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        def open_dialog(ids: list[str]) -> None:
+            dialog = SetPasswordDialog(self.context.engine, self.actor, ids, self.window)
+            dialog.finished.connect(dialog.deleteLater)
+            dialog.open()
+
+        # The team's ids are read off the GUI thread, as every query is (a failure goes to
+        # the window's banner, as every task's does).
+        self.context.tasks.read(
+            self, lambda session: list(session.scalars(select(agents.c.id).order_by(agents.c.id))),
+            open_dialog)
 
     # -- events --------------------------------------------------------------------------------
     @Slot(object)

@@ -25,7 +25,8 @@ def signin_key(agent_id: str) -> str:
 
 
 def url_with_password(url: str, password: str | None) -> str:
-    """The URL to connect with: the keyring's password added when the URL has none."""
+    """The URL to connect with: the password added when the URL has none (the settings
+    dialog's connection test, with the password typed or stored)."""
     if not password or "://" not in url:
         return url
     parsed = make_url(normalise_url(url))

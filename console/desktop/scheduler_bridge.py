@@ -34,11 +34,6 @@ class AlertWatcher(QObject):
         self._seen = 0
         self._found.connect(self.alerts_arrived)
 
-    def start_from_now(self) -> None:
-        """Alerts that exist already are in the list, not news."""
-        with session_scope(self.engine) as session:
-            self.start_from(self.newest_seen(session))
-
     def newest_seen(self, session) -> int:
         return latest_alert_id(session, self.recipient_id)
 
