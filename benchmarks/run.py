@@ -12,9 +12,9 @@ process (start-up included), and with the peak memory (ru_maxrss) of that proces
 - the floor: benchmarks/floor.py, plain sqlite3 (a bare executemany into one indexed table;
   one SQL statement for the comparison report);
 - `support-console init` and `support-console import FOLDER`;
-- every report: `python -m core.cli report NAME --now FIXED` (and checks that the
+- every report: `python -m cli report NAME --now FIXED` (and checks that the
   comparison report gives the floor's rows and numbers);
-- every job once: `python -m core.cli jobs run JOB --now FIXED`;
+- every job once: `python -m cli jobs run JOB --now FIXED`;
 - the console, headless (QT_QPA_PLATFORM=offscreen, benchmarks/gui_probe.py): from process
   start to the dashboard drawn from the stored snapshot, to the fresh figures drawn, and
   the longest GUI-thread stall meanwhile (10 ms heartbeat).
@@ -104,7 +104,7 @@ def run(cmd: list[str], *, env: dict | None = None, timeout: float = 3600) -> Ru
 
 
 def cli(url: str, *args: str) -> list[str]:
-    return [PYTHON, "-m", "core.cli", "--db", url, *args]
+    return [PYTHON, "-m", "cli", "--db", url, *args]
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -322,7 +322,7 @@ def measure_backend(suite: Suite, backend: str, url: str, data: Path, floor_db: 
 
     # What a report process pays before it starts working.
     bare = run([PYTHON, "-c", "pass"])
-    version = run([PYTHON, "-m", "core.cli", "--version"])
+    version = run([PYTHON, "-m", "cli", "--version"])
     add(Row(backend, "process start: python -c pass", bare.seconds, bare.peak_mb))
     add(Row(backend, "process start: support-console --version", version.seconds,
             version.peak_mb))

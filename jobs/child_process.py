@@ -33,7 +33,7 @@ def job_command(name: str, now_us: int, trigger: str, period: str | None) -> lis
     """This program's `jobs run` (a packaged build's executable is the program itself;
     -P: a `core` folder in the current directory is not ours)."""
     program = [sys.executable] if getattr(sys, "frozen", False) else [
-        sys.executable, "-P", "-m", "core.cli"]
+        sys.executable, "-P", "-m", "cli"]
     command = [*program, "jobs", "run", name, "--now", iso_utc(now_us) or "",
                "--trigger", trigger, "--settings-stdin"]
     return command + (["--period", period] if period else [])

@@ -2,7 +2,7 @@
 
 import multiprocessing
 
-from core.cli import run
+from cli.main import run
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()

@@ -83,11 +83,11 @@ def test_importing_core_and_jobs_does_not_load_qt():
 
 def test_a_report_loads_neither_the_orm_nor_qt_nor_alembic(sqlite_url):
     """A report is a short process: its start-up cost is part of every figure asked for."""
-    subprocess.run([sys.executable, "-m", "core.cli", "init", "--db", sqlite_url], cwd=ROOT,
+    subprocess.run([sys.executable, "-m", "cli", "init", "--db", sqlite_url], cwd=ROOT,
                    capture_output=True, check=True, timeout=120)
     code = (
         "import sys, contextlib, io\n"
-        "from core.cli import main\n"
+        "from cli.main import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    code = main(['report', 'comparison', '--db', {sqlite_url!r}])\n"
         "heavy = ('sqlalchemy.orm', 'alembic', 'PySide6', 'pyqtgraph', 'jobs', 'console')\n"

@@ -50,7 +50,7 @@ def test_floor_comparison_equals_the_report(tmp_path, capsys):
     from benchmarks import floor
     from benchmarks.datagen import write_dataset
     from benchmarks.run import same_comparison
-    from core.cli import main
+    from cli.main import main
     from core.timeutil import parse_now
 
     data = tmp_path / "data"

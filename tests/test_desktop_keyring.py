@@ -199,7 +199,7 @@ def test_a_server_that_asks_for_a_password_gets_the_keyrings_once(asking_server_
 def test_without_a_stored_password_the_servers_refusal_is_reported(asking_server_url,
                                                                    system_keyring):
     url, _password = asking_server_url
-    completed = subprocess.run([sys.executable, "-m", "core.cli", "--db", url, "report",
+    completed = subprocess.run([sys.executable, "-m", "cli", "--db", url, "report",
                                 "comparison"], capture_output=True, text=True, timeout=60,
                                check=False)
     assert completed.returncode == 1

@@ -83,7 +83,7 @@ def item_rows(engine) -> dict[str, tuple]:
 
 
 def cli_command(db_url: str, *argv: str) -> list[str]:
-    return [sys.executable, "-m", "core.cli", "--db", db_url, *argv]
+    return [sys.executable, "-m", "cli", "--db", db_url, *argv]
 
 
 def cli_env(**settings_env: str) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Black-box tests of the command line (docs/rules.md), and helpers shared by tests/test_rules_*.py.
 
-These tests are written from the contract only: they drive `core.cli.main` in-process
+These tests are written from the contract only: they drive `cli.main.main` in-process
 with CSV folders and read the JSON it prints. Every expected number is worked out by
 hand in a comment beside it.
 """
@@ -138,7 +138,7 @@ def read_csv(path: Path) -> tuple[list[str], list[dict]]:
 
 def run_raw(capsys, *argv) -> tuple[int, str, str]:
     """Run the command line in-process: (exit code, stdout, stderr)."""
-    from core.cli import main
+    from cli.main import main
 
     capsys.readouterr()  # drop anything printed before
     try:

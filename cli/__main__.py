@@ -1,0 +1,5 @@
+"""`python -m cli`: the same program as `support-console`."""
+
+from cli.main import run
+
+run()
