@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, Select
 
 from core import sla
+from core.distributions import NO_DISTRIBUTION, distributions
 from core.schema import items
 from core.settings import Settings
 from core.timeutil import US_PER_HOUR, period_starts, round_or_none
@@ -46,6 +47,11 @@ def tickets_in_scope(agent_id: str | None) -> ColumnElement[bool]:
     return condition
 
 
+def handled(window: Window, agent_id: str | None) -> ColumnElement[bool]:
+    """The handled set: tickets in scope created in the window."""
+    return and_(tickets_in_scope(agent_id), window.created_within())
+
+
 def performance_aggregates(now_us: int) -> tuple[ColumnElement, ...]:
     """The SQL aggregates behind the performance fields, over any grouping."""
     return (
@@ -60,7 +66,7 @@ def performance_aggregates(now_us: int) -> tuple[ColumnElement, ...]:
 
 def handled_query(window: Window, agent_id: str | None, *group_by: ColumnElement) -> Select:
     query = select(*group_by, *performance_aggregates(window.now_us)).select_from(items)
-    query = sla.with_policy(query).where(tickets_in_scope(agent_id), window.created_within())
+    query = sla.with_policy(query).where(handled(window, agent_id))
     return query.group_by(*group_by) if group_by else query
 
 
@@ -115,7 +121,9 @@ def performance(db: Connection, window: Window, agent_id: str | None,
                 weights: ScoreWeights) -> dict[str, Any]:
     """The performance fields (and score) of an agent or the team."""
     row = db.execute(handled_query(window, agent_id)).one()
-    return performance_fields(row, weights)
+    fields = performance_fields(row, weights)
+    fields.update(distributions(db, handled(window, agent_id)).get((), NO_DISTRIBUTION))
+    return fields
 
 
 def resolved_since(db: Connection, window: Window, agent_id: str | None) -> dict[str, int]:

@@ -7,7 +7,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
-from core.performance import NOTHING_HANDLED, ScoreWeights, handled_query, performance_fields
+from core.distributions import NO_DISTRIBUTION, distributions
+from core.performance import (
+    NOTHING_HANDLED,
+    ScoreWeights,
+    handled,
+    handled_query,
+    performance_fields,
+)
 from core.schema import KINDS, OPEN_STATUSES, agents, items
 from core.window import Window
 
@@ -22,13 +29,15 @@ def comparison(db: Connection, window: Window, weights: ScoreWeights) -> dict[st
     # plan: one range of ix_items_kind_assignee_created per agent, read in assignee
     # order, so exactly the window's tickets are read and GROUP BY needs no sort.
     role_agent_ids = select(agents.c.id).where(agents.c.role == "agent")
-    query = handled_query(window, None, items.c.assignee_id).where(
-        items.c.assignee_id.in_(role_agent_ids))
+    by_role_agent = items.c.assignee_id.in_(role_agent_ids)
+    query = handled_query(window, None, items.c.assignee_id).where(by_role_agent)
     rows = {row.assignee_id: row for row in db.execute(query)}
+    spreads = distributions(db, handled(window, None) & by_role_agent, items.c.assignee_id)
     entries = []
     for agent in role_agents(db):
         entry = {"agent_id": agent.id, "agent_name": agent.name}
         entry.update(performance_fields(rows.get(agent.id, NOTHING_HANDLED), weights))
+        entry.update(spreads.get((agent.id,), NO_DISTRIBUTION))
         entries.append(entry)
     # Score descending, nulls last, then agent_id.
     entries.sort(key=lambda a: (a["performance_score"] is None, -(a["performance_score"] or 0),

@@ -10,9 +10,11 @@ from sqlalchemy import BigInteger, func, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
+from core.distributions import NO_DISTRIBUTION, distributions
 from core.performance import (
     NOTHING_HANDLED,
     ScoreWeights,
+    handled,
     handled_query,
     performance_fields,
     tickets_in_scope,
@@ -67,9 +69,12 @@ def performance_trends(db: Connection, window: Window, agent_id: str | None,
                        weights: ScoreWeights) -> dict[str, Any]:
     week = week_number(window).label("week")
     rows = {int(row.week): row for row in db.execute(handled_query(window, agent_id, week))}
+    spreads = {int(key[0]): fields for key, fields in
+               distributions(db, handled(window, agent_id), week_number(window)).items()}
     result = []
     for entry in weeks(window):
         entry.update(performance_fields(rows.get(entry["week"], NOTHING_HANDLED), weights))
+        entry.update(spreads.get(entry["week"], NO_DISTRIBUTION))
         result.append(entry)
     return {"trends": result}
 
