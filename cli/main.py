@@ -59,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_id", metavar="ID", help="who is asking (default: admin)")
     p.add_argument("--now", metavar="ISO")
     p.add_argument("--tz", metavar="ZONE")
+    p.add_argument("--figure", metavar="NAME", help="report items: the figure behind them")
+    p.add_argument("--week", type=int, metavar="N", help="report items: week N of the window")
+    p.add_argument("--policies", metavar="FILE",
+                   help="what-if: answer for the SLA policies of this sla_policies.csv "
+                        "(nothing is written)")
 
     jobs = sub.add_parser("jobs", parents=[common], help="the periodic jobs")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", parser_class=_Parser, required=True)
@@ -150,7 +155,8 @@ def cmd_report(args, settings) -> dict:
     window = Window(parse_now(args.now), args.days, zone(args.tz or settings.timezone))
     with read_scope(_engine(args, settings)) as conn:
         return run_report(conn, args.name, window, actor_id=args.as_id,
-                          agent_id=args.agent, settings=settings)
+                          agent_id=args.agent, settings=settings, figure=args.figure,
+                          week=args.week, policies=args.policies)
 
 
 def cmd_jobs(args, settings) -> dict | None:

@@ -6,10 +6,32 @@ from typing import Any
 
 from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement
 
 from core import sla
 from core.schema import OPEN_STATUSES, items
 from core.timeutil import US_PER_MINUTE, iso_utc
+
+
+def open_in_scope(agent_id: str | None) -> ColumnElement[bool]:
+    """Open items of every kind: all of them, or the agent's."""
+    condition = items.c.status.in_(OPEN_STATUSES)
+    return condition if agent_id is None else and_(condition, items.c.assignee_id == agent_id)
+
+
+def at_risk_now(now_us: int, warn_percent: float) -> ColumnElement[bool]:
+    """Not breached, and past warn_percent of a target still to be met (open items only)."""
+    return and_(not_(sla.is_breached(now_us)),
+                or_(sla.response_at_risk(now_us, warn_percent),
+                    sla.resolution_at_risk(now_us, warn_percent)))
+
+
+def active_breach(now_us: int, agent_id: str | None) -> ColumnElement[bool]:
+    return and_(open_in_scope(agent_id), sla.is_breached(now_us))
+
+
+def at_risk(now_us: int, agent_id: str | None, warn_percent: float) -> ColumnElement[bool]:
+    return and_(open_in_scope(agent_id), at_risk_now(now_us, warn_percent))
 
 
 def _open_items_query(now_us: int, agent_id: str | None):
@@ -20,9 +42,7 @@ def _open_items_query(now_us: int, agent_id: str | None):
         sla.resolution_due().label("resolution_due"),
         sla.flag(sla.response_breached(now_us)).label("response_breached"),
         sla.flag(sla.resolution_breached(now_us)).label("resolution_breached"),
-    ).select_from(items)).where(items.c.status.in_(OPEN_STATUSES))
-    if agent_id is not None:
-        query = query.where(items.c.assignee_id == agent_id)
+    ).select_from(items)).where(open_in_scope(agent_id))
     return query
 
 
@@ -42,7 +62,7 @@ def _entry(row: Any, targets: list[str], due_at: int, now_us: int) -> dict[str, 
 
 def breach_entries(db: Connection, now_us: int, agent_id: str | None) -> list[dict[str, Any]]:
     """Open items breached now, most overdue first, then by item id."""
-    query = _open_items_query(now_us, agent_id).where(sla.is_breached(now_us))
+    query = _open_items_query(now_us, agent_id).where(active_breach(now_us, agent_id))
     entries = []
     for row in db.execute(query):
         dues = {}
@@ -63,7 +83,7 @@ def at_risk_entries(db: Connection, now_us: int, agent_id: str | None,
     query = (_open_items_query(now_us, agent_id)
              .add_columns(sla.flag(response_risk).label("response_risk"),
                           sla.flag(resolution_risk).label("resolution_risk"))
-             .where(not_(sla.is_breached(now_us)), or_(response_risk, resolution_risk)))
+             .where(at_risk(now_us, agent_id, warn_percent)))
     entries = []
     for row in db.execute(query):
         dues = {}
@@ -88,13 +108,9 @@ def public(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def open_sla_counts(db: Connection, now_us: int, agent_id: str | None,
                     warn_percent: float) -> dict[str, int]:
     """How many open items are breached and at risk now, in one aggregate."""
-    breached = sla.is_breached(now_us)
-    at_risk = and_(not_(breached), or_(sla.response_at_risk(now_us, warn_percent),
-                                       sla.resolution_at_risk(now_us, warn_percent)))
     query = sla.with_policy(select(
-        sla.count_if(breached).label("breached"), sla.count_if(at_risk).label("at_risk"),
-    ).select_from(items)).where(items.c.status.in_(OPEN_STATUSES))
-    if agent_id is not None:
-        query = query.where(items.c.assignee_id == agent_id)
+        sla.count_if(sla.is_breached(now_us)).label("breached"),
+        sla.count_if(at_risk_now(now_us, warn_percent)).label("at_risk"),
+    ).select_from(items)).where(open_in_scope(agent_id))
     row = db.execute(query).one()
     return {"active_breaches": int(row.breached), "at_risk": int(row.at_risk)}

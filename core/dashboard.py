@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from core import breaches, performance, team, trends
 from core.performance import ScoreWeights, tickets_in_scope
-from core.schema import OPEN_STATUSES, dashboard_snapshots, items
+from core.schema import dashboard_snapshots, items
 from core.settings import Settings
 from core.timeutil import US_PER_HOUR, iso_utc
 from core.window import Window
@@ -43,9 +43,7 @@ def response_histogram(db: Connection, window: Window, agent_id: str | None) -> 
 def open_items(db: Connection, agent_id: str | None) -> dict[str, int]:
     query = select(func.count().label("open"),
                    func.count(case((items.c.assignee_id.is_(None), 1))).label("unassigned")
-                   ).where(items.c.status.in_(OPEN_STATUSES))
-    if agent_id is not None:
-        query = query.where(items.c.assignee_id == agent_id)
+                   ).where(breaches.open_in_scope(agent_id))
     row = db.execute(query).one()
     return {"open_items": int(row.open), "unassigned_open": int(row.unassigned)}
 

@@ -341,3 +341,25 @@ def _vacuum_analyze(engine: Engine, *tables: str) -> None:
     except SQLAlchemyError as exc:
         log.warning("VACUUM (ANALYZE) %s after the import failed: %s", tables, exc)
 
+
+
+class _Collected(list):
+    """A sink for _load that keeps the parsed rows (nothing is written)."""
+
+    add = list.append
+
+    def flush(self) -> None:
+        pass
+
+
+def read_policies(path: str | Path) -> list[tuple]:
+    """The rows of an sla_policies.csv with the import's checks, written nowhere:
+    (kind, priority, first_response_minutes, resolution_minutes) tuples."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"{path}: no such file")
+    errors, rows = _Errors(), _Collected()
+    _load(path, POLICY_COLUMNS, _parse_policy, lambda r: f"{r[0]}/{r[1]}", UTC, errors, rows)
+    if errors.total:
+        raise BadInput(f"{path}: {errors.total} bad row(s)\n" + "\n".join(errors.lines))
+    return list(rows)

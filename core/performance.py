@@ -39,6 +39,11 @@ class ScoreWeights:
                    settings.weight_sla, settings.response_horizon_hours)
 
 
+# A handled ticket counts as resolved / responded to when this column is set.
+RESOLVED = items.c.resolved_at
+RESPONDED = items.c.first_response_at
+
+
 def tickets_in_scope(agent_id: str | None) -> ColumnElement[bool]:
     """Tickets of the agent, or every ticket (assigned or not) for the team."""
     condition = items.c.kind == "ticket"
@@ -56,9 +61,9 @@ def performance_aggregates(now_us: int) -> tuple[ColumnElement, ...]:
     """The SQL aggregates behind the performance fields, over any grouping."""
     return (
         func.count().label("handled"),
-        func.count(items.c.resolved_at).label("resolved"),
-        func.avg(items.c.resolved_at - items.c.created_at).label("avg_resolution_us"),
-        func.avg(items.c.first_response_at - items.c.created_at).label("avg_response_us"),
+        func.count(RESOLVED).label("resolved"),
+        func.avg(RESOLVED - items.c.created_at).label("avg_resolution_us"),
+        func.avg(RESPONDED - items.c.created_at).label("avg_response_us"),
         sla.count_if(sla.is_tracked()).label("tracked"),
         sla.count_if(sla.is_breached(now_us)).label("breached"),
     )

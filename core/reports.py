@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from core import breaches, performance, sla_analytics, team, trends
+from core import breaches, drilldown, performance, sla_analytics, team, trends
 from core.access import Actor, require_supervisor, resolve_actor, scope_agent
 from core.errors import BadInput
 from core.performance import ScoreWeights
 from core.settings import Settings
+from core.what_if import policies_swapped, policy_rows
 from core.window import Window
 
 
@@ -23,6 +25,8 @@ class ReportContext:
     actor: Actor
     agent_id: str | None  # after the role rules; None means the team
     settings: Settings = field(default_factory=Settings)
+    figure: str | None = None  # report items
+    week: int | None = None
 
     @property
     def weights(self) -> ScoreWeights:
@@ -70,6 +74,14 @@ def _at_risk(ctx: ReportContext) -> dict[str, Any]:
     return {"items": breaches.public(entries), "count": len(entries)}
 
 
+def _items(ctx: ReportContext) -> dict[str, Any]:
+    figure = drilldown.figure_named(ctx.figure)
+    if figure.supervisors_only:
+        require_supervisor(ctx.actor, f"the figure {ctx.figure!r}")
+    scope = drilldown.FigureScope(ctx.window, ctx.agent_id, ctx.settings.warn_percent)
+    return drilldown.figure_items(ctx.db, ctx.figure, scope, ctx.week)
+
+
 REPORTS: dict[str, Callable[[ReportContext], dict[str, Any]]] = {
     "performance": _performance,
     "metrics": _metrics,
@@ -80,15 +92,33 @@ REPORTS: dict[str, Callable[[ReportContext], dict[str, Any]]] = {
     "workload": _workload,
     "breaches": _breaches,
     "at-risk": _at_risk,
+    "items": _items,
 }
+WHAT_IF_REPORTS = ("performance", "metrics", "performance-trends", "sla", "comparison",
+                   "breaches", "at-risk", "items")
 
 
 def run_report(db: Connection, name: str, window: Window, *, actor_id: str | None = None,
-               agent_id: str | None = None, settings: Settings | None = None) -> dict[str, Any]:
-    """Run a report on behalf of actor_id (None: the local operator, an admin)."""
+               agent_id: str | None = None, settings: Settings | None = None,
+               figure: str | None = None, week: int | None = None,
+               policies: str | Path | Sequence[Sequence] | None = None) -> dict[str, Any]:
+    """Run a report on behalf of actor_id (None: the local operator, an admin).
+
+    figure and week: for `items`. policies (an sla_policies.csv, or policy rows): answer as
+    if those were the SLA policies, writing nothing (supervisors only)."""
     if name not in REPORTS:
         raise BadInput(f"unknown report {name!r} (one of: {', '.join(REPORTS)})")
+    if name != "items" and (figure is not None or week is not None):
+        raise BadInput("--figure and --week are for `report items` only")
+    if policies is not None and name not in WHAT_IF_REPORTS:
+        raise BadInput(f"--policies: report {name!r} does not depend on SLA policies "
+                       f"(one of: {', '.join(WHAT_IF_REPORTS)})")
     actor = resolve_actor(db, actor_id)
+    if policies is not None:
+        require_supervisor(actor, "a what-if over other SLA policies")
     scope = scope_agent(db, actor, agent_id)
-    ctx = ReportContext(db, window, actor, scope, settings or Settings())
-    return REPORTS[name](ctx)
+    ctx = ReportContext(db, window, actor, scope, settings or Settings(), figure, week)
+    if policies is None:
+        return REPORTS[name](ctx)
+    with policies_swapped(db, policy_rows(policies)):
+        return REPORTS[name](ctx)

@@ -33,10 +33,21 @@ def week_number(window: Window) -> ColumnElement[int]:
     return (offset // literal(WEEK_US, BigInteger)) + 1
 
 
+def week_count(window: Window) -> int:
+    return math.ceil(window.days / 7)
+
+
+def in_week(window: Window, week: int) -> ColumnElement[bool]:
+    """Created in week `week` of the window (the rows week_number() puts there)."""
+    start = window.start_us + (week - 1) * WEEK_US
+    end = min(start + WEEK_US, window.now_us)
+    return (items.c.created_at > start) & (items.c.created_at <= end)
+
+
 def weeks(window: Window) -> list[dict[str, Any]]:
     """The empty weeks of a window with their local start and end dates."""
     result = []
-    for index in range(1, math.ceil(window.days / 7) + 1):
+    for index in range(1, week_count(window) + 1):
         start = local_date(window.start_us + (index - 1) * WEEK_US, window.tz)
         result.append({"week": index, "week_start": start.isoformat(),
                        "week_end": (start + timedelta(days=7)).isoformat()})

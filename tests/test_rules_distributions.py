@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_rules_cli import NOW, D, H, M, agent, hours, item, load, report  # noqa: E402
+from test_rules_cli import NOW, D, H, M, agent, hours, item, load, report
 
 AGENTS = [agent("odd"), agent("even"), agent("one"), agent("none"), agent("lead1", "lead")]
 
