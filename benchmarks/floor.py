@@ -2,13 +2,16 @@
 
     python benchmarks/floor.py import CSV_FOLDER DB_FILE
     python benchmarks/floor.py comparison DB_FILE NOW_ISO [DAYS]
+    python benchmarks/floor.py sla-breached DB_FILE NOW_ISO [DAYS]
 
 `import` is a bare executemany of the CSV rows (times turned into integer microseconds, the
 way the console stores them) into one table with one index (the covering index the
 comparison needs), plus the two small lookup tables (agents, SLA policies), in one
 transaction with sqlite3's defaults. `comparison` is one SQL statement that computes the
 comparison report's rows (the same fields, rounding and order as the rules) and prints them
-as the same JSON object `support-console report comparison` prints.
+as the same JSON object `support-console report comparison` prints (medians and P90s
+included, ranked with window functions). `sla-breached` is one SQL statement listing the
+items behind the team's `sla_breached` figure, printed as `report items` prints them.
 
 Deliberately standalone: it imports nothing from the project, so its start cost is the
 interpreter's and sqlite3's alone.
@@ -18,7 +21,7 @@ import csv
 import json
 import sqlite3
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 US = 1_000_000
 
@@ -86,6 +89,27 @@ WITH handled AS (
   WHERE i.kind = 'ticket' AND i.created_at > :start AND i.created_at <= :now
         AND i.assignee IS NOT NULL
   GROUP BY i.assignee
+), durations AS (
+  SELECT 0 AS d, assignee AS agent_id, first_response_at - created_at AS v FROM items
+  WHERE kind = 'ticket' AND created_at > :start AND created_at <= :now
+        AND assignee IS NOT NULL AND first_response_at IS NOT NULL
+  UNION ALL
+  SELECT 1, assignee, resolved_at - created_at FROM items
+  WHERE kind = 'ticket' AND created_at > :start AND created_at <= :now
+        AND assignee IS NOT NULL AND resolved_at IS NOT NULL
+), ranked AS (
+  SELECT d, agent_id, v, ROW_NUMBER() OVER (PARTITION BY d, agent_id ORDER BY v) - 1 AS r,
+         COUNT(*) OVER (PARTITION BY d, agent_id) AS n
+  FROM durations
+), spread AS (
+  SELECT d, agent_id,
+    SUM(CASE WHEN r = 50 * (n - 1) / 100 THEN v * (100 - 50 * (n - 1) % 100)
+             WHEN r = 50 * (n - 1) / 100 + 1 THEN v * (50 * (n - 1) % 100) ELSE 0 END)
+      / 360000000000.0 AS median_h,
+    SUM(CASE WHEN r = 90 * (n - 1) / 100 THEN v * (100 - 90 * (n - 1) % 100)
+             WHEN r = 90 * (n - 1) / 100 + 1 THEN v * (90 * (n - 1) % 100) ELSE 0 END)
+      / 360000000000.0 AS p90_h
+  FROM ranked GROUP BY d, agent_id
 ), fields AS (
   SELECT a.id AS agent_id, a.name AS agent_name,
          COALESCE(h.handled, 0) AS handled, COALESCE(h.resolved, 0) AS resolved,
@@ -104,15 +128,20 @@ WITH handled AS (
             END AS score
   FROM fields
 )
-SELECT agent_id, agent_name, handled, resolved, ROUND(rate, 1), ROUND(resolution_h, 2),
-       ROUND(response_h, 2), ROUND(compliance, 1), score
-FROM scored
-ORDER BY score IS NULL, score DESC, agent_id
+SELECT s.agent_id, agent_name, handled, resolved, ROUND(rate, 1), ROUND(resolution_h, 2),
+       ROUND(response_h, 2), ROUND(compliance, 1), score,
+       ROUND(rs.median_h, 2), ROUND(rs.p90_h, 2), ROUND(rl.median_h, 2), ROUND(rl.p90_h, 2)
+FROM scored s
+LEFT JOIN spread rs ON rs.d = 0 AND rs.agent_id = s.agent_id
+LEFT JOIN spread rl ON rl.d = 1 AND rl.agent_id = s.agent_id
+ORDER BY score IS NULL, score DESC, s.agent_id
 """
 
 NAMES = ("agent_id", "agent_name", "tickets_handled", "tickets_resolved",
          "resolution_rate_percent", "avg_resolution_time_hours", "avg_response_time_hours",
-         "sla_compliance_rate_percent", "performance_score")
+         "sla_compliance_rate_percent", "performance_score",
+         "median_response_time_hours", "p90_response_time_hours",
+         "median_resolution_time_hours", "p90_resolution_time_hours")
 
 
 def comparison(db, now_iso, days=30):
@@ -122,11 +151,46 @@ def comparison(db, now_iso, days=30):
     return {"agents": [dict(zip(NAMES, row)) for row in rows]}
 
 
+SLA_BREACHED = """
+SELECT i.id, i.kind, i.priority, i.status, i.assignee, i.subject, i.created_at,
+       i.first_response_at, i.resolved_at,
+       p.frm IS NOT NULL AND COALESCE(i.first_response_at, i.resolved_at, :now)
+                             > i.created_at + p.frm * 60000000,
+       p.rm IS NOT NULL AND COALESCE(i.resolved_at, :now) > i.created_at + p.rm * 60000000
+FROM items i JOIN sla_policies p ON p.kind = i.kind AND p.priority = i.priority
+WHERE i.created_at > :start AND i.created_at <= :now
+  AND ((p.frm IS NOT NULL AND COALESCE(i.first_response_at, i.resolved_at, :now)
+                              > i.created_at + p.frm * 60000000)
+       OR (p.rm IS NOT NULL AND COALESCE(i.resolved_at, :now) > i.created_at + p.rm * 60000000))
+ORDER BY i.id
+"""
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _iso(us):
+    return None if us is None else (EPOCH + timedelta(microseconds=us)).isoformat()
+
+
+def sla_breached_items(db, now_iso, days=30):
+    """The items behind the sla_breached figure of the team, as `report items` prints them."""
+    now = _us(now_iso)
+    con = sqlite3.connect(db)
+    rows = [{"item_id": r[0], "kind": r[1], "priority": r[2], "status": r[3],
+             "assignee": r[4], "subject": r[5], "created_at": _iso(r[6]),
+             "first_response_at": _iso(r[7]), "resolved_at": _iso(r[8]),
+             "breached_targets": [t for t, hit in (("first_response", r[9]),
+                                                   ("resolution", r[10])) if hit]}
+            for r in con.execute(SLA_BREACHED, {"now": now, "start": now - int(days) * 86_400 * US})]
+    return {"items": rows, "count": len(rows)}
+
+
 def main(argv):
     if argv[0] == "import":
         result = load(argv[1], argv[2])
     elif argv[0] == "comparison":
         result = comparison(*argv[1:])
+    elif argv[0] == "sla-breached":
+        result = sla_breached_items(*argv[1:])
     else:
         raise SystemExit(__doc__)
     json.dump(result, sys.stdout, indent=2, ensure_ascii=False)

@@ -28,6 +28,7 @@ stays the plain sqlite3 script. Generated files go to --out (benchmarks/out, git
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import shutil
@@ -55,6 +56,8 @@ FORBIDDEN_FOR_REPORTS = ("alembic", "PySide6", "jobs", "pyqtgraph", "console", "
 IMPORT_MAX_RATIO = 2.5
 IMPORT_MAX_MB = 600
 COMPARISON_MAX_RATIO = 2.0
+ITEMS_MAX_RATIO = 2.0  # report items --figure sla_breached against the floor's statement
+WHAT_IF_MAX_S = 10.0  # report sla --policies: "in seconds"
 BREACH_CHECK_MAX_S = 5.0
 GUI_DRAWN_MAX_S = 1.5
 GUI_STALL_MAX_MS = 100.0
@@ -179,7 +182,9 @@ def markdown_table(suite: Suite) -> str:
 
 DIGITS = {"resolution_rate_percent": 1, "avg_resolution_time_hours": 2,
           "avg_response_time_hours": 2, "sla_compliance_rate_percent": 1,
-          "performance_score": 1}
+          "performance_score": 1, "median_response_time_hours": 2,
+          "p90_response_time_hours": 2, "median_resolution_time_hours": 2,
+          "p90_resolution_time_hours": 2}
 
 
 def same_comparison(report: dict, floor: dict) -> tuple[bool, str]:
@@ -320,6 +325,8 @@ def measure_backend(suite: Suite, backend: str, url: str, data: Path, floor_db: 
                 floor_cmp.seconds if floor_cmp else None,
                 "ratio: to the floor's comparison statement" if floor_cmp else ""))
 
+    measure_drilldown(suite, backend, url, data, floor_db, args)
+
     # What a report process pays before it starts working.
     bare = run([PYTHON, "-c", "pass"])
     version = run([PYTHON, "-m", "cli", "--version"])
@@ -364,6 +371,44 @@ def measure_backend(suite: Suite, backend: str, url: str, data: Path, floor_db: 
 
     if "gui" not in skip:
         measure_gui(suite, backend, url, args)
+
+
+def tightened_policies(data: Path, out: Path) -> Path:
+    """The data set's SLA policies with every target halved: a what-if to answer."""
+    with open(data / "sla_policies.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    path = out / "what-if" / "sla_policies.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(rows[0])
+        for row in rows[1:]:
+            writer.writerow([v if i < 2 or not v else str(max(1, int(v) // 2))
+                             for i, v in enumerate(row)])
+    return path
+
+
+def measure_drilldown(suite: Suite, backend: str, url: str, data: Path, floor_db: Path,
+                      args) -> None:
+    """report items beside the floor's one statement for the same rows; a what-if sla."""
+    now = args.now
+    floor_cmd = [PYTHON, str(BENCH / "floor.py"), "sla-breached", str(floor_db), now]
+    cmd = cli(url, "report", "items", "--figure", "sla_breached", "--now", now)
+    floor_run, mine = best_pair(floor_cmd, cmd, args.repeat)
+    same = json.loads(mine.stdout) == json.loads(floor_run.stdout)
+    count = json.loads(floor_run.stdout)["count"]
+    suite.add(Row(backend, "report items --figure sla_breached", mine.seconds, mine.peak_mb,
+                  floor_run.seconds, f"goal <= {ITEMS_MAX_RATIO}x, {count:,} rows, same rows: "
+                  + ("yes" if same else "NO"),
+                  same and mine.seconds <= ITEMS_MAX_RATIO * floor_run.seconds))
+    policies = tightened_policies(data, floor_db.parent)
+    what_if = run(cli(url, "report", "sla", "--now", now, "--policies", str(policies)))
+    note = f"goal <= {WHAT_IF_MAX_S:g} s, every target halved"
+    if what_if.code != 0:
+        note = f"failed: {what_if.stderr.strip()[:120]}"
+    suite.add(Row(backend, "report sla --policies (what-if)", what_if.seconds,
+                  what_if.peak_mb, note=note,
+                  ok=what_if.code == 0 and what_if.seconds <= WHAT_IF_MAX_S))
 
 
 def measure_gui(suite: Suite, backend: str, url: str, args) -> None:

@@ -42,6 +42,9 @@ def test_benchmark_smoke_run_prints_the_table_and_matches_the_floor(tmp_path):
     assert imports["ok"] is True, imports["note"]
     failed = [r for r in rows if r["note"].startswith("failed")]
     assert not failed, failed
+    items = next(r for r in rows if r["task"] == "report items --figure sla_breached")
+    assert "same rows: yes" in items["note"] and items["floor"], items["note"]
+    assert any(r["task"] == "report sla --policies (what-if)" and r["seconds"] for r in rows)
 
 
 def test_floor_comparison_equals_the_report(tmp_path, capsys):
@@ -66,6 +69,26 @@ def test_floor_comparison_equals_the_report(tmp_path, capsys):
         equal, detail = same_comparison(report, expected)
         assert equal, detail
         assert len(report["agents"]) == 15
+
+
+def test_floor_sla_breached_statement_lists_the_report_items(tmp_path, capsys):
+    """The floor's one statement and `report items --figure sla_breached` list the same rows."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import floor
+    from benchmarks.datagen import write_dataset
+    from cli.main import main
+    from core.timeutil import parse_now
+
+    data = tmp_path / "data"
+    write_dataset(data, items=3000, agents=15, seed=3, now_us=parse_now(NOW))
+    floor.load(str(data), str(tmp_path / "floor.db"))
+    url = f"sqlite:///{tmp_path / 'sc.db'}"
+    assert main(["--db", url, "import", str(data)]) == 0
+    capsys.readouterr()
+    assert main(["--db", url, "report", "items", "--figure", "sla_breached", "--now", NOW]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["count"] > 0
+    assert report == floor.sla_breached_items(str(tmp_path / "floor.db"), NOW)
 
 
 def _index_definitions(engine) -> dict[str, list[str]]:
