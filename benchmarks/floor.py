@@ -21,7 +21,7 @@ import csv
 import json
 import sqlite3
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 US = 1_000_000
 
@@ -164,7 +164,7 @@ WHERE i.created_at > :start AND i.created_at <= :now
        OR (p.rm IS NOT NULL AND COALESCE(i.resolved_at, :now) > i.created_at + p.rm * 60000000))
 ORDER BY i.id
 """
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _iso(us):
