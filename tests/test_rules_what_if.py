@@ -123,3 +123,40 @@ def test_a_report_failing_half_way_writes_nothing(capsys, stored, other_file, mo
     monkeypatch.setitem(reports.REPORTS, "sla", real_sla)
     assert dump(stored) == before
     assert answer(capsys, stored, "sla") == stored_answer
+
+
+def test_the_policy_preview_gives_before_and_after_per_kind_and_priority(stored, other_file):
+    from core.db import make_engine, read_scope
+    from core.errors import PermissionDenied
+    from core.timeutil import to_us, zone
+    from core.what_if import policy_rows, preview_policies
+    from core.window import Window
+
+    before_dump = dump(stored)
+    engine = make_engine(stored)
+    try:
+        with read_scope(engine) as conn:
+            window = Window(to_us(NOW), 14, zone("UTC"))
+            preview = preview_policies(conn, window, policy_rows(other_file))
+            with pytest.raises(PermissionDenied):
+                preview_policies(conn, window, policy_rows(other_file), actor_id="a1")
+    finally:
+        engine.dispose()
+    before, after = preview["before"], preview["after"]
+    # stored: ticket/high t1 t2 t3 t4 (breached t2 t3), dispute/urgent d1 d2; t6 active.
+    assert before["groups"][("ticket", "high")] == {
+        "tracked": 4, "breached": 2, "active_breaches": 2, "compliance_rate_percent": 50.0}
+    assert before["groups"][("dispute", "urgent")]["tracked"] == 2
+    assert before["total"]["tracked"] == 6 and before["total"]["breached"] == 2
+    # other: ticket/high resolution 60 min: t1 (4 h) t2 (5 h) t3 t4 t6 open -> all breached;
+    # ticket/low t5 (open a day, no response after 60 min) breached; no dispute policy.
+    assert after["groups"][("ticket", "high")] == {
+        "tracked": 4, "breached": 4, "active_breaches": 3, "compliance_rate_percent": 0.0}
+    assert after["groups"][("ticket", "low")]["breached"] == 1
+    assert ("dispute", "urgent") not in after["groups"]
+    # order/medium within 600 min: o1 resolved after a day
+    assert after["groups"][("order", "medium")] == {
+        "tracked": 1, "breached": 1, "active_breaches": 0, "compliance_rate_percent": 0.0}
+    assert after["total"] == {"tracked": 6, "breached": 6, "active_breaches": 4,
+                              "compliance_rate_percent": 0.0}
+    assert dump(stored) == before_dump
