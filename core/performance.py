@@ -123,11 +123,13 @@ def performance_score(handled: int, rate: float | None, response_hours: float | 
 
 
 def performance(db: Connection, window: Window, agent_id: str | None,
-                weights: ScoreWeights) -> dict[str, Any]:
-    """The performance fields (and score) of an agent or the team."""
+                weights: ScoreWeights, *, with_percentiles: bool = True) -> dict[str, Any]:
+    """The performance fields (and score) of an agent or the team, with the medians and
+    P90s unless with_percentiles is False."""
     row = db.execute(handled_query(window, agent_id)).one()
     fields = performance_fields(row, weights)
-    fields.update(distributions(db, handled(window, agent_id)).get((), NO_DISTRIBUTION))
+    if with_percentiles:
+        fields.update(distributions(db, handled(window, agent_id)).get((), NO_DISTRIBUTION))
     return fields
 
 
@@ -145,7 +147,7 @@ def resolved_since(db: Connection, window: Window, agent_id: str | None) -> dict
 def metrics(db: Connection, window: Window, agent_id: str | None,
             weights: ScoreWeights) -> dict[str, Any]:
     """The performance metrics report (the seed's field names)."""
-    fields = performance(db, window, agent_id, weights)
+    fields = performance(db, window, agent_id, weights, with_percentiles=False)
     since = resolved_since(db, window, agent_id)
     return {
         "performance_score": fields["performance_score"],
