@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
 
     view_changed = Signal(str)
     view_built = Signal(object)  # a ConsoleView, built on first use or after the first paint
+    items_window_opened = Signal(object)  # an ItemsView (the items behind a figure)
     first_load_done = Signal()  # every view has shown its figures (or failed) once
 
     def __init__(self, context: ConsoleContext, database_label: str,
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
             view.load_failed.connect(self._check_first_load)
             view.figures_shown.connect(self._on_figures_shown)
             view.notice.connect(lambda text: self.status_area.showMessage(text, 10_000))
+            view.items_requested.connect(self.show_items)
             view.refresh_on_changes(False)  # refresh_views orders them
             self.views[key] = view
             self.stack.addWidget(view)
@@ -204,6 +206,19 @@ class MainWindow(QMainWindow):
         return list(self.view_classes).index(key)
 
     # -- actions -----------------------------------------------------------------------------
+    @Slot(object)
+    def show_items(self, request) -> ConsoleView:
+        """Open a window with the items behind a figure (an ItemsView of its own)."""
+        from console.views.items_view import ItemsView
+
+        view = ItemsView(self.context, request, self)
+        view.load_failed.connect(self.banner.show_error)
+        view.notice.connect(lambda text: self.status_area.showMessage(text, 10_000))
+        view.show()
+        view.refresh()
+        self.items_window_opened.emit(view)
+        return view
+
     def show_view(self, key: str) -> None:
         view = self.view(key)
         if view is None:

@@ -9,6 +9,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 
 from core import breaches, performance, team, trends
+from core.distributions import DISTRIBUTION_FIELDS
 from core.performance import ScoreWeights, tickets_in_scope
 from core.schema import dashboard_snapshots, items
 from core.settings import Settings
@@ -79,7 +80,8 @@ def build_dashboard(db: Connection, window: Window, settings: Settings,
         **breaches.open_sla_counts(db, window.now_us, agent_id, settings.warn_percent),
         **{k: figures[k] for k in ("resolution_rate_percent", "avg_response_time_hours",
                                     "avg_resolution_time_hours", "sla_compliance_rate_percent",
-                                    "performance_score", "tickets_handled", "tickets_resolved")},
+                                    "performance_score", "tickets_handled", "tickets_resolved",
+                                    *DISTRIBUTION_FIELDS)},
     }
     payload: dict[str, Any] = {
         "scope": agent_id or "team",

@@ -74,12 +74,25 @@ def _at_risk(ctx: ReportContext) -> dict[str, Any]:
     return {"items": breaches.public(entries), "count": len(entries)}
 
 
-def _items(ctx: ReportContext) -> dict[str, Any]:
-    figure = drilldown.figure_named(ctx.figure)
-    if figure.supervisors_only:
+def _figure_scope(ctx: ReportContext) -> drilldown.FigureScope:
+    if drilldown.figure_named(ctx.figure).supervisors_only:
         require_supervisor(ctx.actor, f"the figure {ctx.figure!r}")
-    scope = drilldown.FigureScope(ctx.window, ctx.agent_id, ctx.settings.warn_percent)
-    return drilldown.figure_items(ctx.db, ctx.figure, scope, ctx.week)
+    return drilldown.FigureScope(ctx.window, ctx.agent_id, ctx.settings.warn_percent)
+
+
+def _items(ctx: ReportContext) -> dict[str, Any]:
+    return drilldown.figure_items(ctx.db, ctx.figure, _figure_scope(ctx), ctx.week)
+
+
+def figure_scope(db: Connection, window: Window, figure: str, *, actor_id: str | None = None,
+                 agent_id: str | None = None,
+                 settings: Settings | None = None) -> drilldown.FigureScope:
+    """The scope of a figure's items after the role rules (for the console's items view and
+    its export, which read the items in pages rather than as one report)."""
+    actor = resolve_actor(db, actor_id)
+    ctx = ReportContext(db, window, actor, scope_agent(db, actor, agent_id),
+                        settings or Settings(), figure)
+    return _figure_scope(ctx)
 
 
 REPORTS: dict[str, Callable[[ReportContext], dict[str, Any]]] = {

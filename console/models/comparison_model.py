@@ -19,4 +19,12 @@ class ComparisonModel(RowTableModel):
                tip="Mean hours from creation to first response"),
         Column("avg_resolution_time_hours", "Resolution\ntime (h)", numeric=True, fmt=fixed(2)),
         Column("sla_compliance_rate_percent", "SLA\ncompliance (%)", numeric=True, fmt=fixed(1)),
+        Column("median_response_time_hours", "Median first\nresponse (h)", numeric=True,
+               fmt=fixed(2)),
+        Column("p90_response_time_hours", "P90 first\nresponse (h)", numeric=True, fmt=fixed(2),
+               tip="90 % of first responses came within this many hours"),
+        Column("median_resolution_time_hours", "Median\nresolution (h)", numeric=True,
+               fmt=fixed(2)),
+        Column("p90_resolution_time_hours", "P90\nresolution (h)", numeric=True, fmt=fixed(2),
+               tip="90 % of resolutions came within this many hours"),
     )

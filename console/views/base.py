@@ -33,6 +33,8 @@ class ConsoleView(QWidget):
     figures_shown = Signal()  # after fresh figures are on screen
     load_failed = Signal(str)
     notice = Signal(str)  # a short status message for the person (not an error)
+    # The items behind a figure were asked for (a console.views.items_view.ItemsRequest).
+    items_requested = Signal(object)
 
     def __init__(self, context: ConsoleContext, parent: QWidget | None = None):
         super().__init__(parent)

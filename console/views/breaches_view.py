@@ -27,6 +27,7 @@ from console.models.breach_model import (
 )
 from console.models.sorting import SortProxyModel
 from console.views.base import ConsoleView
+from console.views.item_actions import ItemActions
 from console.views.item_details_dialog import ItemDetailsDialog
 from console.views.reassign_dialog import ReassignDialog
 from console.widgets.tables import DataTable
@@ -52,8 +53,8 @@ class BreachesView(ConsoleView):
         self.model = BreachListModel(context.tz, self)
         self.proxy = SortProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.reassign_dialog: ReassignDialog | None = None
-        self.details_dialog: ItemDetailsDialog | None = None
+        self.item_actions = ItemActions(self)
+        self.item_actions.item_reassigned.connect(self.item_reassigned)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 12)
         layout.addWidget(self.status)
@@ -203,35 +204,16 @@ class BreachesView(ConsoleView):
 
     def reassign_selected(self) -> None:
         item_id = self.selected_item_id()
-        if item_id is None:
-            return
-        now, settings = self.context.clock(), self.context.settings
-        self.context.tasks.read(
-            self, lambda session: actions.reassign_proposal(session, item_id, now, settings),
-            self._open_reassign_dialog, self._action_failed)
+        if item_id is not None:
+            self.item_actions.reassign(item_id)
 
-    def _open_reassign_dialog(self, proposal: dict[str, Any]) -> None:
-        dialog = ReassignDialog(proposal, self)
-        dialog.finished.connect(lambda result: self._reassign_chosen(dialog, result))
-        self.reassign_dialog = dialog
-        dialog.open()
+    @property
+    def reassign_dialog(self) -> ReassignDialog | None:
+        return self.item_actions.reassign_dialog
 
-    def _reassign_chosen(self, dialog: ReassignDialog, result: int) -> None:
-        self.reassign_dialog = None
-        dialog.deleteLater()
-        to_agent = dialog.chosen_agent
-        if result != ReassignDialog.DialogCode.Accepted or to_agent is None:
-            return
-        item_id, actor_id, now = dialog.proposal["item_id"], self.context.actor_id, self.context.clock()
-        self.context.tasks.write(
-            self, lambda session: actions.reassign(session, actor_id, item_id, to_agent, now),
-            self._reassigned, self._action_failed)
-
-    def _reassigned(self, move: dict[str, Any]) -> None:
-        self.context.bus.announce_local_change()
-        self.notice.emit(f"{move['item_id']} moved from {move['from'] or '(unassigned)'} "
-                         f"to {move['to']}")
-        self.item_reassigned.emit(move["item_id"], move["to"])
+    @property
+    def details_dialog(self) -> ItemDetailsDialog | None:
+        return self.item_actions.details_dialog
 
     def acknowledge_selected(self) -> None:
         item_id = self.selected_item_id()
@@ -250,16 +232,8 @@ class BreachesView(ConsoleView):
 
     def show_selected_details(self) -> None:
         item_id = self.selected_item_id()
-        if item_id is None:
-            return
-        self.context.tasks.read(self, lambda session: actions.item_details(session, item_id),
-                                self._open_details, self._action_failed)
-
-    def _open_details(self, details: dict[str, Any]) -> None:
-        dialog = ItemDetailsDialog(details, self.context.tz, self)
-        dialog.finished.connect(dialog.deleteLater)
-        self.details_dialog = dialog
-        dialog.open()
+        if item_id is not None:
+            self.item_actions.show_details(item_id)
 
     def _action_failed(self, error: BaseException) -> None:
         from console.tasks import describe_error

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
 
 from console.widgets.charts import (
     KIND_COLOURS,
@@ -16,6 +20,8 @@ from console.widgets.charts import (
 )
 
 DAY_S = 86_400.0
+# pick(figure, week, agent_id): a chart value was clicked; open the items behind it.
+Pick = Callable[[str, int | None, str | None], None]
 KIND_LABELS = (("ticket", "open_tickets", "Tickets"), ("dispute", "open_disputes", "Disputes"),
                ("order", "open_orders", "Orders"))
 
@@ -30,7 +36,8 @@ def week_label(week: dict) -> str:
     return f"week of {week['week_start']} to {week['week_end']}"
 
 
-def draw_created_vs_resolved(chart: Chart, trends: list[dict], tz: ZoneInfo) -> None:
+def draw_created_vs_resolved(chart: Chart, trends: list[dict], tz: ZoneInfo,
+                             pick: Pick | None = None) -> None:
     chart.reset()
     if not trends:
         chart.show_empty("No weeks in this period")
@@ -57,6 +64,14 @@ def draw_created_vs_resolved(chart: Chart, trends: list[dict], tz: ZoneInfo) -> 
                 f"resolved: {w['tickets_resolved']}\nresolution rate: {rate}")
 
     chart.set_hover(hover)
+    if pick is not None:
+        def clicked(x: float, _y: float) -> None:
+            i = nearest_index(starts, x, 3.5 * DAY_S)
+            if i is not None:  # the left bar of a week is created, the right one resolved
+                figure = "tickets_handled" if x < starts[i] else "tickets_resolved"
+                pick(figure, trends[i]["week"], None)
+
+        chart.set_click(clicked)
 
 
 # (field, legend name, colour, dashed) of the weekly percentage lines.
@@ -64,8 +79,18 @@ SLA_SERIES = (("sla_compliance_rate_percent", "SLA compliance", SERIES_COLOURS[0
               ("resolution_rate_percent", "Resolution rate", SERIES_COLOURS[1], True))
 
 
-def draw_sla_by_week(chart: Chart, weeks: list[dict], tz: ZoneInfo) -> None:
+def draw_sla_by_week(chart: Chart, weeks: list[dict], tz: ZoneInfo,
+                     pick: Pick | None = None) -> None:
     draw_weekly_percentages(chart, weeks, tz, SLA_SERIES)
+    if pick is not None and weeks:
+        xs = [week_seconds(w["week_start"], tz) + 3.5 * DAY_S for w in weeks]
+
+        def clicked(x: float, _y: float) -> None:  # a week's point: its handled tickets
+            i = nearest_index(xs, x, 3.5 * DAY_S)
+            if i is not None:
+                pick("tickets_handled", weeks[i]["week"], None)
+
+        chart.set_click(clicked)
 
 
 def draw_weekly_percentages(chart: Chart, weeks: list[dict], tz: ZoneInfo,
@@ -95,7 +120,7 @@ def draw_weekly_percentages(chart: Chart, weeks: list[dict], tz: ZoneInfo,
     chart.set_hover(hover)
 
 
-def draw_workload(chart: Chart, agents: list[dict]) -> None:
+def draw_workload(chart: Chart, agents: list[dict], pick: Pick | None = None) -> None:
     """Open items per agent, stacked by kind; one horizontal bar per agent, first on top."""
     chart.reset()
     if not agents:
@@ -126,13 +151,45 @@ def draw_workload(chart: Chart, agents: list[dict]) -> None:
                 f"total open: {a['total_open']}")
 
     chart.set_hover(hover)
+    if pick is not None:
+        def clicked(_x: float, y: float) -> None:  # an agent's bar: their open items
+            i = nearest_index(ys, y, 0.45)
+            if i is not None:
+                pick("open", None, agents[i]["agent_id"])
+
+        chart.set_click(clicked)
 
 
-def draw_response_histogram(chart: Chart, buckets: list[dict]) -> None:
+def bucket_position(buckets: list[dict], hours: float) -> float:
+    """Where a number of hours falls on the histogram's category axis (bars at 0, 1, ...,
+    each 0.75 wide), interpolated inside its bucket."""
+    for index, bucket in enumerate(buckets):
+        low, high = bucket["low_hours"], bucket["high_hours"]
+        if high is None:
+            return float(index)
+        if hours < high:
+            return index - 0.375 + 0.75 * (hours - low) / (high - low)
+    return float(len(buckets) - 1)
+
+
+def draw_response_histogram(chart: Chart, buckets: list[dict],
+                            percentiles: dict | None = None) -> None:
+    """The buckets as bars, with the median and P90 first-response times as marks."""
     chart.reset()
     xs = list(range(len(buckets)))
     counts = [b["count"] for b in buckets]
     chart.addItem(bars(xs, counts, 0.75, SERIES_COLOURS[3], "Tickets"))
+    for key, name, colour in (("median_response_time_hours", "Median", SERIES_COLOURS[0]),
+                              ("p90_response_time_hours", "P90", SERIES_COLOURS[2])):
+        hours = (percentiles or {}).get(key)
+        if hours is None or not buckets:
+            continue
+        mark = pg.InfiniteLine(bucket_position(buckets, hours), angle=90,
+                               pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine),
+                               label=f"{name} {hours:.1f} h",
+                               labelOpts={"position": 0.9, "color": colour})
+        mark.setObjectName(key)
+        chart.addItem(mark)
     chart.set_category_ticks([b["bucket"].replace(" h", "") for b in buckets])
     chart.getPlotItem().setXRange(-0.6, len(buckets) - 0.4, padding=0)
     chart.getPlotItem().setYRange(0, max(counts + [1]) * 1.15, padding=0)

@@ -33,6 +33,28 @@ TILES = (
 )
 
 
+# The figure behind each tile (core.drilldown.FIGURES): its items open on a click.
+TILE_FIGURES = {
+    "open_items": "open", "unassigned_open": "unassigned_open",
+    "active_breaches": "active_breaches", "at_risk": "at_risk",
+    "resolution_rate_percent": "tickets_resolved", "avg_response_time_hours": "tickets_responded",
+    "avg_resolution_time_hours": "tickets_resolved",
+    "sla_compliance_rate_percent": "tickets_handled", "performance_score": "tickets_handled",
+}
+# Medians and P90s under the means.
+TILE_PERCENTILES = {
+    "avg_response_time_hours": ("median_response_time_hours", "p90_response_time_hours"),
+    "avg_resolution_time_hours": ("median_resolution_time_hours", "p90_resolution_time_hours"),
+}
+
+
+def percentile_line(tiles: dict[str, Any], median_key: str, p90_key: str) -> str:
+    median, p90 = tiles.get(median_key), tiles.get(p90_key)
+    if median is None:
+        return ""
+    return f"median {median:,.2f} h · P90 {p90:,.2f} h"
+
+
 class DashboardView(ConsoleView):
     key = "dashboard"
     title = "Team dashboard"
@@ -49,7 +71,9 @@ class DashboardView(ConsoleView):
         layout.addWidget(self.status)
         self.tiles = TileGrid(columns=len(TILES))
         for key, caption, fmt, hint in TILES:
-            self.tiles.add(Tile(key, caption, fmt, hint))
+            self.tiles.add(Tile(key, caption, fmt, hint)).set_clickable(key in TILE_FIGURES)
+        self.tiles.tile_clicked.connect(
+            lambda key: self.request_items(TILE_FIGURES[key], None, None))
         layout.addWidget(self.tiles)
         tz = self.context.tz
         self.trend_chart = Chart("Tickets created vs resolved per week", "Tickets per week",
@@ -98,17 +122,28 @@ class DashboardView(ConsoleView):
                             f"{_local(result['computed_at'], self.context)} "
                             f"({self.context.tz.key}).")
 
+    def request_items(self, figure: str, week: int | None, agent_id: str | None) -> None:
+        """Ask for the items behind a figure (the main window opens them)."""
+        from console.views.items_view import ItemsRequest
+
+        self.items_requested.emit(ItemsRequest(figure, agent_id, week))
+
     def _draw(self, payload: dict[str, Any], then: Callable[[], None] | None = None) -> None:
         self.tiles.set_values(payload["tiles"])
+        for key, (median_key, p90_key) in TILE_PERCENTILES.items():
+            self.tiles[key].set_secondary(percentile_line(payload["tiles"], median_key, p90_key))
         self.status.setAlignment(Qt.AlignmentFlag.AlignLeft)
         tz = self.context.tz
         workload = (payload.get("workload") or {"agents": []})["agents"]
+        pick = self.request_items
         self.draw_charts(
-            lambda: draw.draw_created_vs_resolved(self.trend_chart, payload["trends"], tz),
-            lambda: draw.draw_sla_by_week(self.sla_chart, payload["performance_trends"], tz),
-            lambda: draw.draw_workload(self.workload_chart, workload),
+            lambda: draw.draw_created_vs_resolved(self.trend_chart, payload["trends"], tz, pick),
+            lambda: draw.draw_sla_by_week(self.sla_chart, payload["performance_trends"], tz,
+                                          pick),
+            lambda: draw.draw_workload(self.workload_chart, workload, pick),
             lambda: draw.draw_response_histogram(self.response_chart,
-                                                 payload["response_histogram"]),
+                                                 payload["response_histogram"],
+                                                 payload["tiles"]),
             then=then)
 
 

@@ -64,6 +64,8 @@ class Chart(pg.PlotWidget):
         self._hover_text: Callable[[float, float], str | None] | None = None
         self.hover_value = ""  # the last hover text (tests read it)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._click: Callable[[float, float], None] | None = None
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self._empty_label: pg.TextItem | None = None
         # Hidden (its place kept) until first drawn: painting empty axes at the window's
         # first show, to paint them again with figures a moment later, slows the start.
@@ -82,6 +84,8 @@ class Chart(pg.PlotWidget):
         for name in ("left", "bottom"):
             item.showAxis(name)
         self._empty_label = None
+        self._click = None
+        self.setCursor(Qt.CursorShape.ArrowCursor)
 
     def legend_in_one_row(self) -> None:
         """Lay the legend out side by side: it then hides less of the plot."""
@@ -90,6 +94,21 @@ class Chart(pg.PlotWidget):
     def set_hover(self, text_at: Callable[[float, float], str | None]) -> None:
         """text_at(x, y) in data coordinates gives the tooltip (None: no tooltip)."""
         self._hover_text = text_at
+
+    def set_click(self, pick: Callable[[float, float], None]) -> None:
+        """pick(x, y) in data coordinates runs on a left click inside the plot (a bar, a
+        point: the chart's values open the items behind them)."""
+        self._click = pick
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def _on_mouse_clicked(self, event) -> None:
+        item = self.getPlotItem()
+        position = event.scenePos()
+        if (self._click is None or event.button() != Qt.MouseButton.LeftButton
+                or not item.sceneBoundingRect().contains(position)):
+            return
+        point = item.vb.mapSceneToView(position)
+        self._click(point.x(), point.y())
 
     def set_category_ticks(self, labels: Sequence[str], axis: str = "bottom") -> None:
         """Text ticks at 0, 1, 2, ... (the left axis reads top-down when the view is inverted)."""
