@@ -130,8 +130,8 @@ def iter_figure_items(db: Connection, name: str, scope: FigureScope, week: int |
                       *, batch: int = 2000) -> Iterator[dict[str, Any]]:
     """The items behind a figure, by item_id, streamed from the database in batches."""
     condition = figure_condition(name, scope, week)
-    result = db.execution_options(stream_results=True, yield_per=batch).execute(
-        _items_query(condition, scope.window.now_us))
+    result = db.execute(_items_query(condition, scope.window.now_us),
+                        execution_options={"stream_results": True, "yield_per": batch})
     for row in result:
         yield _row(row)
 
