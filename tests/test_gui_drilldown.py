@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QPushButton
 
+from console.views.base import ItemsRequest
 from core.db import make_engine, session_scope
 from core.reports import run_report
 from core.settings import Settings
@@ -100,7 +101,7 @@ def test_filters_details_and_the_full_export(qtbot, console, known_url, tmp_path
 
     monkeypatch.setattr(items_view, "SHOWN_LIMIT", 5)
     view = opened_items(qtbot, console, lambda: console.window.show_items(
-        items_view.ItemsRequest("open")))
+        ItemsRequest("open")))
     expected = report(known_url, "items", figure="open")
     assert len(view.item_ids()) == 5 < expected["count"] == view.total
     assert "export writes all of them" in view.status.text()
@@ -144,7 +145,6 @@ def test_filters_details_and_the_full_export(qtbot, console, known_url, tmp_path
 
 
 def test_a_cancelled_export_leaves_no_file(qtbot, console, tmp_path, monkeypatch):
-    from console.views import items_view
     from core import item_export
 
     monkeypatch.setattr(item_export, "PROGRESS_EVERY", 1)
@@ -156,7 +156,7 @@ def test_a_cancelled_export_leaves_no_file(qtbot, console, tmp_path, monkeypatch
 
     monkeypatch.setattr(item_export, "_cells", held_cells)
     view = opened_items(qtbot, console, lambda: console.window.show_items(
-        items_view.ItemsRequest("tickets_handled")))
+        ItemsRequest("tickets_handled")))
     assert view.total > 1
     path = tmp_path / "handled.csv"
     with qtbot.waitSignal(view.export_cancelled, timeout=20_000):
@@ -200,3 +200,24 @@ def test_the_policy_preview_shows_before_and_after(qtbot, console, known_url):
     assert total["breached_after"] > total["breached_before"]
     assert "→" in preview.summary.text()
     assert report(known_url, "sla") == sla  # nothing was written
+
+
+def test_a_comparison_row_opens_that_agents_tickets(qtbot, console, known_url):
+    comparison = console.window.views["comparison"]
+    console.window.show_view("comparison")
+    index = comparison.proxy.index(0, 0)
+    agent_id = index.data()
+    rect = comparison.table.visualRect(index)
+
+    def double_click():
+        viewport = comparison.table.viewport()
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+
+    view = opened_items(qtbot, console, double_click)
+    expected = report(known_url, "items", figure="tickets_handled", agent_id=agent_id)
+    assert view.item_ids() == [row["item_id"] for row in expected["items"]]
+    row = next(r for r in comparison.model.rows() if r["agent_id"] == agent_id)
+    assert view.total == row["tickets_handled"]
+    assert " — agent " in view.windowTitle()
+    view.close()

@@ -21,6 +21,7 @@ from console.views.dashboard_charts import (
     draw_created_vs_resolved,
     draw_weekly_percentages,
 )
+from console.views.dashboard_view import TILE_PERCENTILES, percentile_line
 from console.widgets.charts import SERIES_COLOURS, Chart
 from console.widgets.tiles import Tile, TileGrid, number
 from core.access import resolve_actor, scope_agent
@@ -43,6 +44,12 @@ TILES = (
     ("avg_resolution_time_hours", "Avg resolution", number(2, "h"), ""),
     ("sla_compliance_rate", "SLA compliance", number(1, "%"), "SLA-tracked tickets"),
 )
+# The figure behind each tile (core.drilldown.FIGURES); the resolved-since tiles have none.
+AGENT_TILE_FIGURES = {
+    "tickets_handled": "tickets_handled", "resolution_rate": "tickets_resolved",
+    "avg_response_time_hours": "tickets_responded",
+    "avg_resolution_time_hours": "tickets_resolved", "sla_compliance_rate": "tickets_handled",
+}
 PARTS = (("resolution", "Resolution rate"), ("response", "First-response speed"),
          ("sla", "SLA compliance"))
 
@@ -116,7 +123,9 @@ class AgentView(ConsoleView):
         layout.addLayout(top)
         self.tiles = TileGrid(columns=len(TILES))
         for key, caption, fmt, hint in TILES:
-            self.tiles.add(Tile(key, caption, fmt, hint))
+            self.tiles.add(Tile(key, caption, fmt, hint)).set_clickable(key in AGENT_TILE_FIGURES)
+        self.tiles.tile_clicked.connect(
+            lambda key: self.request_items(AGENT_TILE_FIGURES[key], agent_id=self.agent_id))
         layout.addWidget(self.tiles)
         tz = context.tz
         middle = QHBoxLayout()
@@ -173,6 +182,9 @@ class AgentView(ConsoleView):
         dashboard = result["dashboard"]
         metrics = dashboard["metrics"]
         self.tiles.set_values(metrics)
+        for key, (median_key, p90_key) in TILE_PERCENTILES.items():
+            self.tiles[key].set_secondary(percentile_line(dashboard["tiles"], median_key,
+                                                          p90_key))
         weights = ScoreWeights.from_settings(self.context.settings)
         self.breakdown.show_score(metrics["performance_score"],
                                   score_components(metrics, weights), weights)
@@ -182,8 +194,10 @@ class AgentView(ConsoleView):
             f"{tiles['at_risk']} at risk · period: last {dashboard['days']} days")
         self.draw_charts(
             lambda: self._draw_trend(dashboard["performance_trends"]),
-            lambda: draw_created_vs_resolved(self.tickets_chart, dashboard["trends"],
-                                             self.context.tz))
+            lambda: draw_created_vs_resolved(
+                self.tickets_chart, dashboard["trends"], self.context.tz,
+                lambda figure, week, _agent: self.request_items(figure, week,
+                                                                result["agent_id"])))
 
     def _fill_choices(self, agents: list[tuple], selected: str | None) -> None:
         self.agent_choice.blockSignals(True)

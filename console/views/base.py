@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QTimer, Signal, Slot
@@ -17,6 +18,16 @@ if TYPE_CHECKING:  # the ORM loads on first use, after the window is up
     from sqlalchemy.orm import Session
 
 log = logging.getLogger("support_console.views")
+
+
+@dataclass(frozen=True)
+class ItemsRequest:
+    """The items behind a figure of core.drilldown.FIGURES, for an agent (None: the
+    signed-in person's scope), optionally in one week of the window."""
+
+    figure: str
+    agent_id: str | None = None
+    week: int | None = None
 
 
 class ConsoleView(QWidget):
@@ -33,8 +44,7 @@ class ConsoleView(QWidget):
     figures_shown = Signal()  # after fresh figures are on screen
     load_failed = Signal(str)
     notice = Signal(str)  # a short status message for the person (not an error)
-    # The items behind a figure were asked for (a console.views.items_view.ItemsRequest).
-    items_requested = Signal(object)
+    items_requested = Signal(object)  # an ItemsRequest: the items behind a figure, please
 
     def __init__(self, context: ConsoleContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -89,6 +99,11 @@ class ConsoleView(QWidget):
 
     def fetch(self, session: Session, request: Any) -> Any:
         raise NotImplementedError
+
+    def request_items(self, figure: str, week: int | None = None,
+                      agent_id: str | None = None) -> None:
+        """A figure (a tile, a chart value, a table row) was clicked: ask for its items."""
+        self.items_requested.emit(ItemsRequest(figure, agent_id, week))
 
     def show_figures(self, result: Any) -> None:
         raise NotImplementedError

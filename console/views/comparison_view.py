@@ -37,6 +37,8 @@ class ComparisonView(ConsoleView):
         self.table.setModel(self.proxy)
         self.table.setItemDelegateForColumn(ComparisonModel.SCORE, ScoreBarDelegate(self.table))
         self.table.sortByColumn(ComparisonModel.SCORE, Qt.SortOrder.DescendingOrder)
+        self.table.doubleClicked.connect(self._row_items)  # an agent's handled tickets
+        self.table.setToolTip("Double-click an agent for the tickets behind their figures")
         self.chart = Chart("Performance score by agent (0–100)", "Score (0–100)", "Agent")
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
@@ -56,6 +58,10 @@ class ComparisonView(ConsoleView):
         self.status.setText(f"{len(agents)} agents, tickets created in the last "
                             f"{self.context.period.days} days. Click a header to sort.")
         self.draw_charts(lambda: self._draw_chart(agents))
+
+    def _row_items(self, index) -> None:
+        agent_id = self.proxy.index(index.row(), ComparisonModel.AGENT).data()
+        self.request_items("tickets_handled", agent_id=agent_id)
 
     def _draw_chart(self, agents: list[dict[str, Any]]) -> None:
         chart = self.chart
@@ -81,6 +87,13 @@ class ComparisonView(ConsoleView):
                     f"tickets handled: {a['tickets_handled']}")
 
         chart.set_hover(hover)
+
+        def clicked(x: float, _y: float) -> None:  # an agent's bar: their handled tickets
+            i = nearest_index(xs, x, 0.45)
+            if i is not None:
+                self.request_items("tickets_handled", agent_id=scored[i]["agent_id"])
+
+        chart.set_click(clicked)
 
     def tables(self):
         return [("agent-comparison", self.proxy)]

@@ -73,7 +73,7 @@ class DashboardView(ConsoleView):
         for key, caption, fmt, hint in TILES:
             self.tiles.add(Tile(key, caption, fmt, hint)).set_clickable(key in TILE_FIGURES)
         self.tiles.tile_clicked.connect(
-            lambda key: self.request_items(TILE_FIGURES[key], None, None))
+            lambda key: self.request_items(TILE_FIGURES[key]))
         layout.addWidget(self.tiles)
         tz = self.context.tz
         self.trend_chart = Chart("Tickets created vs resolved per week", "Tickets per week",
@@ -121,12 +121,6 @@ class DashboardView(ConsoleView):
         self.status.setText(f"Team figures for the last {window_days} days, as of "
                             f"{_local(result['computed_at'], self.context)} "
                             f"({self.context.tz.key}).")
-
-    def request_items(self, figure: str, week: int | None, agent_id: str | None) -> None:
-        """Ask for the items behind a figure (the main window opens them)."""
-        from console.views.items_view import ItemsRequest
-
-        self.items_requested.emit(ItemsRequest(figure, agent_id, week))
 
     def _draw(self, payload: dict[str, Any], then: Callable[[], None] | None = None) -> None:
         self.tiles.set_values(payload["tiles"])

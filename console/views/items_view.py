@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +24,7 @@ from sqlalchemy import select
 from console.models.items_model import SLA_BREACHED, SLA_NOT_BREACHED, ItemListModel
 from console.models.sorting import SortProxyModel
 from console.tasks import describe_error
-from console.views.base import ConsoleView
+from console.views.base import ConsoleView, ItemsRequest
 from console.views.item_actions import ItemActions
 from console.widgets.tables import DataTable
 from core import schema
@@ -42,16 +41,6 @@ if TYPE_CHECKING:  # the ORM loads on first use, after the window is up
 
 # The window lists this many items (by id); the export always writes every one.
 SHOWN_LIMIT = 20_000
-
-
-@dataclass(frozen=True)
-class ItemsRequest:
-    """Which items: a figure of core.drilldown.FIGURES, for an agent (None: the signed-in
-    person's scope) and optionally one week of the window."""
-
-    figure: str
-    agent_id: str | None = None
-    week: int | None = None
 
 
 class _ExportProgress(QObject):
