@@ -128,8 +128,46 @@ def take_screenshots(out: Path) -> list[Path]:
         path = out / f"{number:02d}-{key}.png"
         window.screen().grabWindow(0, 0, 0, *SIZE).save(str(path), "PNG")
         written.append(path)
+    written += drilldown_screenshots(window, out, wait, wait_until)
     console.shutdown()
     return written
+
+
+def drilldown_screenshots(window, out: Path, wait, wait_until) -> list[Path]:
+    """The items behind a bar of the dashboard's weekly chart, and the SLA policy editor's
+    before/after preview of stricter ticket policies."""
+    from console.views.base import ItemsRequest
+    from console.views.policy_preview import PolicyPreview
+
+    window.show_view("dashboard")
+    week = window.views["dashboard"].payload["trends"][2]["week"]
+    items = window.show_items(ItemsRequest("tickets_handled", None, week))
+    items.setGeometry(60, 60, 1200, 700)
+    wait_until(lambda: items.refresh_count > 0)
+    wait(600)
+    items_path = out / "06-items-of-a-chart-bar.png"
+    items.grab().save(str(items_path), "PNG")
+    items.close()
+
+    preview = PolicyPreview(window.context)
+    preview.setWindowTitle("SLA policies: what the change would do")
+    preview.setGeometry(20, 60, 1360, 440)
+    preview.show()
+    from sqlalchemy import select
+
+    from core.schema import sla_policies
+
+    with window.context.engine.connect() as conn:  # the stored policies, tickets halved
+        stored = conn.execute(select(sla_policies)).all()
+    stricter = [(kind, priority, *((m and m // 2) if kind == "ticket" else m for m in minutes))
+                for kind, priority, *minutes in stored]
+    preview.preview(stricter)
+    wait_until(lambda: preview.result is not None)
+    wait(600)
+    preview_path = out / "07-policy-preview.png"
+    preview.grab().save(str(preview_path), "PNG")
+    preview.close()
+    return [items_path, preview_path]
 
 
 def main() -> int:

@@ -10,8 +10,8 @@ from PySide6.QtGui import QBrush, QColor
 from console.models.table_model import Column, RowTableModel, fixed, whole
 
 FIGURES = (("tracked", "Tracked", whole), ("breached", "Breached", whole),
-           ("compliance_rate_percent", "Compliance (%)", fixed(1)),
-           ("active_breaches", "Active breaches now", whole))
+           ("compliance_rate_percent", "Compliance %", fixed(1)),
+           ("active_breaches", "Active now", whole))
 WORSE, BETTER = "#fad8d0", "#d9f2d9"
 
 
