@@ -10,6 +10,7 @@ from sqlalchemy.sql import ColumnElement
 
 from core import sla
 from core.schema import OPEN_STATUSES, items
+from core.sql_types import AnySelect, Reader
 from core.timeutil import US_PER_MINUTE, iso_utc
 
 
@@ -34,7 +35,7 @@ def at_risk(now_us: int, agent_id: str | None, warn_percent: float) -> ColumnEle
     return and_(open_in_scope(agent_id), at_risk_now(now_us, warn_percent))
 
 
-def _open_items_query(now_us: int, agent_id: str | None):
+def _open_items_query(now_us: int, agent_id: str | None) -> AnySelect:
     query = sla.with_policy(select(
         items.c.id, items.c.kind, items.c.priority, items.c.subject, items.c.assignee_id, items.c.status,
         items.c.created_at,
@@ -105,7 +106,7 @@ def public(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in e.items() if k != "due_at_us"} for e in entries]
 
 
-def open_sla_counts(db: Connection, now_us: int, agent_id: str | None,
+def open_sla_counts(db: Reader, now_us: int, agent_id: str | None,
                     warn_percent: float) -> dict[str, int]:
     """How many open items are breached and at risk now, in one aggregate."""
     query = sla.with_policy(select(
