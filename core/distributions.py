@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import BigInteger, case, func, literal, select, union_all
-from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from core.schema import items
+from core.sql_types import Reader
 from core.timeutil import US_PER_HOUR, round_or_none
 
 PERCENTILES = (("median", 50), ("p90", 90))
@@ -28,7 +28,8 @@ DISTRIBUTION_FIELDS = tuple(f"{name}_{duration}_time_hours"
 NO_DISTRIBUTION = dict.fromkeys(DISTRIBUTION_FIELDS)
 
 
-def _percentile_sum(percent: int, rank, count, value) -> ColumnElement:
+def _percentile_sum(percent: int, rank: ColumnElement[Any], count: ColumnElement[Any],
+                    value: ColumnElement[Any]) -> ColumnElement[Any]:
     """100 * the percentile, as an exact integer: the value at rank floor(h) weighted by
     (1 - frac) plus the next one weighted by frac, with h = percent * (n-1) / 100."""
     position = literal(percent, BigInteger) * (count - 1)
@@ -41,8 +42,8 @@ def _percentile_sum(percent: int, rank, count, value) -> ColumnElement:
     ))
 
 
-def distributions(db: Connection, condition: ColumnElement[bool],
-                  *group_by: ColumnElement) -> dict[Any, dict[str, float | None]]:
+def distributions(db: Reader, condition: ColumnElement[bool],
+                  *group_by: ColumnElement[Any]) -> dict[Any, dict[str, float | None]]:
     """{group key (a tuple of the group_by values, () without any): the four fields}, over
     the items matching condition; a group with no durations has no key."""
     keys = [column.label(f"g{index}") for index, column in enumerate(group_by)]

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.engine import Connection
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement
 
 from core import breaches, sla
 from core.errors import BadInput
 from core.performance import RESOLVED, RESPONDED, handled
 from core.schema import items
 from core.sla_analytics import resolved_on_time, tracked_in_window
+from core.sql_types import AnySelect, Reader
 from core.timeutil import iso_utc
 from core.trends import in_week, week_count
 from core.window import Window
@@ -101,7 +101,7 @@ def figure_condition(name: str, scope: FigureScope, week: int | None = None
     return and_(condition, in_week(scope.window, week))
 
 
-def _items_query(condition: ColumnElement[bool], now_us: int) -> Select:
+def _items_query(condition: ColumnElement[bool], now_us: int) -> AnySelect:
     return sla.with_policy(select(
         items.c.id, items.c.kind, items.c.priority, items.c.status, items.c.assignee_id,
         items.c.subject, items.c.created_at, items.c.first_response_at, items.c.resolved_at,
@@ -126,7 +126,7 @@ def _row(row: Any) -> dict[str, Any]:
     }
 
 
-def iter_figure_items(db: Connection, name: str, scope: FigureScope, week: int | None = None,
+def iter_figure_items(db: Reader, name: str, scope: FigureScope, week: int | None = None,
                       *, batch: int = 2000) -> Iterator[dict[str, Any]]:
     """The items behind a figure, by item_id, streamed from the database in batches."""
     condition = figure_condition(name, scope, week)
@@ -136,14 +136,14 @@ def iter_figure_items(db: Connection, name: str, scope: FigureScope, week: int |
         yield _row(row)
 
 
-def count_figure_items(db: Connection, name: str, scope: FigureScope,
+def count_figure_items(db: Reader, name: str, scope: FigureScope,
                        week: int | None = None) -> int:
     condition = figure_condition(name, scope, week)
     query = sla.with_policy(select(func.count()).select_from(items)).where(condition)
     return int(db.execute(query).scalar_one())
 
 
-def figure_items(db: Connection, name: str, scope: FigureScope,
+def figure_items(db: Reader, name: str, scope: FigureScope,
                  week: int | None = None) -> dict[str, Any]:
     """`report items`: {"items": [row, ...], "count": N}."""
     rows = list(iter_figure_items(db, name, scope, week))

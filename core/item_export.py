@@ -8,10 +8,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
 from core.drilldown import ITEM_FIELDS, FigureScope, count_figure_items, iter_figure_items
 from core.errors import BadInput
+from core.sql_types import Reader
 
 FORMATS = ("csv", "xlsx")
 PROGRESS_EVERY = 5000
@@ -43,7 +42,7 @@ def _write_xlsx(path: Path, rows: Iterator[list[Any]]) -> None:
     workbook.save(path)
 
 
-def export_figure_items(db: Connection, name: str, scope: FigureScope, week: int | None,
+def export_figure_items(db: Reader, name: str, scope: FigureScope, week: int | None,
                         path: str | Path, fmt: str, *,
                         progress: Callable[[int, int], None] | None = None,
                         cancelled: Callable[[], bool] = lambda: False) -> dict[str, Any]:

@@ -81,7 +81,8 @@ def _figure_scope(ctx: ReportContext) -> drilldown.FigureScope:
 
 
 def _items(ctx: ReportContext) -> dict[str, Any]:
-    return drilldown.figure_items(ctx.db, ctx.figure, _figure_scope(ctx), ctx.week)
+    scope = _figure_scope(ctx)  # refuses a missing or unknown figure first
+    return drilldown.figure_items(ctx.db, ctx.figure or "", scope, ctx.week)
 
 
 def figure_scope(db: Connection, window: Window, figure: str, *, actor_id: str | None = None,
@@ -114,7 +115,7 @@ WHAT_IF_REPORTS = ("performance", "metrics", "performance-trends", "sla", "compa
 def run_report(db: Connection, name: str, window: Window, *, actor_id: str | None = None,
                agent_id: str | None = None, settings: Settings | None = None,
                figure: str | None = None, week: int | None = None,
-               policies: str | Path | Sequence[Sequence] | None = None) -> dict[str, Any]:
+               policies: str | Path | Sequence[Sequence[Any]] | None = None) -> dict[str, Any]:
     """Run a report on behalf of actor_id (None: the local operator, an admin).
 
     figure and week: for `items`. policies (an sla_policies.csv, or policy rows): answer as

@@ -15,12 +15,13 @@ from core.access import require_supervisor, resolve_actor, scope_agent
 from core.drilldown import FigureScope, figure_condition
 from core.schema import items, sla_policies
 from core.settings import Settings
+from core.sql_types import Reader
 from core.window import Window
 
 POLICY_KEYS = ("kind", "priority", "first_response_minutes", "resolution_minutes")
 
 
-def policy_rows(source: str | Path | Sequence[Sequence]) -> list[tuple]:
+def policy_rows(source: str | Path | Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
     """Policies from an sla_policies.csv file (the import's checks), or rows as they are."""
     if isinstance(source, str | Path):
         from core.importer import read_policies  # the importer is heavy: only when needed
@@ -30,7 +31,7 @@ def policy_rows(source: str | Path | Sequence[Sequence]) -> list[tuple]:
 
 
 @contextmanager
-def policies_swapped(conn: Connection, rows: Sequence[Sequence]) -> Iterator[Connection]:
+def policies_swapped(conn: Reader, rows: Sequence[Sequence[Any]]) -> Iterator[Reader]:
     """Within the block the stored SLA policies are `rows`; afterwards, whatever happened,
     the swap is rolled back (a savepoint inside the caller's transaction, else a transaction
     of its own), so nothing is ever written."""
@@ -49,7 +50,7 @@ def policies_swapped(conn: Connection, rows: Sequence[Sequence]) -> Iterator[Con
 PREVIEW_FIGURES = ("sla_tracked", "sla_breached", "active_breaches")
 
 
-def policy_outcome(db: Connection, scope: FigureScope) -> dict[str, Any]:
+def policy_outcome(db: Reader, scope: FigureScope) -> dict[str, Any]:
     """Tracked, breached (created in the window) and active breaches now, per (kind,
     priority) and in total, with the compliance of each, under the stored policies."""
     conditions = {name: figure_condition(name, scope) for name in PREVIEW_FIGURES}
@@ -73,7 +74,7 @@ def _outcome(tracked: int, breached: int, active: int) -> dict[str, Any]:
             "compliance_rate_percent": compliance}
 
 
-def preview_policies(db: Connection, window: Window, rows: Sequence[Sequence], *,
+def preview_policies(db: Connection, window: Window, rows: Sequence[Sequence[Any]], *,
                      actor_id: str | None = None, settings: Settings | None = None
                      ) -> dict[str, Any]:
     """What a change of SLA policies would do over the window: policy_outcome before and

@@ -45,8 +45,8 @@ class PolicyPreview(QWidget):
         settings = self.context.settings
         self.summary.setText("Working out what the change would do…")
         self.context.tasks.read(
-            self, lambda session: preview_policies(session, window, rows, actor_id=actor_id,
-                                                   settings=settings),
+            self, lambda session: preview_policies(session.connection(), window, rows,
+                                                   actor_id=actor_id, settings=settings),
             self._show, self._failed)
 
     def _show(self, result: dict[str, Any]) -> None:
