@@ -59,7 +59,7 @@ def make_engine(url: str, *, create_folder: bool = True) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise BadInput(f"--db: not a database URL: {safe_url(url)}")
+        raise BadInput(f"not a database URL: {safe_url(url)}", subject="db_url")
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and create_folder:
@@ -69,8 +69,8 @@ def make_engine(url: str, *, create_folder: bool = True) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() != "postgresql":
-        raise BadInput(f"--db: unsupported database {parsed.get_backend_name()!r} "
-                       "(use sqlite:///FILE or postgresql://USER@HOST/DB)")
+        raise BadInput(f"unsupported database {parsed.get_backend_name()!r} "
+                       "(use sqlite:///FILE or postgresql://USER@HOST/DB)", subject="db_url")
     try:
         # No hstore here: without it the first connection skips a catalogue lookup (10 ms).
         engine = create_engine(url, pool_pre_ping=True, use_native_hstore=False)
