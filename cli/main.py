@@ -105,9 +105,11 @@ def _settings(args: argparse.Namespace):
 def _engine(args: argparse.Namespace, settings, *, migrate: bool = True):
     """The command's one engine (disposed by main), the schema brought up to date first."""
     from core.db import ensure_schema, make_engine
+    from core.secrets import get_database_password
 
     if getattr(args, "engine", None) is None:
-        args.engine = make_engine(settings.resolved_db_url())
+        args.engine = make_engine(settings.resolved_db_url(),
+                                  password_provider=get_database_password)
         if migrate:
             ensure_schema(args.engine)
         program_loaded()

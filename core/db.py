@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the ORM is imported only where objects are used (not by rep
 # Keep in step with the newest file in core/migrations/versions (a test checks it).
 HEAD_REVISION = "0004"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+PasswordProvider = Callable[[str], "str | None"]
 
 
 def normalise_url(url: str) -> str:
@@ -54,7 +55,10 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
-def make_engine(url: str, *, create_folder: bool = True) -> Engine:
+def make_engine(url: str, *, create_folder: bool = True,
+                password_provider: PasswordProvider | None = None) -> Engine:
+    """An engine for the URL. A server URL without a password asks `password_provider(url)`
+    (e.g. core.secrets.get_database_password) when the server wants one."""
     url = normalise_url(url)
     try:
         parsed = make_url(url)
@@ -76,8 +80,8 @@ def make_engine(url: str, *, create_folder: bool = True) -> Engine:
         engine = create_engine(url, pool_pre_ping=True, use_native_hstore=False)
     except ImportError as exc:
         raise DatabaseProblem(f"database driver missing: {exc}")
-    if not parsed.password:
-        event.listen(engine, "do_connect", _keyring_password_when_asked(url))
+    if not parsed.password and password_provider is not None:
+        event.listen(engine, "do_connect", _password_when_asked(url, password_provider))
     return engine
 
 
@@ -85,12 +89,12 @@ def make_engine(url: str, *, create_folder: bool = True) -> Engine:
 NO_PASSWORD_SUPPLIED = "no password supplied"
 
 
-def _keyring_password_when_asked(url: str):
-    """A server URL without a password: the password saved in the OS keyring for it (by the
-    console's settings) is looked up only when the server asks for one - as psql prompts
-    only then - and kept in memory for the engine's later connections. Servers that trust
-    the machine, or find the password in ~/.pgpass or PGPASSWORD, never wake the keyring,
-    whose start alone takes 0.15-0.3 s and may ask to unlock it."""
+def _password_when_asked(url: str, password_provider: PasswordProvider):
+    """A server URL without a password: the provider (the OS keyring) is asked only when
+    the server wants one - as psql prompts only then - and the password kept in memory for
+    the engine's later connections. Servers that trust the machine, or find the password
+    in ~/.pgpass or PGPASSWORD, never wake the keyring, whose start alone takes 0.15-0.3 s
+    and may ask to unlock it."""
     found: dict[str, str] = {}
 
     def connect(dialect, _record, cargs, cparams):
@@ -102,9 +106,7 @@ def _keyring_password_when_asked(url: str):
         except dialect.loaded_dbapi.OperationalError as exc:
             if NO_PASSWORD_SUPPLIED not in str(exc):
                 raise
-            from core.secrets import get_database_password
-
-            password = get_database_password(url)
+            password = password_provider(url)
             if not password:
                 raise
             found["password"] = cparams["password"] = password

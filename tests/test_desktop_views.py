@@ -5,7 +5,6 @@ import os
 import pytest
 from keyring.backends import fail
 
-from console.desktop.keyring_store import KeyringStore
 from console.desktop.scheduler_bridge import SchedulerBridge
 from console.models.alerts_model import AlertsModel
 from console.models.jobs_model import JobsModel
@@ -15,6 +14,7 @@ from console.views.settings_dialog import SettingsDialog
 from core.access import Actor
 from core.db import session_scope
 from core.errors import BadInput
+from core.secrets import KeyringStore
 from core.settings import Settings, load_settings, user_config_path
 from core.sla_policies import list_policies
 from jobs.check_sla_breaches import run_check_sla_breaches

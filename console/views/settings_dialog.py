@@ -408,8 +408,8 @@ class SettingsDialog(QDialog):
     # -- checks ------------------------------------------------------------------------------
     @Slot()
     def test_database(self) -> None:
-        from console.desktop.keyring_store import url_with_password
         from core.db import make_engine, safe_url
+        from core.secrets import url_with_password
 
         url = self.fields["db_url"].get().strip() or self.settings.resolved_db_url()
         password = self.db_password.text() or self.store.database_password(url)
