@@ -163,12 +163,10 @@ def describe_error(error: BaseException) -> str:
     """One line for the banner: the message of errors a user can act on, never a traceback."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from core.errors import SupportConsoleError
+    from core.errors import SupportConsoleError, one_line
 
     if isinstance(error, SupportConsoleError):
         return str(error)
     if isinstance(error, SQLAlchemyError):
-        original = getattr(error, "orig", None) or error
-        lines = str(original).strip().splitlines()
-        return f"database error: {lines[0] if lines else type(error).__name__}"
+        return f"database error: {one_line(getattr(error, 'orig', None) or error)}"
     return f"unexpected error: {type(error).__name__}: {error}"

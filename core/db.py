@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
-from core.errors import BadInput, DatabaseProblem
+from core.errors import BadInput, DatabaseProblem, one_line
 
 if TYPE_CHECKING:  # the ORM is imported only where objects are used (not by reports)
     from sqlalchemy.orm import Session
@@ -128,7 +128,7 @@ def sqlite_path(engine: Engine) -> Path | None:
 def describe_db_error(exc: BaseException, url: str) -> str:
     """One line a person can act on, never a traceback, never a password."""
     original = getattr(exc, "orig", None) or exc
-    message = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
+    message = one_line(original)
     if "file is not a database" in message or "not a database" in message:
         return f"{safe_url(url)} is not a Support Console database (file is not a database)"
     return f"database {safe_url(url)}: {message}"

@@ -34,3 +34,9 @@ class DatabaseProblem(SupportConsoleError):
     """The database cannot be opened or used (exit 1)."""
 
     exit_code = 1
+
+
+def one_line(error: BaseException) -> str:
+    """An error as one line a person can read: its message's first line, or its type's name."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

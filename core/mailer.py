@@ -12,6 +12,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
+from core.errors import one_line
 from core.secrets import get_smtp_password, smtp_key
 from core.settings import Settings
 from core.timeutil import US_PER_MINUTE, from_us
@@ -118,8 +119,7 @@ def describe_smtp_error(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return "recipient refused: " + ", ".join(
             f"{who} ({code})" for who, (code, _msg) in exc.recipients.items())
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]
+    return one_line(exc)
 
 
 def overdue_text(minutes: int) -> str:

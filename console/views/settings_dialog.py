@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from console.widgets.forms import error_label, show_error
 from core.access import Actor
-from core.errors import BadInput, SupportConsoleError
+from core.errors import BadInput, SupportConsoleError, one_line
 from core.secrets import KeyringUnavailable
 from core.settings import Settings, _coerce, save_user_settings
 
@@ -506,5 +506,4 @@ def _describe_check_error(error: BaseException, url: str) -> str:
 
     if isinstance(error, SQLAlchemyError):
         return describe_db_error(error, url)
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text
+    return one_line(error)
