@@ -108,6 +108,27 @@ def test_the_alert_list_reads_marks_read_and_acknowledges(qtbot, qtmodeltester, 
     assert view.model.index(0, AlertsModel.STATE).data() == "acknowledged"
 
 
+def test_the_unread_count_is_counted_by_the_database_beyond_the_rows_shown(qtbot, context):
+    from console.views.alerts_view import SHOWN_ALERTS
+    from core.db import write_transaction
+    from core.models import Alert
+
+    many = SHOWN_ALERTS + 25
+    with write_transaction(context.engine) as session:
+        session.add_all(Alert(recipient_id="admin", kind="unplaced", message=f"alert {n}",
+                              created_at=NOW - n, read_at=NOW if n < 5 else None)
+                        for n in range(many))
+    view = AlertsView(context)
+    qtbot.addWidget(view)
+    unread = []
+    view.unread_changed.connect(unread.append)
+    with qtbot.waitSignal(view.figures_shown):
+        view.refresh()
+    assert unread == [many - 5]
+    assert view.model.rowCount() == SHOWN_ALERTS
+    assert view.status.text().startswith(f"{many - 5:,} unread")
+
+
 class FakeScheduler:
     """Stands in for JobScheduler where only its controls matter."""
 
