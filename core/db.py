@@ -40,6 +40,16 @@ def safe_url(url: str) -> str:
         return "<bad database URL>"
 
 
+def url_has_password(url: str) -> bool:
+    """Whether a database URL carries a password (False for a file path or a bad URL)."""
+    if "://" not in url:
+        return False
+    try:
+        return bool(make_url(normalise_url(url)).password)
+    except ArgumentError:
+        return False
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (see _sqlite_begin).
     dbapi_connection.isolation_level = None

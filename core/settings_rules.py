@@ -99,16 +99,9 @@ def _check_time_of_day(settings: Settings, problems: dict[str, str]) -> None:
 
 
 def _db_url_problem(url: str, password_allowed: bool) -> str | None:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    from core.db import url_has_password
 
-    if "://" not in url:
-        return None
-    try:
-        parsed = make_url(url.replace("postgres://", "postgresql://", 1))
-    except ArgumentError:
-        return f"not a database URL: {url.split('://', 1)[0]}://..."
-    if parsed.password and not password_allowed:
+    if url_has_password(url) and not password_allowed:
         return ("no password inside the database URL: keep it in the keyring "
                 "(or in the SUPPORT_CONSOLE_DB environment variable)")
     return None

@@ -225,8 +225,7 @@ class DesktopIntegration(QObject):
         from console.views.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.context.settings, self.actor, self.store,
-                                engine=self.context.engine, tasks=self.context.tasks,
-                                parent=self.window)
+                                tasks=self.context.tasks, parent=self.window)
         dialog.settings_saved.connect(self._on_settings_saved)
         dialog.finished.connect(dialog.deleteLater)
         self.settings_dialog = dialog
