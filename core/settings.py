@@ -156,7 +156,8 @@ def read_toml(path: Path) -> dict[str, Any]:
     return flat
 
 
-def _from_mapping(mapping: dict[str, Any], source: str) -> dict[str, Any]:
+def _coerced(mapping: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The values as their fields' types, and the reason for each that is not one."""
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
     for name, raw in mapping.items():
@@ -164,6 +165,11 @@ def _from_mapping(mapping: dict[str, Any], source: str) -> dict[str, Any]:
             values[name] = _coerce(name, raw)
         except ValueError as exc:
             problems[name] = str(exc)
+    return values, problems
+
+
+def _from_mapping(mapping: dict[str, Any], source: str) -> dict[str, Any]:
+    values, problems = _coerced(mapping)
     if problems:
         raise InvalidSettings(problems, source)
     return values
@@ -179,13 +185,7 @@ def _from_environment(environ: dict[str, str]) -> tuple[dict[str, Any], dict[str
         name = ENV_ALIASES.get(key) or key[len(ENV_PREFIX):].lower()
         if name in EDITABLE:
             raw[name], variables[name] = text, key
-    values: dict[str, Any] = {}
-    problems: dict[str, str] = {}
-    for name, text in raw.items():
-        try:
-            values[name] = _coerce(name, text)
-        except ValueError as exc:
-            problems[name] = str(exc)
+    values, problems = _coerced(raw)
     if problems:
         raise InvalidSettings(problems, ", ".join(variables[name] for name in problems))
     return values, variables
