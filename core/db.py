@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
@@ -15,12 +15,13 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlche
 from core.errors import BadInput, DatabaseProblem, one_line
 
 if TYPE_CHECKING:  # the ORM is imported only where objects are used (not by reports)
+    from alembic.config import Config
     from sqlalchemy.orm import Session
 
 # Keep in step with the newest file in core/migrations/versions (a test checks it).
 HEAD_REVISION = "0004"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-PasswordProvider = Callable[[str], "str | None"]
+PasswordProvider = Callable[[str], str | None]
 
 
 def normalise_url(url: str) -> str:
@@ -50,7 +51,7 @@ def url_has_password(url: str) -> bool:
         return False
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (see _sqlite_begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -61,7 +62,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin(conn) -> None:
+def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
@@ -99,7 +100,7 @@ def make_engine(url: str, *, create_folder: bool = True,
 NO_PASSWORD_SUPPLIED = "no password supplied"
 
 
-def _password_when_asked(url: str, password_provider: PasswordProvider):
+def _password_when_asked(url: str, password_provider: PasswordProvider) -> Callable[..., Any]:
     """A server URL without a password: the provider (the OS keyring) is asked only when
     the server wants one - as psql prompts only then - and the password kept in memory for
     the engine's later connections. Servers that trust the machine, or find the password
@@ -107,7 +108,7 @@ def _password_when_asked(url: str, password_provider: PasswordProvider):
     and may ask to unlock it."""
     found: dict[str, str] = {}
 
-    def connect(dialect, _record, cargs, cparams):
+    def connect(dialect: Any, _record: object, cargs: list[Any], cparams: dict[str, Any]) -> Any:
         if "password" in found:
             cparams["password"] = found["password"]
             return None  # SQLAlchemy connects, with the password added
@@ -155,7 +156,7 @@ def current_revision(engine: Engine) -> str | None:
             return None
 
 
-def _alembic_config(engine: Engine):
+def _alembic_config(engine: Engine) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -177,13 +178,14 @@ def backup_sqlite(engine: Engine) -> Path | None:
         backup = path.with_name(f"{path.name}.{stamp}-{serial}.bak")
     raw = engine.raw_connection()  # VACUUM cannot run inside SQLAlchemy's transaction
     try:  # a consistent copy even while others write
-        raw.driver_connection.execute("VACUUM INTO ?", (backup.as_posix(),))
+        driver: Any = raw.driver_connection
+        driver.execute("VACUUM INTO ?", (backup.as_posix(),))
     finally:
         raw.close()
     return backup
 
 
-def upgrade_schema(engine: Engine) -> dict:
+def upgrade_schema(engine: Engine) -> dict[str, Any]:
     """Create the schema or bring it to the newest revision. Idempotent."""
     try:
         before = current_revision(engine)
