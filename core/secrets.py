@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 
 from core.db import normalise_url, safe_url
 from core.errors import SupportConsoleError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger("support_console.keyring")
 
@@ -57,11 +61,11 @@ def url_with_password(url: str, password: str | None) -> str:
 class KeyringStore:
     """The secrets in one keyring backend (the system's, unless one is given)."""
 
-    def __init__(self, backend=None):
+    def __init__(self, backend: KeyringBackend | None = None):
         self._backend = backend
 
     @property
-    def backend(self):
+    def backend(self) -> KeyringBackend:
         # Found on first use: finding it loads every keyring plugin (0.2 s, measured), too
         # slow for the console's way to its first window.
         if self._backend is None:
@@ -110,7 +114,8 @@ class KeyringStore:
         if not self.available:
             return None
         try:
-            return self.backend.get_password(KEYRING_SERVICE, key)
+            password: str | None = self.backend.get_password(KEYRING_SERVICE, key)
+            return password
         except KeyringError as exc:
             log.info("keyring could not read %s: %s", key, type(exc).__name__)
             return None
