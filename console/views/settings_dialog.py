@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget
 
+from console.views.settings.checks import CheckingTab
 from console.views.settings.database_tab import DatabaseTab
 from console.views.settings.email_tab import EmailTab
 from console.views.settings.form import Field, SettingsTab, TabEnv
@@ -44,7 +45,7 @@ class SettingsDialog(QDialog):
             page = tab_class(settings, env)
             self.pages[tab_class] = page
             self.tabs.addTab(page, tab_class.title)
-            if hasattr(page, "check_finished"):
+            if isinstance(page, CheckingTab):
                 page.check_finished.connect(self.check_finished)
         self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -137,6 +138,8 @@ class SettingsDialog(QDialog):
         self.accept()
 
     def _show_problems(self, problems: dict[str, str]) -> None:
+        """Each reason by its field (the first tab with one comes forward); the reasons of
+        settings no tab shows (e.g. from the environment) in the dialog's error line."""
         first = None
         for index in range(self.tabs.count()):
             page = self.tabs.widget(index)
@@ -144,6 +147,11 @@ class SettingsDialog(QDialog):
                 first = index
         if first is not None:
             self.tabs.setCurrentIndex(first)
+        elsewhere = {name: reason for name, reason in problems.items() if name not in self.fields}
+        if elsewhere:
+            show_error(self.error_label, "; ".join(f"{name}: {reason}"
+                                                   for name, reason in elsewhere.items()))
+        elif problems:
             show_error(self.error_label, "Some settings need another value: see the reasons "
                                          "under them.")
         else:

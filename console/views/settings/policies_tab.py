@@ -27,6 +27,7 @@ class PoliciesTab(SettingsTab):
     def __init__(self, settings: Settings, env: TabEnv, parent: QWidget | None = None):
         super().__init__(settings, env, parent)
         self.model = SlaPolicyModel(self)
+        self.shown: bool | None = None  # as `loaded` said, None while reading
         self.note = QLabel("Loading the SLA policies…" if env.tasks else
                            "No database connection: the SLA policies cannot be shown.")
         self.note.setWordWrap(True)
@@ -49,12 +50,14 @@ class PoliciesTab(SettingsTab):
         self.model.editable = self.env.actor.is_admin
         self.model.set_rows(rows)
         self.note.setText(EDIT_NOTE if self.env.actor.is_admin else ADMIN_NOTE)
+        self.shown = True
         self.loaded.emit(True)
 
     def _show_failure(self, error: BaseException) -> None:
         self.note.setText(f"The SLA policies cannot be read now ({describe_error(error)}); "
                           "your other settings can still be saved.")
         self.table.setEnabled(False)
+        self.shown = False
         self.loaded.emit(False)
 
     def database_write(self) -> Callable[[], None] | None:
