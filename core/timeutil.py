@@ -45,11 +45,17 @@ def zone(name: str | None) -> ZoneInfo:
 def local_zone() -> ZoneInfo:
     """The machine's time zone (tzlocal reads TZ, /etc/localtime or Windows' registry),
     UTC when it cannot be told."""
+    import warnings
+
     import tzlocal
 
     try:
-        name = tzlocal.get_localzone_name()
-        return ZoneInfo(name) if name else ZoneInfo("UTC")
+        with warnings.catch_warnings():
+            # It warns when the zone's offset and the system clock's differ: not ours to fix.
+            warnings.simplefilter("ignore")
+            found = tzlocal.get_localzone()
+        key = getattr(found, "key", None)
+        return ZoneInfo(key) if key else ZoneInfo("UTC")
     except (ZoneInfoNotFoundError, ValueError, LookupError, OSError):
         return ZoneInfo("UTC")
 
