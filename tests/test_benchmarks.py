@@ -47,12 +47,12 @@ def test_benchmark_smoke_run_prints_the_table_and_matches_the_floor(tmp_path):
     assert any(r["task"] == "report sla --policies (what-if)" and r["seconds"] for r in rows)
 
 
-def test_floor_comparison_equals_the_report(tmp_path, capsys):
-    """The floor's one SQL statement and `report comparison` agree row for row."""
+@pytest.fixture
+def floor_and_console(tmp_path, capsys):
+    """One small data set loaded by the floor and by the console: (floor db, console url)."""
     sys.path.insert(0, str(ROOT))
     from benchmarks import floor
     from benchmarks.datagen import write_dataset
-    from benchmarks.run import same_comparison
     from cli.main import main
     from core.timeutil import parse_now
 
@@ -62,33 +62,35 @@ def test_floor_comparison_equals_the_report(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'sc.db'}"
     assert main(["--db", url, "import", str(data)]) == 0
     capsys.readouterr()
+    return str(tmp_path / "floor.db"), url
+
+
+def test_floor_comparison_equals_the_report(floor_and_console, capsys):
+    """The floor's one SQL statement and `report comparison` agree row for row."""
+    from benchmarks import floor
+    from benchmarks.run import same_comparison
+    from cli.main import main
+
+    floor_db, url = floor_and_console
     for days in ("7", "30", "90"):
         assert main(["--db", url, "report", "comparison", "--now", NOW, "--days", days]) == 0
         report = json.loads(capsys.readouterr().out)
-        expected = floor.comparison(str(tmp_path / "floor.db"), NOW, days)
+        expected = floor.comparison(floor_db, NOW, days)
         equal, detail = same_comparison(report, expected)
         assert equal, detail
         assert len(report["agents"]) == 15
 
 
-def test_floor_sla_breached_statement_lists_the_report_items(tmp_path, capsys):
+def test_floor_sla_breached_statement_lists_the_report_items(floor_and_console, capsys):
     """The floor's one statement and `report items --figure sla_breached` list the same rows."""
-    sys.path.insert(0, str(ROOT))
     from benchmarks import floor
-    from benchmarks.datagen import write_dataset
     from cli.main import main
-    from core.timeutil import parse_now
 
-    data = tmp_path / "data"
-    write_dataset(data, items=3000, agents=15, seed=3, now_us=parse_now(NOW))
-    floor.load(str(data), str(tmp_path / "floor.db"))
-    url = f"sqlite:///{tmp_path / 'sc.db'}"
-    assert main(["--db", url, "import", str(data)]) == 0
-    capsys.readouterr()
+    floor_db, url = floor_and_console
     assert main(["--db", url, "report", "items", "--figure", "sla_breached", "--now", NOW]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["count"] > 0
-    assert report == floor.sla_breached_items(str(tmp_path / "floor.db"), NOW)
+    assert report == floor.sla_breached_items(floor_db, NOW)
 
 
 def _index_definitions(engine) -> dict[str, list[str]]:

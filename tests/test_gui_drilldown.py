@@ -71,7 +71,7 @@ def test_a_tile_click_opens_exactly_the_items_behind_it(qtbot, console, known_ur
     assert view.total == expected["count"] == int(tile.value_text.replace(",", ""))
     assert view.windowTitle().startswith("Active breaches — team — now")
     # every listed item shows its SLA state
-    column = view.model.column_of("sla")
+    column = view.model.SLA
     assert all(view.proxy.index(r, column).data().startswith("breached")
                for r in range(view.proxy.rowCount()))
     view.close()

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from console.models.table_model import Column, RowTableModel
+from console.models.table_model import Column, FilteredRowModel
 from core.timeutil import from_us
 
 BREACHED, AT_RISK = "breached", "at risk"
@@ -52,16 +52,12 @@ def describe_minutes(minutes: int) -> str:
     return f"overdue by {text}" if minutes >= 0 else f"due in {text}"
 
 
-class BreachListModel(RowTableModel):
+class BreachListModel(FilteredRowModel):
     STATE, ITEM, KIND, PRIORITY, SUBJECT, ASSIGNEE, TARGETS, DUE, OVERDUE, ACKNOWLEDGED = range(10)
 
     def __init__(self, tz: ZoneInfo, parent=None):
         super().__init__(parent)
         self.tz = tz
-        # Filtered here, in one pass over the rows, not by a proxy: a proxy calls back into
-        # Python for every row on the GUI thread (thousands of calls per refresh).
-        self._all_rows: list[dict[str, Any]] = []
-        self._filters: dict[str, str | None] = {}
         self.COLUMNS = (
             Column("state", "State"),
             Column("item_id", "Item"),
@@ -96,20 +92,9 @@ class BreachListModel(RowTableModel):
             return f"{row['item_id']}: {describe_minutes(row['overdue_minutes'])}"
         return None
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self._all_rows = list(rows)
-        self._show_accepted()
-
-    def set_filter(self, key: str, value: str | None) -> None:
-        """key: state, kind, priority, assignee, target or text; value None or '': any."""
-        self._filters[key] = value or None
-        self._show_accepted()
-
-    def _show_accepted(self) -> None:
-        super().set_rows([row for row in self._all_rows if self._accepts(row)])
-
-    def _accepts(self, row: dict[str, Any]) -> bool:
-        for key, wanted in self._filters.items():
+    def accepts(self, row: dict[str, Any]) -> bool:
+        """Filters: state, kind, priority, assignee, target or text."""
+        for key, wanted in self.filters.items():
             if wanted is None or key == "text":
                 continue
             if key == "target":
@@ -120,7 +105,7 @@ class BreachListModel(RowTableModel):
                     return False
             elif row.get(key) != wanted:
                 return False
-        text = self._filters.get("text")
+        text = self.filters.get("text")
         if text:
             haystack = f"{row['item_id']} {row['subject']} {row.get('assignee_name') or ''}"
             return text.lower() in haystack.lower()

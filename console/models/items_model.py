@@ -10,10 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from console.models.breach_model import TARGET_NAMES, zone_abbreviation
-from console.models.table_model import Column, RowTableModel
+from console.models.table_model import Column, FilteredRowModel
 
 BREACHED_COLOUR = "#fad8d0"
-FILTER_KEYS = ("kind", "priority", "status", "sla", "text")
 SLA_BREACHED, SLA_NOT_BREACHED = "breached", "not breached"
 
 
@@ -24,15 +23,12 @@ def sla_state(row: dict[str, Any]) -> str:
     return "breached: " + ", ".join(TARGET_NAMES[t] for t in targets)
 
 
-class ItemListModel(RowTableModel):
+class ItemListModel(FilteredRowModel):
     ITEM, KIND, PRIORITY, STATUS, ASSIGNEE, SUBJECT, CREATED, RESPONDED, RESOLVED, SLA = range(10)
 
     def __init__(self, tz: ZoneInfo, parent=None):
         super().__init__(parent)
         self.tz = tz
-        # Filtered here in one pass (as BreachListModel does), not by a proxy per row.
-        self._all_rows: list[dict[str, Any]] = []
-        self._filters: dict[str, str | None] = {}
         zone = zone_abbreviation(tz)
         self.COLUMNS = (
             Column("item_id", "Item"),
@@ -61,27 +57,16 @@ class ItemListModel(RowTableModel):
             return QBrush(QColor(BREACHED_COLOUR))
         return None
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self._all_rows = list(rows)
-        self._show_accepted()
-
-    def set_filter(self, key: str, value: str | None) -> None:
-        """key: one of FILTER_KEYS; value None or '': any."""
-        self._filters[key] = value or None
-        self._show_accepted()
-
-    def _show_accepted(self) -> None:
-        super().set_rows([row for row in self._all_rows if self._accepts(row)])
-
-    def _accepts(self, row: dict[str, Any]) -> bool:
+    def accepts(self, row: dict[str, Any]) -> bool:
+        """Filters: kind, priority, status, sla or text."""
         for key in ("kind", "priority", "status"):
-            wanted = self._filters.get(key)
+            wanted = self.filters.get(key)
             if wanted is not None and row[key] != wanted:
                 return False
-        sla = self._filters.get("sla")
+        sla = self.filters.get("sla")
         if sla is not None and (sla == SLA_BREACHED) != bool(row["breached_targets"]):
             return False
-        text = self._filters.get("text")
+        text = self.filters.get("text")
         if text:
             haystack = f"{row['item_id']} {row['subject']} {row['assignee'] or ''}"
             return text.lower() in haystack.lower()

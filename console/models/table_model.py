@@ -140,6 +140,32 @@ class RowTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 
+class FilteredRowModel(RowTableModel):
+    """A RowTableModel that shows the rows its filters accept. Filtered here, in one pass
+    over the rows, not by a proxy: a proxy calls back into Python for every row on the GUI
+    thread (thousands of calls per refresh). Subclasses give `accepts(row)`."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._all_rows: list[dict[str, Any]] = []
+        self.filters: dict[str, str | None] = {}
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self._all_rows = list(rows)
+        self._show_accepted()
+
+    def set_filter(self, key: str, value: str | None) -> None:
+        """value None or '': any."""
+        self.filters[key] = value or None
+        self._show_accepted()
+
+    def _show_accepted(self) -> None:
+        super().set_rows([row for row in self._all_rows if self.accepts(row)])
+
+    def accepts(self, row: dict[str, Any]) -> bool:
+        raise NotImplementedError
+
+
 def _sortable(value: Any, numeric: bool) -> Any:
     """Nulls sort below every number (and before every text)."""
     if numeric:
