@@ -51,8 +51,6 @@ class BreachesView(ConsoleView):
         self.model = BreachListModel(context.tz, self)
         self.proxy = SortProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.item_actions = ItemActions(self)
-        self.item_actions.item_reassigned.connect(self.item_reassigned)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 12)
         layout.addWidget(self.status)
@@ -62,7 +60,8 @@ class BreachesView(ConsoleView):
         self.table.sortByColumn(BreachListModel.OVERDUE, Qt.SortOrder.DescendingOrder)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
-        self.table.doubleClicked.connect(lambda _index: self.show_selected_details())
+        self.item_actions = ItemActions(self, self.table, self.proxy, BreachListModel.ITEM)
+        self.item_actions.item_reassigned.connect(self.item_reassigned)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
         layout.addLayout(self._build_actions())
@@ -162,10 +161,7 @@ class BreachesView(ConsoleView):
 
     # -- selection and actions ---------------------------------------------------------------
     def selected_item_id(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows:
-            return None
-        return self.proxy.index(rows[0].row(), BreachListModel.ITEM).data()
+        return self.item_actions.selected_item_id()
 
     def select_item(self, item_id: str) -> bool:
         for source_row, row in enumerate(self.model.rows()):
@@ -193,9 +189,7 @@ class BreachesView(ConsoleView):
         menu.popup(self.table.viewport().mapToGlobal(position))
 
     def reassign_selected(self) -> None:
-        item_id = self.selected_item_id()
-        if item_id is not None:
-            self.item_actions.reassign(item_id)
+        self.item_actions.reassign_selected()
 
     @property
     def reassign_dialog(self) -> ReassignDialog | None:
@@ -221,9 +215,7 @@ class BreachesView(ConsoleView):
         self.breach_acknowledged.emit(item_id)
 
     def show_selected_details(self) -> None:
-        item_id = self.selected_item_id()
-        if item_id is not None:
-            self.item_actions.show_details(item_id)
+        self.item_actions.show_selected_details()
 
     def _action_failed(self, error: BaseException) -> None:
         from console.tasks import describe_error

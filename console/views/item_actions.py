@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Signal
+from PySide6.QtWidgets import QTableView
 
 from console import actions
 from console.tasks import describe_error
@@ -14,16 +15,35 @@ from console.views.reassign_dialog import ReassignDialog
 
 
 class ItemActions(QObject):
-    """Details and reassignment for the items a view lists; database work on workers."""
+    """Details and reassignment for the items a view's table lists (the item id in
+    `item_column`; a double-click opens the details); database work on workers."""
 
     item_reassigned = Signal(str, str)  # item id, new agent id
 
-    def __init__(self, view: ConsoleView):
+    def __init__(self, view: ConsoleView, table: QTableView, proxy: QSortFilterProxyModel,
+                 item_column: int):
         super().__init__(view)
         self.view = view
         self.context = view.context
+        self.table, self.proxy, self.item_column = table, proxy, item_column
         self.reassign_dialog: ReassignDialog | None = None
         self.details_dialog: ItemDetailsDialog | None = None
+        table.doubleClicked.connect(lambda _index: self.show_selected_details())
+
+    def selected_item_id(self) -> str | None:
+        selection = self.table.selectionModel()
+        rows = selection.selectedRows() if selection is not None else []
+        return self.proxy.index(rows[0].row(), self.item_column).data() if rows else None
+
+    def show_selected_details(self) -> None:
+        item_id = self.selected_item_id()
+        if item_id is not None:
+            self.show_details(item_id)
+
+    def reassign_selected(self) -> None:
+        item_id = self.selected_item_id()
+        if item_id is not None:
+            self.reassign(item_id)
 
     def show_details(self, item_id: str) -> None:
         self.context.tasks.read(self.view, lambda session: actions.item_details(session, item_id),

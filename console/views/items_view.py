@@ -62,7 +62,6 @@ class ItemsView(ConsoleView):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.items_request = request
         self.total = 0
-        self.item_actions = ItemActions(self)
         self.model = ItemListModel(context.tz, self)
         self.proxy = SortProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -75,7 +74,7 @@ class ItemsView(ConsoleView):
         self.table = DataTable()
         self.table.setModel(self.proxy)
         self.table.sortByColumn(ItemListModel.ITEM, Qt.SortOrder.AscendingOrder)
-        self.table.doubleClicked.connect(lambda _index: self.show_selected_details())
+        self.item_actions = ItemActions(self, self.table, self.proxy, ItemListModel.ITEM)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
         layout.addLayout(self._build_actions())
@@ -109,9 +108,9 @@ class ItemsView(ConsoleView):
         row = QHBoxLayout()
         row.addStretch(1)
         self.details_button = QPushButton("Details…")
-        self.details_button.clicked.connect(self.show_selected_details)
+        self.details_button.clicked.connect(lambda: self.item_actions.show_selected_details())
         self.reassign_button = QPushButton("Reassign…")
-        self.reassign_button.clicked.connect(self.reassign_selected)
+        self.reassign_button.clicked.connect(lambda: self.item_actions.reassign_selected())
         self.reassign_button.setVisible(self.context.supervisor)
         self.csv_button = QPushButton("Export CSV…")
         self.csv_button.clicked.connect(lambda: self.export("csv"))
@@ -175,24 +174,11 @@ class ItemsView(ConsoleView):
         self.model.set_filter(key, value)
 
     # -- acting on an item -------------------------------------------------------------------
-    def selected_item_id(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.proxy.index(rows[0].row(), ItemListModel.ITEM).data() if rows else None
-
     def _update_buttons(self, *_args) -> None:
-        has = self.selected_item_id() is not None
+        has = self.item_actions.selected_item_id() is not None
         self.details_button.setEnabled(has)
         self.reassign_button.setEnabled(has)
 
-    def show_selected_details(self) -> None:
-        item_id = self.selected_item_id()
-        if item_id is not None:
-            self.item_actions.show_details(item_id)
-
-    def reassign_selected(self) -> None:
-        item_id = self.selected_item_id()
-        if item_id is not None:
-            self.item_actions.reassign(item_id)
 
     # -- export ------------------------------------------------------------------------------
     def export(self, fmt: str, path: str | Path | None = None) -> None:
