@@ -90,8 +90,8 @@ def build_dashboard(db: Connection, window: Window, settings: Settings,
         "timezone": window.tz.key,
         "tiles": tiles,
         "trends": trends.trends(db, window, agent_id)["trends"],
-        "performance_trends": trends.performance_trends(db, window, agent_id,
-                                                        weights)["trends"],
+        "performance_trends": trends.performance_trends(
+            db, window, agent_id, weights, with_percentiles=False)["trends"],
         "response_histogram": response_histogram(db, window, agent_id),
     }
     if agent_id is None:

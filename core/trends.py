@@ -77,15 +77,20 @@ def trends(db: Connection, window: Window, agent_id: str | None) -> dict[str, An
 
 
 def performance_trends(db: Connection, window: Window, agent_id: str | None,
-                       weights: ScoreWeights) -> dict[str, Any]:
+                       weights: ScoreWeights, *, with_percentiles: bool = True
+                       ) -> dict[str, Any]:
+    """The weeks with the performance fields, and their medians and P90s unless
+    with_percentiles is False (they cost a sort of every duration of the window)."""
     week = week_number(window).label("week")
     rows = {int(row.week): row for row in db.execute(handled_query(window, agent_id, week))}
     spreads = {int(key[0]): fields for key, fields in
-               distributions(db, handled(window, agent_id), week_number(window)).items()}
+               distributions(db, handled(window, agent_id), week_number(window)).items()
+               } if with_percentiles else {}
     result = []
     for entry in weeks(window):
         entry.update(performance_fields(rows.get(entry["week"], NOTHING_HANDLED), weights))
-        entry.update(spreads.get(entry["week"], NO_DISTRIBUTION))
+        if with_percentiles:
+            entry.update(spreads.get(entry["week"], NO_DISTRIBUTION))
         result.append(entry)
     return {"trends": result}
 
