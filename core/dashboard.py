@@ -90,8 +90,10 @@ def build_dashboard(db: Connection, window: Window, settings: Settings,
         "timezone": window.tz.key,
         "tiles": tiles,
         "trends": trends.trends(db, window, agent_id)["trends"],
+        # The team's weekly medians are not drawn and cost a sort of every duration of the
+        # window; one agent's are cheap (an index range), and the agent view's data.
         "performance_trends": trends.performance_trends(
-            db, window, agent_id, weights, with_percentiles=False)["trends"],
+            db, window, agent_id, weights, with_percentiles=agent_id is not None)["trends"],
         "response_histogram": response_histogram(db, window, agent_id),
     }
     if agent_id is None:
