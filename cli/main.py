@@ -24,6 +24,9 @@ class _Parser(argparse.ArgumentParser):
         raise BadInput(f"{self.prog}: {message}")
 
 
+REPORT_FORMATS = ("json", "csv", "xlsx")
+
+
 def _common() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, metavar="URL",
@@ -59,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_id", metavar="ID", help="who is asking (default: admin)")
     p.add_argument("--now", metavar="ISO")
     p.add_argument("--tz", metavar="ZONE")
+    p.add_argument("--format", default="json", choices=REPORT_FORMATS,
+                   help="json (default), or its rows as a spreadsheet-safe csv or xlsx table")
+    p.add_argument("--out", metavar="FILE", help="write here instead of standard output "
+                                                 "(required for xlsx)")
 
     jobs = sub.add_parser("jobs", parents=[common], help="the periodic jobs")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", parser_class=_Parser, required=True)
@@ -139,7 +146,7 @@ def cmd_demo(args, settings) -> dict:
                      seed=args.seed, now_us=now)
 
 
-def cmd_report(args, settings) -> dict:
+def cmd_report(args, settings) -> dict | None:
     from core.db import read_scope
     from core.reports import REPORTS, run_report
     from core.timeutil import parse_now, zone
@@ -147,10 +154,37 @@ def cmd_report(args, settings) -> dict:
 
     if args.name not in REPORTS:
         raise BadInput(f"unknown report {args.name!r} (one of: {', '.join(REPORTS)})")
+    if args.format == "xlsx" and not args.out:
+        raise BadInput("report --format xlsx: give the workbook's file with --out FILE")
     window = Window(parse_now(args.now), args.days, zone(args.tz or settings.timezone))
     with read_scope(_engine(args, settings)) as conn:
-        return run_report(conn, args.name, window, actor_id=args.as_id,
-                          agent_id=args.agent, settings=settings)
+        result = run_report(conn, args.name, window, actor_id=args.as_id,
+                            agent_id=args.agent, settings=settings)
+    if args.format == "json" and not args.out:
+        return result
+    _write_report(result, args.name, args.format, args.out)
+    return None
+
+
+def _write_report(result: dict, name: str, kind: str, out: str | None) -> None:
+    """The report as a file (or CSV on stdout): spreadsheet formats through core.spreadsheet."""
+    from core.files import replaced_when_done
+    from core.spreadsheet import report_table, write_csv, write_xlsx
+
+    if kind == "json":
+        with replaced_when_done(out) as handle:
+            json.dump(result, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+        return
+    headers, rows = report_table(result)
+    if kind == "xlsx":
+        write_xlsx(out, headers, rows, title=name)
+    elif out:
+        with replaced_when_done(out) as handle:
+            write_csv(handle, headers, rows)
+    else:
+        write_csv(sys.stdout, headers, rows)
+        sys.stdout.flush()
 
 
 def cmd_jobs(args, settings) -> dict | None:

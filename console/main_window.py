@@ -30,6 +30,7 @@ from console.widgets import export
 from console.widgets.banner import Banner
 from console.widgets.busy import BusyIndicator
 from console.widgets.period_selector import PeriodSelector
+from core.errors import SupportConsoleError
 
 APP_TITLE = "Support Console"
 DEMO_SUFFIX = "DEMO DATA"
@@ -273,7 +274,7 @@ class MainWindow(QMainWindow):
                 export.export_csv(model, path)
             else:
                 export.export_xlsx(model, path, name)
-        except OSError as exc:
+        except (OSError, SupportConsoleError) as exc:
             self.banner.show_error(f"Export failed: {exc}")
             return None
         self.status_area.showMessage(f"Exported {name} to {path}", 8000)

@@ -27,7 +27,9 @@ def write_csv_file(path: Path, header: tuple[str, ...], rows) -> int:
     tmp = path.with_name(path.name + ".part")
     count = 0
     with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        # CRLF rows (RFC 4180): the csv module then quotes a field holding a bare CR too,
+        # which a "\n" terminator leaves unquoted (the row would split on reading back).
+        writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(header)
         for row in rows:
             writer.writerow(row)

@@ -269,3 +269,27 @@ def test_only_the_first_view_is_built_before_the_window_shows(qtbot, known_url, 
         assert window.current_view is window.views["breaches"]
     finally:
         console.shutdown()
+
+
+def test_table_exports_write_formulas_as_text(qtbot, tmp_path):
+    """Issue 13 item 6: a subject such as =HYPERLINK(...) is no live formula in CSV or XLSX."""
+    from openpyxl import load_workbook
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+
+    from console.widgets import export
+
+    model = QStandardItemModel(0, 2)
+    model.setHorizontalHeaderLabels(["Subject", "Overdue"])
+    hostile = '=HYPERLINK("http://evil.example","y")'
+    model.appendRow([QStandardItem(hostile), QStandardItem("12")])
+    model.appendRow([QStandardItem("-1+2"), QStandardItem("3")])
+    export.export_csv(model, tmp_path / "t.csv")
+    import csv
+
+    with (tmp_path / "t.csv").open(newline="", encoding="utf-8") as handle:
+        assert list(csv.reader(handle))[1:] == [["'" + hostile, "12"], ["'-1+2", "3"]]
+    export.export_xlsx(model, tmp_path / "t.xlsx", "Breaches")
+    sheet = load_workbook(tmp_path / "t.xlsx").active
+    assert sheet.cell(2, 1).value == "'" + hostile and sheet.cell(2, 1).data_type == "s"
+    assert sheet.cell(3, 1).value == "'-1+2"
+    assert not list(tmp_path.glob("*.part"))
