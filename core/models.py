@@ -79,3 +79,7 @@ class DailyMetric(Base):
 
 class DashboardSnapshot(Base):
     __table__ = schema.dashboard_snapshots
+
+
+class SignInFailure(Base):
+    __table__ = schema.sign_in_failures
