@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self.context.tasks.busy_changed.connect(self.busy.set_busy)
         self.context.tasks.task_failed.connect(self.banner.show_error)
         self.context.bus.watch_failed.connect(self.banner.show_error)
+        self.context.bus.reconnected.connect(self.banner.hide)  # its data_changed reloads
         self.context.bus.data_changed.connect(self.refresh_views)
         self.context.period.changed.connect(self.refresh_views)
 
