@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.navigation.setFixedWidth(190)
         self.stack = QStackedWidget()
         for key, view_class in self.view_classes.items():
-            item = QListWidgetItem(view_class.title)
+            item = QListWidgetItem(view_class.title_for(self.context))
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.navigation.addItem(item)
         body = QHBoxLayout()
@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         self.menus["view"] = view_menu = bar.addMenu("&View")
         for index, (key, view_class) in enumerate(self.view_classes.items()):
-            action = view_menu.addAction(view_class.title)
+            action = view_menu.addAction(view_class.title_for(self.context))
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _=False, key=key: self.show_view(key))
         view_menu.addSeparator()
