@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core import __version__
-from core.errors import BadInput, DatabaseProblem, SupportConsoleError
+from core.errors import BadInput, DatabaseProblem, PermissionDenied, SupportConsoleError
 from core.startup_gc import pause_while_loading, process_done, program_loaded
 
 log = logging.getLogger("support_console")
@@ -25,6 +25,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 REPORT_FORMATS = ("json", "csv", "xlsx")
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE: the role may not do this
 
 
 def _common() -> argparse.ArgumentParser:
@@ -89,6 +90,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--password-stdin", action="store_true",
                    help="read the password from standard input instead of asking")
+
+    db = sub.add_parser("db", parents=[common], help="PostgreSQL roles for least privilege")
+    db_sub = db.add_subparsers(dest="db_command", parser_class=_Parser, required=True)
+    roles = _Parser(add_help=False)
+    roles.add_argument("--admin-role", help="the role that owns the schema "
+                                            "(default: support_console)")
+    roles.add_argument("--console-role", help="the role of the consoles and jobs "
+                                              "(default: support_console_users)")
+    db_sub.add_parser("grant-roles", parents=[common, roles],
+                      help="create the admin and console roles and their grants")
+    p = db_sub.add_parser("create-role", parents=[common, roles],
+                          help="a login role for one person or machine")
+    p.add_argument("name")
+    p.add_argument("--kind", required=True, choices=("console", "admin"))
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the role's password from standard input")
 
     p = sub.add_parser("gui", parents=[common], help="open the console (the default)")
     p.add_argument("--smoke-test", action="store_true",
@@ -209,6 +226,18 @@ def cmd_users(args, settings) -> dict:
     return {"password_set": args.id}
 
 
+def cmd_db(args, settings) -> dict:
+    from core.db_roles import RoleNames, create_login, grant_roles
+
+    names = RoleNames(admin=args.admin_role or RoleNames.admin,
+                      console=args.console_role or RoleNames.console)
+    engine = _engine(args, settings)
+    if args.db_command == "grant-roles":
+        return grant_roles(engine, names)
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    return create_login(engine, args.name, args.kind, password, names)
+
+
 def cmd_gui(args, settings) -> int:
     from console.app import run_gui
 
@@ -217,7 +246,7 @@ def cmd_gui(args, settings) -> int:
 
 COMMANDS: dict[str, Callable[..., Any]] = {
     "init": cmd_init, "import": cmd_import, "export": cmd_export, "demo": cmd_demo,
-    "report": cmd_report, "jobs": cmd_jobs, "users": cmd_users, "gui": cmd_gui,
+    "report": cmd_report, "jobs": cmd_jobs, "users": cmd_users, "db": cmd_db, "gui": cmd_gui,
 }
 
 
@@ -245,10 +274,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         from sqlalchemy.exc import SQLAlchemyError
 
-        if isinstance(exc, SQLAlchemyError):
-            from core.db import describe_db_error
+        from core.db import describe_db_error
 
-            url = str(args.engine.url) if args.engine is not None else "the database"
+        url = str(args.engine.url) if args.engine is not None else "the database"
+        # SQLAlchemy's error, or the driver's own (bulk import writes through the driver)
+        if getattr(getattr(exc, "orig", exc), "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            return _fail(3, PermissionDenied(describe_db_error(exc, url)).args[0])
+        if isinstance(exc, SQLAlchemyError):
             return _fail(1, DatabaseProblem(describe_db_error(exc, url)).args[0])
         log.debug("unexpected error", exc_info=True)
         return _fail(1, f"unexpected error: {type(exc).__name__}: {exc}")
