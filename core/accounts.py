@@ -16,6 +16,7 @@ from core.access import Actor, require_admin
 from core.db import read_scope, write_transaction
 from core.errors import BadInput, PermissionDenied
 from core.schema import agents, sign_in_failures
+from core.sql_types import changed_rows
 from core.timeutil import US_PER_MINUTE, from_us, parse_now
 
 _N, _R, _P = 2**14, 8, 1
@@ -47,8 +48,8 @@ def set_password(engine: Engine, actor: Actor, agent_id: str, password: str) -> 
     if len(password) < MIN_PASSWORD_LENGTH:
         raise BadInput(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     with write_transaction(engine) as session:
-        changed = session.execute(update(agents).where(agents.c.id == agent_id)
-                                  .values(password_hash=hash_password(password))).rowcount
+        changed = changed_rows(session.execute(update(agents).where(agents.c.id == agent_id)
+                                               .values(password_hash=hash_password(password))))
         if not changed:
             raise BadInput(f"no person with id {agent_id!r} on the team")
 
@@ -99,7 +100,7 @@ def sign_in(engine: Engine, agent_id: str, password: str, *, now_us: int | None 
         raise SignInLocked(failed.locked_until)
     stored = agent.password_hash if agent is not None and agent.password_hash else None
     correct = verify_password(password, stored or _dummy_hash()) and stored is not None
-    if correct and agent.active:
+    if correct and agent is not None and agent.active:
         if failed is not None:
             _forget_failures(engine, login_id)
         return Actor(id=agent.id, role=agent.role, name=agent.name)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from core.timeutil import iso_utc, parse_time, to_us
 
@@ -47,7 +48,7 @@ def identifier(value: str, what: str = "id") -> str:
     return value
 
 
-def optional_time(value: str, zone: tzinfo, column: str) -> int | None:
+def optional_time(value: str, zone: ZoneInfo, column: str) -> int | None:
     if not value.strip():
         return None
     try:
@@ -59,7 +60,7 @@ def optional_time(value: str, zone: tzinfo, column: str) -> int | None:
     return moment
 
 
-def required_time(value: str, zone: tzinfo, column: str) -> int:
+def required_time(value: str, zone: ZoneInfo, column: str) -> int:
     moment = optional_time(value, zone, column)
     if moment is None:
         raise RowError(f"{column} is empty")

@@ -8,10 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Engine
 
 from core.errors import BadInput
+
+if TYPE_CHECKING:  # loaded only when a role command runs
+    import psycopg
 
 ADMIN_ROLE = "support_console"
 CONSOLE_ROLE = "support_console_users"
@@ -42,7 +46,7 @@ class RoleNames:
     console: str = CONSOLE_ROLE
 
 
-def grant_roles(engine: Engine, names: RoleNames = RoleNames()) -> dict:
+def grant_roles(engine: Engine, names: RoleNames = RoleNames()) -> dict[str, Any]:
     """Create both roles (NOLOGIN) when missing, give the schema to the admin role and the
     console role its grants. Idempotent: run it again after every upgrade (new tables).
     Needs a superuser, or the schema's owner with CREATEROLE."""
@@ -52,7 +56,7 @@ def grant_roles(engine: Engine, names: RoleNames = RoleNames()) -> dict:
     with _driver_connection(engine) as conn:
         created = [name for name in (names.admin, names.console) if _create_group(conn, name)]
         admin, console = sql.Identifier(names.admin), sql.Identifier(names.console)
-        database = sql.Identifier(conn.execute("SELECT current_database()").fetchone()[0])
+        database = sql.Identifier(_value(conn, "SELECT current_database()"))
         tables = [row[0] for row in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
         sequences = [row[0] for row in conn.execute(
@@ -69,7 +73,7 @@ def grant_roles(engine: Engine, names: RoleNames = RoleNames()) -> dict:
         for sequence in sequences:
             conn.execute(sql.SQL("ALTER SEQUENCE {} OWNER TO {}").format(
                 sql.Identifier(sequence), admin))
-        if conn.execute("SELECT to_regprocedure(%s)", (NOTIFY_FUNCTION,)).fetchone()[0]:
+        if _value(conn, "SELECT to_regprocedure(%s)", NOTIFY_FUNCTION):
             conn.execute(sql.SQL("ALTER FUNCTION " + NOTIFY_FUNCTION + " OWNER TO {}")
                          .format(admin))
         conn.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {}").format(console))
@@ -91,7 +95,7 @@ def grant_roles(engine: Engine, names: RoleNames = RoleNames()) -> dict:
 
 
 def create_login(engine: Engine, name: str, kind: str, password: str | None = None,
-                 names: RoleNames = RoleNames()) -> dict:
+                 names: RoleNames = RoleNames()) -> dict[str, Any]:
     """A login role for one person or machine, member of the console or the admin role (an
     admin's sessions act as the admin role, so what one migrates the next can change)."""
     from psycopg import sql
@@ -113,7 +117,7 @@ def create_login(engine: Engine, name: str, kind: str, password: str | None = No
         if password:
             conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(role, sql.Literal(password)))
         conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), role))
-        database = sql.Identifier(conn.execute("SELECT current_database()").fetchone()[0])
+        database = sql.Identifier(_value(conn, "SELECT current_database()"))
         if kind == "admin":
             conn.execute(sql.SQL("ALTER ROLE {} IN DATABASE {} SET role = {}").format(
                 role, database, sql.Literal(group)))
@@ -129,22 +133,28 @@ def _require_postgres(engine: Engine) -> None:
 
 
 @contextmanager
-def _driver_connection(engine: Engine) -> Iterator:
+def _driver_connection(engine: Engine) -> Iterator[psycopg.Connection[Any]]:
     """psycopg's own connection (role DDL is composed with psycopg.sql), committed at the end;
     rolled back by the pool on an error."""
     raw = engine.raw_connection()
     try:
-        yield raw.driver_connection
-        raw.driver_connection.commit()
+        conn = cast("psycopg.Connection[Any]", raw.driver_connection)
+        yield conn
+        conn.commit()
     finally:
         raw.close()
 
 
-def _role_exists(conn, name: str) -> bool:
+def _value(conn: psycopg.Connection[Any], query: str, *params: str) -> Any:
+    row = conn.execute(query, params or None).fetchone()
+    return None if row is None else row[0]
+
+
+def _role_exists(conn: psycopg.Connection[Any], name: str) -> bool:
     return conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is not None
 
 
-def _create_group(conn, name: str) -> bool:
+def _create_group(conn: psycopg.Connection[Any], name: str) -> bool:
     from psycopg import sql
 
     if _role_exists(conn, name):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
@@ -28,13 +29,14 @@ from core.files import replaced_when_done
 from core.models import Agent, Item, SlaPolicy
 
 
-def write_csv_file(path: Path, header: tuple[str, ...], rows) -> int:
+def write_csv_file(path: Path, header: tuple[str, ...], rows: Iterable[Sequence[object]]) -> int:
     """Write header and rows (None as an empty cell) to path, replacing it only when done."""
     with replaced_when_done(path) as handle:
         return write_csv_rows(handle, header, rows)
 
 
-def write_csv_rows(handle: IO[str], header: tuple[str, ...], rows) -> int:
+def write_csv_rows(handle: IO[str], header: tuple[str, ...],
+                   rows: Iterable[Sequence[object]]) -> int:
     """Write header and rows (None as an empty cell); the number of rows written."""
     # CRLF rows (RFC 4180): the csv module then quotes a field holding a bare CR too,
     # which a "\n" terminator leaves unquoted (the row would split on reading back).

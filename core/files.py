@@ -18,7 +18,8 @@ def part_path(path: Path) -> Path:
 
 
 @contextmanager
-def replaced_when_done(path: str | Path, mode: str = "w", **open_args: Any) -> Iterator[IO]:
+def replaced_when_done(path: str | Path, mode: str = "w",
+                       **open_args: Any) -> Iterator[IO[Any]]:
     """Open `path`.part for writing; on success it replaces `path`, on any error it is
     removed (a half-written file never stays behind, under either name)."""
     path = Path(path)

@@ -57,10 +57,11 @@ def write_xlsx(path: str | Path, headers: Sequence[str], rows: Sequence[Sequence
     """One sheet: bold header, numbers as numbers, every text cell as text (never a formula)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_title(title)
+    sheet = workbook.create_sheet(_sheet_title(title), 0)
+    workbook.remove(workbook.worksheets[1])  # the default empty sheet
     sheet.append([safe_cell(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -72,7 +73,7 @@ def write_xlsx(path: str | Path, headers: Sequence[str], rows: Sequence[Sequence
                 cell.data_type = "s"  # openpyxl would store a leading '=' as a formula
     for index, header in enumerate(headers, start=1):
         width = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows[:200]])
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(60, width + 2)
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
     sheet.freeze_panes = "A2"
     path = Path(path)
     with replaced_when_done(path, "wb") as handle:
