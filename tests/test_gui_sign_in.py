@@ -3,10 +3,10 @@
 import pytest
 from keyring.backends import fail
 
-from console.desktop.keyring_store import KeyringStore
 from console.views.sign_in_dialog import SignInDialog
 from core.access import LOCAL_OPERATOR
 from core.accounts import FREE_ATTEMPTS
+from core.secrets import KeyringStore
 from core.settings import Settings
 from tests.desktop_helpers import team_engine
 
