@@ -74,7 +74,8 @@ def test_a_console_role_runs_reports_and_jobs_but_cannot_import_or_alter(
     code, data, err = run(capsys, "--db", lead, "report", "breaches", "--now", ts(NOW))
     assert code == 0 and data["count"] == 1, err
     for job in ("check-sla-breaches", "refresh-support-dashboards",
-                "update-support-workload-trackers", "auto-reassign-unresolved-tasks"):
+                "update-support-workload-trackers", "auto-reassign-unresolved-tasks",
+                "calculate-support-performance-metrics", "send-sla-breach-alerts"):
         code, _, err = run(capsys, "--db", lead, "jobs", "run", job, "--now", ts(NOW))
         assert code == 0, f"{job}: {err}"
 
