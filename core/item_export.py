@@ -1,15 +1,16 @@
-"""The items behind a figure written to CSV or Excel: streamed, every row, cancellable."""
+"""The items behind a figure written to CSV or Excel: streamed, every row, cancellable,
+spreadsheet-safe (core.spreadsheet)."""
 
 from __future__ import annotations
 
-import csv
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from core.drilldown import ITEM_FIELDS, FigureScope, count_figure_items, iter_figure_items
 from core.errors import BadInput
+from core.files import replaced_when_done
+from core.spreadsheet import safe_cell, write_csv
 from core.sql_types import Reader
 
 FORMATS = ("csv", "xlsx")
@@ -21,25 +22,18 @@ class ExportCancelled(Exception):
 
 
 def _cells(row: dict[str, Any]) -> list[Any]:
-    return [" ".join(row[f]) if f == "breached_targets" else row[f] for f in ITEM_FIELDS]
+    return [";".join(row[f]) if f == "breached_targets" else row[f] for f in ITEM_FIELDS]
 
 
-def _write_csv(path: Path, rows: Iterator[list[Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(ITEM_FIELDS)
-        writer.writerows(rows)
-
-
-def _write_xlsx(path: Path, rows: Iterator[list[Any]]) -> None:
+def _write_xlsx(handle: IO[bytes], rows: Iterator[list[Any]]) -> None:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)  # rows go straight to the file: no row limit
     sheet = workbook.create_sheet("items")
     sheet.append(list(ITEM_FIELDS))
     for row in rows:
-        sheet.append(row)
-    workbook.save(path)
+        sheet.append([safe_cell(value) for value in row])
+    workbook.save(handle)
 
 
 def export_figure_items(db: Reader, name: str, scope: FigureScope, week: int | None,
@@ -54,7 +48,6 @@ def export_figure_items(db: Reader, name: str, scope: FigureScope, week: int | N
         raise BadInput(f"unknown export format {fmt!r} (one of: {', '.join(FORMATS)})")
     path = Path(path)
     total = count_figure_items(db, name, scope, week)
-    partial = path.with_name(f".{path.name}.partial")
     written = 0
 
     def rows() -> Iterator[list[Any]]:
@@ -68,12 +61,13 @@ def export_figure_items(db: Reader, name: str, scope: FigureScope, week: int | N
                     progress(done, total)
             yield _cells(row)
 
-    try:
-        (_write_csv if fmt == "csv" else _write_xlsx)(partial, rows())
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    # Written to FILE.part, which replaces FILE only when complete (removed on cancel).
+    if fmt == "csv":
+        with replaced_when_done(path) as handle:
+            write_csv(handle, ITEM_FIELDS, rows())
+    else:
+        with replaced_when_done(path, "wb") as handle:
+            _write_xlsx(handle, rows())
     if progress is not None:
         progress(written, written)
     return {"path": str(path), "rows": written}

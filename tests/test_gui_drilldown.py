@@ -164,7 +164,7 @@ def test_a_cancelled_export_leaves_no_file(qtbot, console, tmp_path, monkeypatch
         qtbot.mouseClick(view.progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
         gate.set()
     assert not path.exists()
-    assert list(tmp_path.glob("*.partial")) == []
+    assert list(tmp_path.glob("*.part*")) == []
     view.close()
 
 
