@@ -42,6 +42,8 @@ class Settings:
     smtp_sender: str = "support-console@localhost"
     smtp_username: str = ""
     smtp_timeout_seconds: float = 10.0
+    email_retry_minutes: int = 15  # a refused message waits this long, then twice as long...
+    email_max_refusals: int = 5  # ...and is given up ("failed") at this many refusals
     # Jobs: every N minutes, and the daily metrics time (HH:MM, local to `timezone`)
     scheduler_enabled: bool = True
     check_sla_breaches_minutes: int = 5
