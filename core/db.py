@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
 from core.errors import BadInput, DatabaseProblem
+from core.private_files import create_private_file, private_dir
 
 if TYPE_CHECKING:  # the ORM is imported only where objects are used (not by reports)
     from sqlalchemy.orm import Session
@@ -63,7 +64,10 @@ def make_engine(url: str, *, create_folder: bool = True) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and create_folder:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            path = Path(database).expanduser()
+            if not path.parent.is_dir():
+                private_dir(path.parent)
+            create_private_file(path)
         engine = create_engine(url, connect_args={"timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -163,6 +167,7 @@ def backup_sqlite(engine: Engine) -> Path | None:
     while backup.exists():
         serial += 1
         backup = path.with_name(f"{path.name}.{stamp}-{serial}.bak")
+    create_private_file(backup)  # VACUUM INTO fills an empty file, keeping its mode
     raw = engine.raw_connection()  # VACUUM cannot run inside SQLAlchemy's transaction
     try:  # a consistent copy even while others write
         raw.driver_connection.execute("VACUUM INTO ?", (backup.as_posix(),))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import sys
 import tomllib
@@ -14,9 +15,12 @@ from typing import Any
 import platformdirs
 
 from core.errors import BadInput
+from core.private_files import create_private_file, private_dir
 
+log = logging.getLogger(__name__)
 APP_NAME = "support-console"
 SITE_CONFIG_ENV = "SUPPORT_CONSOLE_SITE_CONFIG"
+STANDARD_SITE_CONFIG = "/etc/support-console/config.toml"  # Linux; see standard_site_config_path
 USER_CONFIG_ENV = "SUPPORT_CONSOLE_USER_CONFIG"
 ENV_PREFIX = "SUPPORT_CONSOLE_"
 # Names the rules and the docs use that differ from the field name.
@@ -90,15 +94,28 @@ def default_db_url() -> str:
     return f"sqlite:///{data_dir() / 'support-console.db'}"
 
 
-def site_config_path() -> Path:
-    if os.environ.get(SITE_CONFIG_ENV):
-        return Path(os.environ[SITE_CONFIG_ENV])
+def standard_site_config_path() -> Path:
     if sys.platform == "win32":
         base = os.environ.get("PROGRAMDATA", r"C:\ProgramData")
         return Path(base) / "SupportConsole" / "config.toml"
     if sys.platform == "darwin":
         return Path("/Library/Application Support/SupportConsole/config.toml")
-    return Path("/etc/support-console/config.toml")
+    return Path(STANDARD_SITE_CONFIG)
+
+
+def site_config_path() -> Path:
+    """The site file is the administrator's: SUPPORT_CONSOLE_SITE_CONFIG may name another
+    one only where no standard site file exists (a test machine, a trial without a site
+    setup); where it exists, the variable cannot point the console away from its locks."""
+    standard = standard_site_config_path()
+    chosen = os.environ.get(SITE_CONFIG_ENV)
+    if not chosen or Path(chosen) == standard:
+        return standard
+    if standard.exists():
+        log.warning("%s=%s ignored: the site file %s exists and its settings apply",
+                    SITE_CONFIG_ENV, chosen, standard)
+        return standard
+    return Path(chosen)
 
 
 def user_config_path() -> Path:
@@ -224,10 +241,11 @@ def save_user_settings(settings: Settings, keys: tuple[str, ...] | None = None) 
             existing.pop(name, None)
         else:
             existing[name] = value
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     lines = ["# Support Console user settings (written by the console)"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in sorted(existing.items())]
     tmp = path.with_suffix(".tmp")
+    create_private_file(tmp)
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tmp.replace(path)
     return path
