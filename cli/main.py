@@ -105,7 +105,7 @@ def _engine(args: argparse.Namespace, settings, *, migrate: bool = True):
     from core.db import ensure_schema, make_engine
 
     if getattr(args, "engine", None) is None:
-        args.engine = make_engine(settings.resolved_db_url())
+        args.engine = make_engine(settings.resolved_db_url(), settings=settings)
         if migrate:
             ensure_schema(args.engine)
         program_loaded()

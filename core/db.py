@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
 from core.errors import BadInput, DatabaseProblem
 from core.private_files import create_private_file, private_dir
+from core.settings import Settings
 
 if TYPE_CHECKING:  # the ORM is imported only where objects are used (not by reports)
     from sqlalchemy.orm import Session
@@ -55,7 +56,10 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
-def make_engine(url: str, *, create_folder: bool = True) -> Engine:
+def make_engine(url: str, *, create_folder: bool = True,
+                settings: Settings | None = None) -> Engine:
+    """An engine for the URL; on PostgreSQL with the settings' timeouts (default settings
+    when none are given), so that an unreachable or stalled server is an error, not a hang."""
     url = normalise_url(url)
     try:
         parsed = make_url(url)
@@ -77,12 +81,28 @@ def make_engine(url: str, *, create_folder: bool = True) -> Engine:
                        "(use sqlite:///FILE or postgresql://USER@HOST/DB)")
     try:
         # No hstore here: without it the first connection skips a catalogue lookup (10 ms).
-        engine = create_engine(url, pool_pre_ping=True, use_native_hstore=False)
+        engine = create_engine(url, pool_pre_ping=True, use_native_hstore=False,
+                               connect_args=_postgresql_timeouts(parsed, settings or Settings()))
     except ImportError as exc:
         raise DatabaseProblem(f"database driver missing: {exc}")
     if not parsed.password:
         event.listen(engine, "do_connect", _keyring_password_when_asked(url))
     return engine
+
+
+def _postgresql_timeouts(parsed: URL, settings: Settings) -> dict[str, object]:
+    """libpq's connect_timeout, a server-side statement_timeout, and TCP keepalives (a
+    vanished server is noticed within a minute); what the URL itself sets wins."""
+    args: dict[str, object] = {"connect_timeout": max(1, int(settings.db_connect_timeout_seconds)),
+                               "keepalives": 1, "keepalives_idle": 30,
+                               "keepalives_interval": 10, "keepalives_count": 3}
+    statement_ms = max(0, int(settings.db_statement_timeout_seconds * 1000))
+    args["options"] = " ".join(filter(None, (f"-c statement_timeout={statement_ms}",
+                                             parsed.query.get("options"))))
+    for key in list(args):
+        if key in parsed.query and key != "options":
+            del args[key]
+    return args
 
 
 # libpq's words when the server wants a password and was given none.
@@ -127,12 +147,20 @@ def sqlite_path(engine: Engine) -> Path | None:
     return Path(engine.url.database)
 
 
+# The driver's words for each timeout, and the setting a person can change.
+TIMEOUT_SETTINGS = {"connection timeout expired": "db_connect_timeout_seconds",
+                    "statement timeout": "db_statement_timeout_seconds"}
+
+
 def describe_db_error(exc: BaseException, url: str) -> str:
     """One line a person can act on, never a traceback, never a password."""
     original = getattr(exc, "orig", None) or exc
     message = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
     if "file is not a database" in message or "not a database" in message:
         return f"{safe_url(url)} is not a Support Console database (file is not a database)"
+    for words, setting in TIMEOUT_SETTINGS.items():
+        if words in message:
+            message += f" (the limit is the setting {setting})"
     return f"database {safe_url(url)}: {message}"
 
 

@@ -32,6 +32,9 @@ SECRET_ENV = {"SUPPORT_CONSOLE_SMTP_PASSWORD", "SUPPORT_CONSOLE_DB_PASSWORD"}
 class Settings:
     db_url: str = ""  # empty: the SQLite file in the user's data folder
     timezone: str = ""  # empty: the machine's zone
+    # PostgreSQL: give up connecting after this long; cancel a statement running longer (0: never)
+    db_connect_timeout_seconds: int = 10
+    db_statement_timeout_seconds: int = 120
     # SLA and scoring
     warn_percent: float = 80.0
     inactive_hours: float = 6.0
