@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="show what would change and change nothing (reassignment)")
     # For the console's scheduler, which runs each job in a process of its own
     # (jobs.child_process): the run's trigger and period, and the settings on stdin.
-    p.add_argument("--trigger", default="manual", choices=("manual", "scheduled", "catch-up"),
+    p.add_argument("--trigger", default="manual", choices=("manual", "scheduled", "catch-up", "retry"),
                    help=argparse.SUPPRESS)
     p.add_argument("--period", help=argparse.SUPPRESS)
     p.add_argument("--settings-stdin", action="store_true", help=argparse.SUPPRESS)

@@ -60,6 +60,10 @@ class Settings:
     refresh_support_dashboards_minutes: int = 15
     calculate_support_performance_metrics_at: str = "02:00"
     misfire_grace_seconds: int = 300
+    # A failed scheduled run is retried after this long, then twice as long... (at most
+    # job_retry_max_seconds), while its period lasts
+    job_retry_first_seconds: int = 60
+    job_retry_max_seconds: int = 1800
     # Notifications on the desktop
     notifications_enabled: bool = True
     quiet_hours_start: str = ""  # HH:MM, empty: none

@@ -1,0 +1,145 @@
+"""Jobs through a database outage: the failed run is recorded once the database is back,
+retried with backoff within its period, and still run once across consoles."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+from test_jobs_support import NOW, settings, us
+
+from core.db import make_engine, upgrade_schema
+from core.models import JobLease, JobRun
+from jobs.runner import run_job
+from jobs.scheduler import JobScheduler
+
+METRICS = "calculate-support-performance-metrics"
+
+
+class TcpProxy:
+    """A loopback relay in front of the test PostgreSQL: cut() is an outage (connections
+    dropped, new ones refused), restore() brings the database back on the same port."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        self.port = 0
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
+        self.restore()
+
+    def restore(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        listener, self._listener = self._listener, None
+        listener.shutdown(socket.SHUT_RDWR)
+        listener.close()
+        with self._lock:
+            for sock in self._sockets:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+            self._sockets.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _addr = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            with self._lock:
+                self._sockets += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for sock in (source, sink):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+@pytest.fixture
+def outage(pg_url):
+    """(proxy, engine through it) on a migrated PostgreSQL database."""
+    url = make_url(pg_url)
+    proxy = TcpProxy((url.host, url.port))
+    engine = make_engine(url.set(host="127.0.0.1", port=proxy.port)
+                         .render_as_string(hide_password=False))
+    upgrade_schema(engine)
+    yield proxy, engine
+    engine.dispose()
+    if proxy._listener is not None:
+        proxy.cut()
+
+
+class Outcomes:
+    """on_run hook: every outcome of one job, and an event per outcome kind."""
+
+    def __init__(self) -> None:
+        self.seen: list[dict] = []
+        self.failed, self.ok = threading.Event(), threading.Event()
+
+    def __call__(self, name: str, outcome: dict) -> None:
+        if name == METRICS:
+            self.seen.append(outcome)
+            {"failed": self.failed, "ok": self.ok}.get(outcome["outcome"], threading.Event()).set()
+
+
+def test_a_daily_job_failing_in_an_outage_is_recorded_and_retried_within_its_period(outage):
+    proxy, engine = outage
+    proxy.cut()  # 02:00 with the database down
+    outcomes = Outcomes()
+    scheduler = JobScheduler(engine, settings(job_retry_first_seconds=1), on_run=outcomes)
+    try:
+        scheduler.start()  # its catch-up runs every job whose period nobody has run
+        assert outcomes.failed.wait(60), outcomes.seen
+        proxy.restore()
+        assert outcomes.ok.wait(60), outcomes.seen
+    finally:
+        scheduler.shutdown(wait=True)
+
+    assert outcomes.seen[-1]["trigger"] == "retry"
+    with Session(engine) as session:
+        runs = [(r.outcome, r.trigger, r.error or "") for r in session.scalars(
+            select(JobRun).where(JobRun.job == METRICS).order_by(JobRun.id))]
+        lease = session.scalars(select(JobLease).where(JobLease.job == METRICS)).one()
+    failed = [run for run in runs if run[0] == "failed"]
+    assert failed and all("recorded when the database was back" in e for _o, _t, e in failed)
+    assert failed[0][1] == "catch-up"
+    assert runs[-1][:2] == ("ok", "retry")
+    assert lease.finished_at is not None
+    # Still once per period: another console now finds the period done.
+    other = run_job(engine, METRICS, scheduler._clock(), settings(), trigger="scheduled",
+                    period=lease.period)
+    assert other["outcome"] == "skipped"
+
+
+def test_a_lease_left_unfinished_by_a_vanished_run_is_taken_over_once_stale(engine):
+    from jobs.exclusive import LEASE_STALE_US, acquire_lease
+
+    assert acquire_lease(engine, METRICS, "2024-03-15", "gone:1", us(NOW))  # never finished
+    assert not acquire_lease(engine, METRICS, "2024-03-15", "here:2", us(NOW) + 60_000_000)
+    assert acquire_lease(engine, METRICS, "2024-03-15", "here:2", us(NOW) + LEASE_STALE_US + 1)
+    assert not acquire_lease(engine, METRICS, "2024-03-15", "there:3",
+                             us(NOW) + LEASE_STALE_US + 2)
+
+
+pytest_plugins = ["test_jobs_support"]  # its fixtures: engine
