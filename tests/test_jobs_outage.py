@@ -14,6 +14,7 @@ from test_jobs_support import NOW, settings, us
 
 from core.db import make_engine, upgrade_schema
 from core.models import JobLease, JobRun
+from jobs.child_process import run_in_child_process
 from jobs.runner import run_job
 from jobs.scheduler import JobScheduler
 
@@ -103,11 +104,15 @@ class Outcomes:
             {"failed": self.failed, "ok": self.ok}.get(outcome["outcome"], threading.Event()).set()
 
 
-def test_a_daily_job_failing_in_an_outage_is_recorded_and_retried_within_its_period(outage):
+@pytest.mark.parametrize("runner", [run_job, run_in_child_process],
+                         ids=["jobs serve", "the console's scheduler"])
+def test_a_daily_job_failing_in_an_outage_is_recorded_and_retried_within_its_period(
+        outage, runner):
     proxy, engine = outage
     proxy.cut()  # 02:00 with the database down
     outcomes = Outcomes()
-    scheduler = JobScheduler(engine, settings(job_retry_first_seconds=1), on_run=outcomes)
+    scheduler = JobScheduler(engine, settings(job_retry_first_seconds=1), on_run=outcomes,
+                             runner=runner)
     try:
         scheduler.start()  # its catch-up runs every job whose period nobody has run
         assert outcomes.failed.wait(60), outcomes.seen
