@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import text
@@ -89,3 +90,30 @@ def test_the_default_statement_timeout_applies_and_zero_means_none(pg_url):
         with engine.connect() as conn:
             assert conn.execute(text("SHOW statement_timeout")).scalar() == expected
         engine.dispose()
+
+
+@pytest.mark.gui
+def test_the_console_on_a_server_that_never_answers_says_why_and_stays_responsive(
+        qtbot, silent_server, tmp_path):
+    from PySide6.QtCore import QSettings, QTimer
+
+    from console.app import Console
+
+    url = f"postgresql+psycopg://support@127.0.0.1:{silent_server.port}/support"
+    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+    console = Console(Settings(db_url=url, timezone="UTC", db_connect_timeout_seconds=2),
+                      state=state, watch_changes=False)
+    beats = []
+    heartbeat = QTimer(interval=50, timeout=lambda: beats.append(time.monotonic()))
+    heartbeat.start()
+    try:
+        with qtbot.waitSignal(console.startup.failed, timeout=20_000):
+            console.start()
+        qtbot.waitUntil(lambda: "timeout" in console.window.banner.text, timeout=5_000)
+        assert console.window.isVisible()
+        assert "db_connect_timeout_seconds" in console.window.banner.text
+        gaps = [later - earlier for earlier, later in pairwise(beats)]
+        assert len(beats) > 10 and max(gaps) < 1.0, gaps  # the window kept painting
+    finally:
+        heartbeat.stop()
+        console.shutdown()
