@@ -61,7 +61,8 @@ def run_in_child_process(engine: Engine, name: str, now_us: int, settings: Setti
         return failed_outcome(name, trigger, now_us, f"the job's process: {exc}",
                               period=period, holder=holder)
     try:  # an outcome, also of a failed run the child recorded itself
-        return json.loads(stdout)
+        outcome: dict[str, Any] = json.loads(stdout)
+        return outcome
     except ValueError:
         pass
     if child.returncode == 0:

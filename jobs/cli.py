@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def jobs_command(args: argparse.Namespace, settings: Settings,
-                 engine: Engine) -> dict | int | None:
+                 engine: Engine) -> dict[str, Any] | int | None:
     if args.jobs_command == "list":
         return {"jobs": jobs_overview(engine, settings, parse_now(None))}
     if args.jobs_command == "run":
@@ -67,7 +67,7 @@ def serve(engine: Engine, settings: Settings) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stop = threading.Event()
 
-    def request_stop(signum, _frame) -> None:
+    def request_stop(signum: int, _frame: object) -> None:
         log.info("received %s: stopping", signal.Signals(signum).name)
         stop.set()
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from core.alerts import dialect_insert, inserted
 from core.db import write_transaction
 from core.models import JobLease
+from core.sql_types import changed_rows
 from core.timeutil import US_PER_DAY, US_PER_MINUTE
 
 LEASE_KEEP_US = 14 * US_PER_DAY
@@ -46,10 +47,10 @@ def acquire_lease(engine: Engine, job_name: str, period: str, holder: str, now_u
                        .values(job=job_name, period=period, holder=holder, acquired_at=now_us)
                        .on_conflict_do_nothing())
         if not won:
-            won = session.execute(update(JobLease).where(
+            won = changed_rows(session.execute(update(JobLease).where(
                 JobLease.job == job_name, JobLease.period == period,
                 JobLease.finished_at.is_(None), JobLease.acquired_at < now_us - LEASE_STALE_US,
-            ).values(holder=holder, acquired_at=now_us)).rowcount
+            ).values(holder=holder, acquired_at=now_us)))
         if won:
             session.execute(delete(JobLease).where(JobLease.job == job_name,
                                                    JobLease.acquired_at < now_us - LEASE_KEEP_US))

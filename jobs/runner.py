@@ -15,6 +15,7 @@ from sqlalchemy import Engine, delete, update
 from core.db import write_transaction
 from core.models import JobRun
 from core.settings import Settings
+from core.sql_types import changed_rows
 from core.timeutil import US_PER_DAY, US_PER_SECOND, iso_utc
 from jobs.exclusive import acquire_lease, finish_lease, lease_holder, release_lease
 from jobs.registry import get_job
@@ -116,9 +117,9 @@ def record_lost_failure(engine: Engine, outcome: dict[str, Any]) -> None:
     name, holder, error = outcome["job"], outcome["holder"], outcome["error"] + LATE_NOTE
     finished = outcome["failed_at"]
     with write_transaction(engine) as session:
-        stuck = session.execute(update(JobRun).where(
+        stuck = changed_rows(session.execute(update(JobRun).where(
             JobRun.job == name, JobRun.host == holder, JobRun.outcome == "running",
-        ).values(outcome="failed", finished_at=finished, error=error)).rowcount
+        ).values(outcome="failed", finished_at=finished, error=error)))
         if not stuck:
             session.add(JobRun(job=name, started_at=finished, finished_at=finished,
                                outcome="failed", counts="{}", error=error, host=holder,
