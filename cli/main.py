@@ -12,7 +12,6 @@ from typing import Any
 
 from core import __version__
 from core.errors import BadInput, DatabaseProblem, SupportConsoleError
-from core.private_files import secure_own_files
 from core.startup_gc import pause_while_loading, process_done, program_loaded
 
 log = logging.getLogger("support_console")
@@ -207,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             args.command, args.smoke_test, args.demo = "gui", False, False
         settings = _settings(args)
+        from core.settings import secure_own_files
+
         secure_own_files()
         result = COMMANDS[args.command](args, settings)
     except SupportConsoleError as exc:

@@ -14,16 +14,19 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlche
 
 from core.errors import BadInput, DatabaseProblem, one_line
 from core.private_files import create_private_file, private_dir
-from core.settings import Settings
 
 if TYPE_CHECKING:  # the ORM is imported only where objects are used (not by reports)
     from alembic.config import Config
     from sqlalchemy.orm import Session
 
+    from core.settings import Settings
+
 # Keep in step with the newest file in core/migrations/versions (a test checks it).
 HEAD_REVISION = "0005"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 PasswordProvider = Callable[[str], str | None]
+# PostgreSQL timeouts without settings (the defaults of Settings.db_*_timeout_seconds).
+CONNECT_TIMEOUT_SECONDS, STATEMENT_TIMEOUT_SECONDS = 10, 120
 
 
 def normalise_url(url: str) -> str:
@@ -97,7 +100,7 @@ def make_engine(url: str, *, create_folder: bool = True,
     try:
         # No hstore here: without it the first connection skips a catalogue lookup (10 ms).
         engine = create_engine(url, pool_pre_ping=True, use_native_hstore=False,
-                               connect_args=_postgresql_timeouts(parsed, settings or Settings()))
+                               connect_args=_postgresql_timeouts(parsed, settings))
     except ImportError as exc:
         raise DatabaseProblem(f"database driver missing: {exc}")
     if not parsed.password and password_provider is not None:
@@ -105,13 +108,16 @@ def make_engine(url: str, *, create_folder: bool = True,
     return engine
 
 
-def _postgresql_timeouts(parsed: URL, settings: Settings) -> dict[str, object]:
+def _postgresql_timeouts(parsed: URL, settings: Settings | None) -> dict[str, object]:
     """libpq's connect_timeout, a server-side statement_timeout, and TCP keepalives (a
     vanished server is noticed within a minute); what the URL itself sets wins."""
-    args: dict[str, object] = {"connect_timeout": max(1, int(settings.db_connect_timeout_seconds)),
+    connect_s, statement_s = (CONNECT_TIMEOUT_SECONDS, STATEMENT_TIMEOUT_SECONDS) if (
+        settings is None) else (settings.db_connect_timeout_seconds,
+                                settings.db_statement_timeout_seconds)
+    args: dict[str, object] = {"connect_timeout": max(1, int(connect_s)),
                                "keepalives": 1, "keepalives_idle": 30,
                                "keepalives_interval": 10, "keepalives_count": 3}
-    statement_ms = max(0, int(settings.db_statement_timeout_seconds * 1000))
+    statement_ms = max(0, int(statement_s * 1000))
     from_url = parsed.query.get("options")
     args["options"] = " ".join([f"-c statement_timeout={statement_ms}",
                                 *([from_url] if isinstance(from_url, str) else from_url or ())])

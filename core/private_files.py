@@ -72,11 +72,3 @@ def secure_user_files(folders: tuple[Path, ...], files: tuple[Path, ...]) -> Non
     for path in files:
         tighten_sqlite_file(path) if path.suffix == ".db" else tighten(path)
 
-
-def secure_own_files() -> None:
-    """On every start: the console's data, config and log folders, the settings file and
-    the default database (other paths are the user's choice and keep their modes)."""
-    from core.settings import config_dir, data_dir, default_db_url, log_dir, user_config_path
-
-    database = Path(default_db_url().removeprefix("sqlite:///"))
-    secure_user_files((data_dir(), config_dir(), log_dir()), (user_config_path(), database))

@@ -14,8 +14,9 @@ from typing import Any
 
 import platformdirs
 
+from core.db import CONNECT_TIMEOUT_SECONDS, STATEMENT_TIMEOUT_SECONDS
 from core.errors import BadInput
-from core.private_files import create_private_file, private_dir
+from core.private_files import create_private_file, private_dir, secure_user_files
 from core.settings_rules import InvalidSettings, settings_problems, validate
 
 __all__ = ["InvalidSettings", "Settings", "load_settings", "save_user_settings", "validate"]
@@ -36,8 +37,8 @@ class Settings:
     db_url: str = ""  # empty: the SQLite file in the user's data folder
     timezone: str = ""  # empty: the machine's zone
     # PostgreSQL: give up connecting after this long; cancel a statement running longer (0: never)
-    db_connect_timeout_seconds: int = 10
-    db_statement_timeout_seconds: int = 120
+    db_connect_timeout_seconds: int = CONNECT_TIMEOUT_SECONDS
+    db_statement_timeout_seconds: int = STATEMENT_TIMEOUT_SECONDS
     # SLA and scoring
     warn_percent: float = 80.0
     inactive_hours: float = 6.0
@@ -111,6 +112,13 @@ def standard_site_config_path() -> Path:
     if sys.platform == "darwin":
         return Path("/Library/Application Support/SupportConsole/config.toml")
     return Path(STANDARD_SITE_CONFIG)
+
+
+def secure_own_files() -> None:
+    """On every start: the console's data, config and log folders, the settings file and
+    the default database are made private (other paths are the user's choice)."""
+    database = Path(default_db_url().removeprefix("sqlite:///"))
+    secure_user_files((data_dir(), config_dir(), log_dir()), (user_config_path(), database))
 
 
 def site_config_path() -> Path:
