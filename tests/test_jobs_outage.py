@@ -3,7 +3,6 @@ retried with backoff within its period, and still run once across consoles."""
 
 from __future__ import annotations
 
-import socket
 import threading
 
 import pytest
@@ -17,78 +16,22 @@ from core.models import JobLease, JobRun
 from jobs.child_process import run_in_child_process
 from jobs.runner import run_job
 from jobs.scheduler import JobScheduler
+from tests.tcp_proxy import CuttableProxy
 
 METRICS = "calculate-support-performance-metrics"
-
-
-class TcpProxy:
-    """A loopback relay in front of the test PostgreSQL: cut() is an outage (connections
-    dropped, new ones refused), restore() brings the database back on the same port."""
-
-    def __init__(self, upstream: tuple[str, int]) -> None:
-        self.upstream = upstream
-        self.port = 0
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._listener: socket.socket | None = None
-        self.restore()
-
-    def restore(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", self.port))
-        self.port = self._listener.getsockname()[1]
-        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
-
-    def cut(self) -> None:
-        listener, self._listener = self._listener, None
-        listener.shutdown(socket.SHUT_RDWR)
-        listener.close()
-        with self._lock:
-            for sock in self._sockets:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                sock.close()
-            self._sockets.clear()
-
-    def _accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _addr = listener.accept()
-            except OSError:
-                return
-            server = socket.create_connection(self.upstream)
-            with self._lock:
-                self._sockets += [client, server]
-            for source, sink in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
-
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        for sock in (source, sink):
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 @pytest.fixture
 def outage(pg_url):
     """(proxy, engine through it) on a migrated PostgreSQL database."""
     url = make_url(pg_url)
-    proxy = TcpProxy((url.host, url.port))
+    proxy = CuttableProxy(url.host, url.port)
     engine = make_engine(url.set(host="127.0.0.1", port=proxy.port)
                          .render_as_string(hide_password=False))
     upgrade_schema(engine)
     yield proxy, engine
     engine.dispose()
-    if proxy._listener is not None:
-        proxy.cut()
+    proxy.close()
 
 
 class Outcomes:
