@@ -1,7 +1,7 @@
 """delivery retries and lease state: e-mail backoff, message ids, finished leases
 
-Revision ID: 0005
-Revises: 0006
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 07:00:00
 
 alerts: email_next_attempt_at (a refused message waits until then), email_refusals (how
@@ -14,8 +14,8 @@ may be taken over once stale, so that the period is retried).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0006"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
