@@ -12,6 +12,7 @@ from typing import Any
 
 from core import __version__
 from core.errors import BadInput, DatabaseProblem, SupportConsoleError
+from core.logging_setup import setup_logging
 from core.startup_gc import pause_while_loading, process_done, program_loaded
 
 log = logging.getLogger("support_console")
@@ -200,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().parse_args(argv, namespace=args)
         if args.command is None:
             args.command, args.smoke_test, args.demo = "gui", False, False
+        setup_logging(" ".join(filter(None, (args.command, getattr(args, "jobs_command", None)))))
         settings = _settings(args)
         result = COMMANDS[args.command](args, settings)
     except SupportConsoleError as exc:
@@ -216,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
 
             url = str(args.engine.url) if args.engine is not None else "the database"
             return _fail(1, DatabaseProblem(describe_db_error(exc, url)).args[0])
-        log.debug("unexpected error", exc_info=True)
+        log.error("unexpected error", exc_info=True)
         return _fail(1, f"unexpected error: {type(exc).__name__}: {exc}")
     finally:
         process_done()

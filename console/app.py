@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from console.context import Clock, ConsoleContext, Period, system_clock
 from console.data_bus import DataBus
+from console.failures import report_failures_in
 from console.main_window import MainWindow
 from console.startup import DatabaseState, Startup
 from console.tasks import TaskRunner
@@ -31,7 +32,8 @@ class Console:
 
     def __init__(self, settings: Settings, *, clock: Clock = system_clock,
                  state: QSettings | None = None, load_demo: bool = False,
-                 offer_demo: bool = False, watch_changes: bool = True, actor=None):
+                 offer_demo: bool = False, watch_changes: bool = True, actor=None,
+                 opened: DatabaseState | None = None):
         # Workers hand the GIL back every 0.2 ms instead of 5: painting calls back into Python
         # (pyqtgraph) hundreds of times, and each call waits for the GIL up to this long.
         sys.setswitchinterval(0.0002)
@@ -51,7 +53,7 @@ class Console:
         self.startup = Startup(self.tasks, self.window, load_demo_now=load_demo,
                                offer_demo=offer_demo, clock=clock,
                                dashboard_agent_id=None if self.context.supervisor
-                               else self.context.actor_id)
+                               else self.context.actor_id, opened=opened)
         self.startup.ready.connect(self._ready)
         self.startup.failed.connect(self.window.banner.show_error)
 
@@ -116,17 +118,22 @@ def run_gui(args, settings: Settings) -> int:
     console = Console(settings, state=None if smoke else QSettings(),
                       load_demo=bool(getattr(args, "demo", False)),
                       offer_demo=not smoke and not settings.db_url,
-                      watch_changes=not smoke, actor=signed_in and signed_in.actor)
+                      watch_changes=not smoke, actor=signed_in and signed_in.actor,
+                      opened=signed_in and signed_in.opened)
     if signed_in is not None:
         console.desktop = DesktopIntegration(console, signed_in)
     if smoke:
         from console.smoke import run_smoke_test
 
         return run_smoke_test(app, console)
+    reporter = report_failures_in(console.window)
     console.start()
     quit_on_signals(app)
-    code = app.exec()
-    console.shutdown()
+    try:
+        code = app.exec()
+    finally:
+        reporter.uninstall()
+        console.shutdown()
     return code
 
 

@@ -54,8 +54,10 @@ def serve(engine: Engine, settings: Settings) -> None:
     """The scheduler alone, until SIGTERM or SIGINT; then a clean stop (running jobs finish)."""
     from jobs.scheduler import JobScheduler
 
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    to_stderr = logging.StreamHandler()  # beside the log file (core.logging_setup)
+    to_stderr.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(to_stderr)
+    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
     stop = threading.Event()
 
     def request_stop(signum, _frame) -> None:
@@ -75,3 +77,4 @@ def serve(engine: Engine, settings: Settings) -> None:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         log.info("scheduler stopped")
+        logging.getLogger().removeHandler(to_stderr)

@@ -5,12 +5,18 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
 
 import gc
+import sys
+import threading
+import traceback
 import uuid
 
 import psycopg
 import pytest
 from psycopg import sql
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+
+from console import lifecycle
 
 PG_URL_ENV = "SUPPORT_CONSOLE_TEST_PG_URL"
 # SUPPORT_CONSOLE_* variables that describe the test machine, not the user: kept.
@@ -30,6 +36,40 @@ def isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv(
         "SUPPORT_CONSOLE_SITE_CONFIG", str(tmp_path / "site" / "support-console.toml")
     )
+
+
+def _console_frame_on_stack() -> bool:
+    frame = sys._getframe(2)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module.startswith("console.") and module != "console.lifecycle":
+            return True
+        frame = frame.f_back
+    return False
+
+
+@pytest.fixture(autouse=True)
+def no_sql_on_the_gui_thread(request):
+    """Fails the test when, after the console has started (console.lifecycle), console code
+    runs SQL on the GUI thread. Test code itself may query there (to set up or to compare)."""
+    lifecycle.forget_started()
+    allowed = request.node.get_closest_marker("allow_gui_thread_sql") is not None
+    offences: list[str] = []
+
+    def check(_conn, _cursor, statement, *_args) -> None:
+        if (threading.current_thread() is threading.main_thread() and lifecycle.has_started()
+                and _console_frame_on_stack()):
+            ours = [f for f in traceback.extract_stack()[:-1] if "site-packages" not in f.filename]
+            where = "".join(traceback.format_list(ours[-8:]))
+            offences.append(f"{statement.strip()[:200]}\n{where}")
+
+    event.listen(Engine, "before_cursor_execute", check)
+    yield offences
+    event.remove(Engine, "before_cursor_execute", check)
+    lifecycle.forget_started()
+    if offences and not allowed:
+        pytest.fail(f"the console ran SQL on the GUI thread after it started "
+                    f"({len(offences)} statements); the first:\n{offences[0]}", pytrace=False)
 
 
 def pytest_collection_modifyitems(items):
@@ -85,6 +125,7 @@ def context(sqlite_url):
     context = ConsoleContext(engine=engine, settings=Settings(timezone="UTC"), tasks=tasks,
                              bus=DataBus(), period=Period(30), clock=lambda: NOW,
                              actor_id="admin")
+    lifecycle.mark_started()  # the views built on this context run as in a started console
     yield context
     tasks.wait_for_done()
     engine.dispose()

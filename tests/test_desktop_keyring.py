@@ -106,11 +106,14 @@ def test_sign_in_with_remember_me_keeps_the_password_in_the_keyring(qtbot, engin
     assert files_containing(PASSWORD, tmp_path) == []
 
 
-def test_a_demo_database_signs_the_admin_in_and_says_so(sqlite_url):
+def test_a_demo_database_signs_the_admin_in_and_says_so(qtbot, sqlite_url):
+    from console.desktop.integration import sign_in_for
+
     engine = team_engine(sqlite_url)
-    signed_in = sign_in_before_window(engine, load_settings(), KeyringStore(fail.Keyring()))
+    signed_in = sign_in_for(engine, load_settings(), KeyringStore(fail.Keyring()))
     assert signed_in.actor.id == "admin" and signed_in.actor.is_admin
     assert "Demo database: signed in automatically" in signed_in.note
+    assert signed_in.opened.demo and not signed_in.opened.empty  # read once, for the console
     engine.dispose()
 
 

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.gui
 ADMIN = Actor("admin", "admin", "Alex Admin")
 
 
+@pytest.mark.allow_gui_thread_sql  # SettingsDialog's policies: house-core moves them
 def test_settings_persist_and_reload_and_passwords_go_to_the_keyring(qtbot, context):
     store = KeyringStore(MemoryKeyring())
     dialog = SettingsDialog(load_settings(), ADMIN, store, engine=context.engine)

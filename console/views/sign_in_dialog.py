@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -16,37 +17,25 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
+from console.tasks import TaskRunner, describe_error
 from console.widgets.forms import error_label, show_error
 from core.access import Actor
 from core.accounts import sign_in
-from core.db import is_sqlite, read_scope
-from core.demo import holds_demo_data
 from core.errors import PermissionDenied, SupportConsoleError
-from core.schema import agents
 from core.secrets import KeyringUnavailable
 from core.settings import Settings, save_user_settings
 
 
 @dataclass(frozen=True)
 class SignedIn:
-    """Who signed in, and a line to show about how (e.g. the demo's automatic sign-in)."""
+    """Who signed in, and a line to show about how (e.g. the demo's automatic sign-in);
+    `opened`: the console.startup.DatabaseState read before the window, if it was."""
 
     actor: Actor
     note: str = ""
-
-
-def demo_admin(engine: Engine) -> Actor | None:
-    """On a SQLite demo database: its admin, signed in without a password."""
-    if not is_sqlite(engine):
-        return None
-    with read_scope(engine) as conn:
-        if not holds_demo_data(conn):
-            return None
-        agent = conn.execute(select(agents).where(agents.c.role == "admin", agents.c.active)
-                             .order_by(agents.c.id)).first()
-        return None if agent is None else Actor(id=agent.id, role=agent.role, name=agent.name)
+    opened: Any = None
 
 
 def remember_choice(settings: Settings, store, agent_id: str, password: str,
@@ -130,12 +119,12 @@ class SignInDialog(QDialog):
 
 
 def sign_in_before_window(engine: Engine, settings: Settings, store,
-                          parent: QWidget | None = None) -> SignedIn | None:
+                          parent: QWidget | None = None,
+                          demo_admin: Actor | None = None) -> SignedIn | None:
     """The demo admin, a remembered password that still works, or the dialog (None: cancelled)."""
-    admin = demo_admin(engine)
-    if admin is not None:
-        return SignedIn(admin, f"Demo database: signed in automatically as {admin.id} "
-                               f"({admin.name}).")
+    if demo_admin is not None:
+        return SignedIn(demo_admin, f"Demo database: signed in automatically as "
+                                    f"{demo_admin.id} ({demo_admin.name}).")
     remembered = settings.remember_user
     password = store.signin_password(remembered) if remembered else None
     if password:
@@ -150,14 +139,17 @@ def sign_in_before_window(engine: Engine, settings: Settings, store,
 
 
 class SetPasswordDialog(QDialog):
-    """An admin sets a team member's password (stored as a salted scrypt hash)."""
+    """An admin sets a team member's password (stored as a salted scrypt hash, on a worker:
+    the hash takes a noticeable moment and the write is a database call)."""
 
-    def __init__(self, engine: Engine, actor: Actor, agent_ids: list[str],
+    password_set = Signal(str)  # the person's id
+
+    def __init__(self, tasks: TaskRunner, actor: Actor, agent_ids: list[str],
                  parent: QWidget | None = None):
         super().__init__(parent)
         from PySide6.QtWidgets import QComboBox
 
-        self.engine = engine
+        self.tasks = tasks
         self.actor = actor
         self.setWindowTitle("Set a password")
         self.person = QComboBox()
@@ -168,11 +160,11 @@ class SetPasswordDialog(QDialog):
         self.again_edit = QLineEdit()
         self.again_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.error_label = error_label()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Set password")
-        buttons.accepted.connect(self.apply)
-        buttons.rejected.connect(self.reject)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Set password")
+        self.buttons.accepted.connect(self.apply)
+        self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("Person:", self.person)
         form.addRow("New password:", self.password_edit)
@@ -180,7 +172,7 @@ class SetPasswordDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.setMinimumWidth(380)
 
     @Slot()
@@ -190,15 +182,23 @@ class SetPasswordDialog(QDialog):
         if self.password_edit.text() != self.again_edit.text():
             self._fail("The two passwords differ.")
             return
-        try:
-            set_password(self.engine, self.actor, self.person.currentText().strip(),
-                         self.password_edit.text())
-        except SupportConsoleError as exc:
-            self._fail(str(exc))
-            return
+        engine, actor = self.tasks.engine, self.actor
+        person, password = self.person.currentText().strip(), self.password_edit.text()
+        self.buttons.setEnabled(False)
+        self.tasks.run_in_background(
+            self, lambda: set_password(engine, actor, person, password),
+            lambda _none: self._done(person), self._failed, serial=True)
+
+    def _done(self, person: str) -> None:
+        self.buttons.setEnabled(True)
         self.password_edit.clear()
         self.again_edit.clear()
+        self.password_set.emit(person)
         self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        self._fail(describe_error(error))
 
     def _fail(self, message: str) -> None:
         show_error(self.error_label, message)
