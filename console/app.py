@@ -50,6 +50,7 @@ class Console:
         self.watch_changes = watch_changes
         self.database: DatabaseState | None = None
         self.desktop = None  # the DesktopIntegration, once someone is signed in (run_gui)
+        self.closed = False
         self.startup = Startup(self.tasks, self.window, load_demo_now=load_demo,
                                offer_demo=offer_demo, clock=clock,
                                dashboard_agent_id=None if self.context.supervisor
@@ -79,6 +80,10 @@ class Console:
             load_figures()
 
     def shutdown(self) -> None:
+        """Stops threads and timers, closes the window; a second call does nothing."""
+        if self.closed:
+            return
+        self.closed = True
         if self.desktop is not None:  # stopped on aboutToQuit too; a second stop does nothing
             self.desktop.shutdown()
         self.bus.stop_watching()

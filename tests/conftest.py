@@ -112,6 +112,38 @@ def db_url(request):
 
 
 @pytest.fixture
+def open_console(qtbot, tmp_path):
+    """open_console(url, ...) -> a Console with its window state in tmp_path, started (the
+    database open, every view built) unless start=False; each is shut down after the test.
+    Options: watch_changes (False), clock (the fixed now), settings (db_url and the zone),
+    and Console's own (actor, load_demo...)."""
+    from PySide6.QtCore import QSettings
+
+    from console.app import Console
+    from core.settings import Settings
+    from tests.gui_helpers import FIXED_NOW, TZ
+
+    opened = []
+
+    def open_(url: str, *, watch_changes: bool = False, clock=None, settings=None,
+              start: bool = True, **options):
+        state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+        console = Console(settings or Settings(db_url=url, timezone=TZ),
+                          clock=clock or (lambda: FIXED_NOW), state=state,
+                          watch_changes=watch_changes, **options)
+        opened.append(console)
+        if start:
+            with qtbot.waitSignal(console.startup.ready, timeout=30_000):
+                console.start()
+            console.window.build_all_views()  # tests reach into every view at once
+        return console
+
+    yield open_
+    for console in reversed(opened):
+        console.shutdown()
+
+
+@pytest.fixture
 def context(sqlite_url):
     """A console context (no window) on a demo team, as the signed-in admin."""
     from console.context import ConsoleContext, Period
@@ -129,3 +161,25 @@ def context(sqlite_url):
     yield context
     tasks.wait_for_done()
     engine.dispose()
+
+
+@pytest.fixture
+def engine(db_url):
+    """A migrated, empty database (SQLite file and PostgreSQL), disposed after the test."""
+    from core.db import make_engine, upgrade_schema
+
+    eng = make_engine(db_url)
+    upgrade_schema(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def mail_sink():
+    """A real SMTP server on loopback (aiosmtpd), stopped after the test."""
+    from tests.jobs_helpers import MailSink
+
+    sink = MailSink()
+    sink.start()
+    yield sink
+    sink.stop()

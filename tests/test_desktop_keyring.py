@@ -8,7 +8,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from sqlalchemy.exc import OperationalError
 
@@ -19,31 +18,10 @@ from core.accounts import set_password
 from core.db import make_engine
 from core.secrets import KeyringUnavailable
 from core.settings import load_settings, user_config_path
-from tests.desktop_helpers import team_engine
+from tests.desktop_helpers import MemoryKeyring, team_engine
 
 pytestmark = pytest.mark.gui
 PASSWORD = "correct horse 7f3a9c"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring for tests that keeps everything in memory."""
-
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.values = {}
-        self.reads = 0
-
-    def set_password(self, service, username, password):
-        self.values[(service, username)] = password
-
-    def get_password(self, service, username):
-        self.reads += 1
-        return self.values.get((service, username))
-
-    def delete_password(self, service, username):
-        self.values.pop((service, username), None)
 
 
 def files_containing(secret: str, *roots: Path) -> list[Path]:

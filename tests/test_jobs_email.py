@@ -7,8 +7,8 @@ import subprocess
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_jobs_breaches import load_team
-from test_jobs_support import (
+from tests.jobs_helpers import (
+    load_breach_team as load_team,
     NOW,
     ROOT,
     M,
@@ -28,8 +28,6 @@ from jobs.check_sla_breaches import run_check_sla_breaches
 from jobs.send_sla_breach_alerts import run_send_sla_breach_alerts
 
 PEOPLE_WITH_MAIL = ["a1@example.com", "admin1@example.com", "lead1@example.com"]
-
-pytest_plugins = ["test_jobs_support"]  # its fixtures: engine, mail_sink
 
 
 def smtp(sink, **more):
