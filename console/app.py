@@ -88,6 +88,7 @@ class Console:
             self.desktop.shutdown()
         self.bus.stop_watching()
         self.window.close()
+        self.tasks.close()
         self.tasks.wait_for_done()
         self.window.deleteLater()
         self.engine.dispose()

@@ -80,6 +80,11 @@ class TaskRunner(QObject):
         self._hand_over.setSingleShot(True)
         self._hand_over.setInterval(0)
         self._hand_over.timeout.connect(self._hand_over_next)
+        self.closed = False
+
+    def close(self) -> None:
+        """No new work from now on (the console is shutting down; a timer may still ask)."""
+        self.closed = True
 
     @property
     def active(self) -> int:
@@ -89,6 +94,9 @@ class TaskRunner(QObject):
                           on_success: SuccessCallback | None = None,
                           on_failure: FailureCallback | None = None, *,
                           serial: bool = False) -> None:
+        if self.closed:
+            return
+
         def deliver(relay: _Relay, result: Any, error: BaseException | None) -> None:
             self._pending.discard(relay)
             relay.deleteLater()

@@ -57,18 +57,24 @@ def setup_logging(program: str, level: int = logging.INFO) -> Path | None:
     `program` ("gui", "cli", "jobs"...). Called again (another folder, another program), it
     replaces its handler. The file opens on the first record.
     Returns the file, or None when its folder cannot be made (said once on stderr)."""
-    root = logging.getLogger()
+    stop_logging()
     path = log_file()
-    for handler in [h for h in root.handlers if isinstance(h, _ConsoleLogFile)]:
-        root.removeHandler(handler)
-        handler.close()
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         print(f"support-console: no log file: {path.parent}: {exc.strerror or exc}",
               file=sys.stderr)
         return None
+    root = logging.getLogger()
     root.addHandler(_ConsoleLogFile(path, program, level))
     if root.level > level or root.level == logging.NOTSET:
         root.setLevel(level)
     return path
+
+
+def stop_logging() -> None:
+    """Removes and closes the handler setup_logging installed, if any."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _ConsoleLogFile)]:
+        root.removeHandler(handler)
+        handler.close()

@@ -36,6 +36,10 @@ def isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv(
         "SUPPORT_CONSOLE_SITE_CONFIG", str(tmp_path / "site" / "support-console.toml")
     )
+    yield
+    from core.logging_setup import stop_logging
+
+    stop_logging()  # the command line, run in-process, logs to this test's folder
 
 
 def _console_frame_on_stack() -> bool:
