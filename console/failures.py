@@ -53,7 +53,8 @@ class FailureReporter(QObject):
             return
         details = "".join(traceback.format_exception(kind, error, trace))
         log.error("uncaught exception\n%s", details.rstrip())
-        self.failure.emit(f"{describe_error(error)}. {LOG_HINT}", details)
+        message = describe_error(error)
+        self.failure.emit(f"{message[:1].upper()}{message[1:]}. {LOG_HINT}", details)
 
     def _thread_exception(self, args: threading.ExceptHookArgs) -> None:
         self.report_exception(args.exc_type, args.exc_value, args.exc_traceback)
