@@ -4,33 +4,25 @@ show these items, a navigation badge, a strip and a status widget, File > Quit."
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from console.desktop.integration import DesktopIntegration
-from console.desktop.keyring_store import KeyringStore
-from console.views.sign_in_dialog import SignedIn
 from core.access import Actor
 from core.settings import Settings
 from jobs.check_sla_breaches import run_check_sla_breaches
-from tests.desktop_helpers import NOW, MemoryKeyring, breach_now, team_engine
+from tests.desktop_helpers import NOW, breach_now, team_engine
 
 pytestmark = pytest.mark.gui
 ADMIN = Actor("admin", "admin", "Alex Admin")
 
 
 @pytest.fixture
-def desktop(qtbot, sqlite_url, open_console):
+def desktop(qtbot, sqlite_url, open_desktop):
     engine = team_engine(sqlite_url)
     breach_now(engine, "T-1", assignee="agent001")
     breach_now(engine, "T-2", assignee="agent002")
     run_check_sla_breaches(engine, NOW, Settings(timezone="UTC"))  # alerts for the admin too
     engine.dispose()
-    console = open_console(sqlite_url, settings=Settings(db_url=sqlite_url, timezone="UTC",
-                                                         scheduler_enabled=False),
-                           clock=lambda: NOW, actor=ADMIN, start=False)
-    desktop = DesktopIntegration(console, SignedIn(ADMIN), KeyringStore(MemoryKeyring()),
-                                 use_dbus=False)
-    console.desktop = desktop
-    with qtbot.waitSignal(console.window.first_load_done, timeout=30_000):
-        console.start()
+    desktop = open_desktop(sqlite_url, ADMIN, scheduler_enabled=False)
+    with qtbot.waitSignal(desktop.window.first_load_done, timeout=30_000):
+        desktop.console.start()
     return desktop
 
 

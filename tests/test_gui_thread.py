@@ -35,7 +35,7 @@ def test_the_check_fails_console_sql_on_the_gui_thread_once_started(
 
 def test_start_up_checks_the_schema_once_and_never_on_the_gui_thread(qtbot, sqlite_url,
                                                                      open_console):
-    from console.desktop.keyring_store import KeyringStore
+    from core.secrets import KeyringStore
 
     team_engine(sqlite_url).dispose()
     statements: list[tuple[str, bool]] = []
