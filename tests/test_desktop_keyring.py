@@ -75,7 +75,10 @@ def test_sign_in_with_remember_me_keeps_the_password_in_the_keyring(qtbot, engin
     dialog.id_edit.setText("lead01")
     dialog.password_edit.setText("wrong password")
     dialog.remember_box.setChecked(True)
-    dialog.try_sign_in()
+    with qtbot.waitSignal(dialog.attempt_finished) as attempt:
+        dialog.try_sign_in()
+        assert not dialog.buttons.isEnabled()  # the check runs on a worker
+    assert attempt.args == [False] and dialog.buttons.isEnabled()
     assert dialog.error_label.text() == "Wrong id or password"
     dialog.password_edit.setText(PASSWORD)
     with qtbot.waitSignal(dialog.accepted):

@@ -23,7 +23,7 @@ from console.tasks import TaskRunner, describe_error
 from console.widgets.forms import error_label, show_error
 from core.access import Actor
 from core.accounts import SignInLocked, sign_in
-from core.errors import PermissionDenied, SupportConsoleError
+from core.errors import PermissionDenied
 from core.secrets import KeyringUnavailable
 from core.settings import Settings, save_user_settings
 from core.timeutil import from_us, zone
@@ -64,11 +64,15 @@ def locked_message(until_us: int, tz) -> str:
 
 
 class SignInDialog(QDialog):
-    """Asks for the team member's id and password; says plainly when nothing can be remembered."""
+    """Asks for the team member's id and password; says plainly when nothing can be remembered.
+    The check (a scrypt hash, and the failed-attempt count it may write) runs on a worker."""
+
+    attempt_finished = Signal(bool)  # signed in
 
     def __init__(self, engine: Engine, settings: Settings, store, parent: QWidget | None = None):
         super().__init__(parent)
         self.engine = engine
+        self.tasks = TaskRunner(engine, self)
         self.settings = settings
         self.store = store
         self.result_value: SignedIn | None = None
@@ -84,11 +88,11 @@ class SignInDialog(QDialog):
         self.remember_box.setEnabled(store.available)
         self.remember_box.setChecked(store.available and bool(settings.remember_user))
         self.error_label = error_label()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
-        buttons.accepted.connect(self.try_sign_in)
-        buttons.rejected.connect(self.reject)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        self.buttons.accepted.connect(self.try_sign_in)
+        self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("Id:", self.id_edit)
         form.addRow("Password:", self.password_edit)
@@ -97,37 +101,45 @@ class SignInDialog(QDialog):
         layout.addWidget(self.remember_box)
         layout.addWidget(self.keyring_note)
         layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
         (self.password_edit if settings.remember_user else self.id_edit).setFocus()
 
     @Slot()
     def try_sign_in(self) -> None:
-        agent_id = self.id_edit.text().strip()
-        password = self.password_edit.text()
-        try:
-            actor = sign_in(self.engine, agent_id, password)
-        except SignInLocked as exc:
-            self._show_error(locked_message(exc.until_us, zone(self.settings.timezone)))
-            return
-        except PermissionDenied as exc:
-            self._show_error(str(exc).removeprefix("permission denied: ").capitalize())
-            return
-        except SupportConsoleError as exc:
-            self._show_error(str(exc))
-            return
+        """Checks on a worker; attempt_finished says how it went."""
+        engine, agent_id, password = self.engine, self.id_edit.text().strip(), \
+            self.password_edit.text()
+        self.buttons.setEnabled(False)
+        self.tasks.run_in_background(
+            self, lambda: sign_in(engine, agent_id, password),
+            lambda actor: self._signed_in(actor, agent_id, password), self._refused,
+            serial=True)
+
+    def _signed_in(self, actor: Actor, agent_id: str, password: str) -> None:
+        self.buttons.setEnabled(True)
         self.settings, note = remember_choice(self.settings, self.store, agent_id, password,
                                               self.remember_box.isChecked())
         self.password_edit.clear()
         self.result_value = SignedIn(actor, note)
         self.accept()
+        self.attempt_finished.emit(True)
+
+    def _refused(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if isinstance(error, SignInLocked):
+            self._show_error(locked_message(error.until_us, zone(self.settings.timezone)))
+        elif isinstance(error, PermissionDenied):
+            self._show_error(str(error).removeprefix("permission denied: ").capitalize())
+        else:
+            self._show_error(describe_error(error))
+        self.attempt_finished.emit(False)
 
     def _show_error(self, message: str) -> None:
         show_error(self.error_label, message)
         self._grow_to_fit()
         self.password_edit.selectAll()
         self.password_edit.setFocus()
-
 
     def _grow_to_fit(self) -> None:
         """Wrapped labels need more height at this width than the window was given when it
@@ -148,12 +160,13 @@ def sign_in_before_window(engine: Engine, settings: Settings, store,
                                     f"{demo_admin.id} ({demo_admin.name}).")
     remembered = settings.remember_user
     password = store.signin_password(remembered) if remembered else None
+    dialog = SignInDialog(engine, settings, store, parent)
     if password:
         try:
-            return SignedIn(sign_in(engine, remembered, password))
+            return SignedIn(dialog.tasks.run_and_wait(lambda: sign_in(engine, remembered,
+                                                                      password)))
         except PermissionDenied:
             pass  # changed since: ask again
-    dialog = SignInDialog(engine, settings, store, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.result_value
