@@ -233,7 +233,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def refresh_all(self) -> None:
-        self.banner.hide()
+        if self.banner.property("level") == "error":  # a note (sign-in, demo) stays
+            self.banner.hide()
         self.refresh_views()
 
     @Slot()

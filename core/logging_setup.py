@@ -13,6 +13,9 @@ LOG_FILE_NAME = "support-console.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 4
 FORMAT = "%(asctime)s %(process)d [{program}] %(levelname)s %(name)s: %(message)s"
+# Chatter at INFO: APScheduler's two lines per run (jobs.runner writes one of its own) and
+# Alembic's plugin list on every migration.
+QUIETER = {"apscheduler": logging.WARNING, "alembic.runtime.plugins": logging.WARNING}
 
 
 class _ConsoleLogFile(logging.Handler):
@@ -67,6 +70,8 @@ def setup_logging(program: str, level: int = logging.INFO) -> Path | None:
         return None
     root = logging.getLogger()
     root.addHandler(_ConsoleLogFile(path, program, level))
+    for name, quieter in QUIETER.items():
+        logging.getLogger(name).setLevel(max(level, quieter))
     if root.level > level or root.level == logging.NOTSET:
         root.setLevel(level)
     return path

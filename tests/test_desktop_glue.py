@@ -62,3 +62,16 @@ def test_file_quit_goes_to_whoever_handles_it_else_closes_the_window(qtbot, desk
     window.quit_requested.connect(lambda: asked.append(True))
     window.quit_action.trigger()
     assert asked == [True] and window.isVisible()
+
+
+def test_a_note_stays_through_a_refresh_and_an_error_goes(qtbot, desktop):
+    """The sign-in's note (e.g. the demo's automatic sign-in) was hidden by the first load's
+    refresh a moment after it showed; Retry (refresh_all) is for errors only."""
+    window = desktop.window
+    window.banner.show_info("Demo database: signed in automatically as admin.")
+    with qtbot.waitSignal(window.views["dashboard"].figures_shown, timeout=10_000):
+        window.refresh_all()
+    assert window.banner.text == "Demo database: signed in automatically as admin."
+    window.banner.show_error("database error: gone")
+    window.refresh_all()
+    assert not window.banner.isVisible()
