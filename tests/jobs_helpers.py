@@ -130,6 +130,13 @@ class MailSink:
             return [msg for rcpts, msg in self.received if address in rcpts]
 
 
+def smtp(sink, **more):
+    """Settings that send mail to the MailSink sink."""
+    values = {"smtp_host": "127.0.0.1", "smtp_port": sink.port, "smtp_security": "none",
+              "smtp_sender": "alerts@support.example", **more}
+    return settings(**values)
+
+
 def body_text(message: Message, subtype: str = "plain") -> str:
     for part in message.walk():
         if part.get_content_type() == f"text/{subtype}":

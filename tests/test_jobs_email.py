@@ -8,6 +8,7 @@ import subprocess
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.jobs_helpers import (
+    smtp,
     load_breach_team as load_team,
     NOW,
     ROOT,
@@ -30,12 +31,6 @@ from jobs.send_sla_breach_alerts import run_send_sla_breach_alerts
 PEOPLE_WITH_MAIL = ["a1@example.com", "admin1@example.com", "lead1@example.com"]
 
 
-def smtp(sink, **more):
-    values = {"smtp_host": "127.0.0.1", "smtp_port": sink.port, "smtp_security": "none",
-              "smtp_sender": "alerts@support.example", **more}
-    return settings(**values)
-
-
 def email_states(engine) -> dict[str, tuple[str, int]]:
     with Session(engine) as session:
         rows = session.execute(select(Alert.recipient_id, Alert.email_status,
@@ -50,7 +45,8 @@ def test_every_person_hears_of_each_breach_once_and_nobody_else_gets_mail(engine
 
     counts = run_send_sla_breach_alerts(engine, us(NOW), config)
 
-    assert counts == {"recipients": 3, "emails_sent": 3, "alerts_sent": 9, "alerts_failed": 0}  # 1 + 4 + 4
+    assert counts == {"recipients": 3, "emails_sent": 3, "alerts_sent": 9, "alerts_failed": 0,
+                      "alerts_unconfirmed": 0}  # 1 + 4 + 4
     assert mail_sink.recipients() == PEOPLE_WITH_MAIL  # a2 has no address, a3 no breach
     lead_mail = mail_sink.messages_to("lead1@example.com")[0]
     plain, html = body_text(lead_mail), body_text(lead_mail, "html")
