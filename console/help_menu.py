@@ -6,6 +6,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from core.private_files import private_dir
 from core.settings import log_dir
 
 
@@ -13,7 +14,7 @@ def open_log_folder() -> str:
     """Opens the log folder in the desktop's file manager; '' when it did, else why not."""
     folder = log_dir()
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(folder)
     except OSError as exc:
         return f"The log folder {folder} cannot be made: {exc.strerror or exc}"
     if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):

@@ -7,6 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
+from core.private_files import private_dir
 from core.settings import log_dir
 
 LOG_FILE_NAME = "support-console.log"
@@ -51,35 +52,53 @@ class _ConsoleLogFile(logging.Handler):
         super().close()
 
 
+class _Stderr(logging.Handler):
+    """Writes to whatever sys.stderr is when a record comes (as logging's last resort does,
+    which a handler on the root logger turns off)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+            sys.stderr.flush()
+        except Exception:  # noqa: BLE001 - logging must never raise at its caller
+            self.handleError(record)
+
+
 def log_file() -> Path:
     return log_dir() / LOG_FILE_NAME
 
 
-def setup_logging(program: str, level: int = logging.INFO) -> Path | None:
+def setup_logging(program: str, level: int = logging.INFO,
+                  stderr_level: int = logging.WARNING) -> Path | None:
     """Log records of `level` and above from every logger to the log file, tagged with
-    `program` ("gui", "cli", "jobs"...). Called again (another folder, another program), it
-    replaces its handler. The file opens on the first record.
+    `program` ("gui", "cli", "jobs"...), and those of `stderr_level` and above to stderr too
+    (warnings alone: as bare lines, as before any setup). Called again (another folder,
+    another program), it replaces its handlers. The file opens on the first record.
     Returns the file, or None when its folder cannot be made (said once on stderr)."""
     stop_logging()
+    root = logging.getLogger()
+    echo = _Stderr(stderr_level)
+    if stderr_level < logging.WARNING:
+        echo.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(echo)
     path = log_file()
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(path.parent)
     except OSError as exc:
         print(f"support-console: no log file: {path.parent}: {exc.strerror or exc}",
               file=sys.stderr)
         return None
-    root = logging.getLogger()
     root.addHandler(_ConsoleLogFile(path, program, level))
     for name, quieter in QUIETER.items():
         logging.getLogger(name).setLevel(max(level, quieter))
-    if root.level > level or root.level == logging.NOTSET:
-        root.setLevel(level)
+    if root.level > min(level, stderr_level) or root.level == logging.NOTSET:
+        root.setLevel(min(level, stderr_level))
     return path
 
 
 def stop_logging() -> None:
-    """Removes and closes the handler setup_logging installed, if any."""
+    """Removes and closes the handlers setup_logging installed, if any."""
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if isinstance(h, _ConsoleLogFile)]:
+    for handler in [h for h in root.handlers if isinstance(h, _ConsoleLogFile | _Stderr)]:
         root.removeHandler(handler)
         handler.close()

@@ -7,7 +7,7 @@ from core.logging_setup import log_file, setup_logging
 from core.settings import log_dir
 
 
-def test_records_land_in_the_rotating_file_of_the_log_folder_tagged_with_the_program():
+def test_records_land_in_the_rotating_file_of_the_log_folder_tagged_with_the_program(capsys):
     assert setup_logging("gui") == log_file()
     assert log_file().parent == log_dir()
     assert not log_file().exists()  # opened on the first record only
@@ -19,6 +19,7 @@ def test_records_land_in_the_rotating_file_of_the_log_folder_tagged_with_the_pro
     assert "[gui] INFO support_console.test: first" in lines[0]
     assert "[cli report] WARNING support_console.test: second" in lines[1]
     assert (log_dir().stat().st_mode & 0o777) == 0o700
+    assert capsys.readouterr().err == "second\n"  # warnings are said on stderr too, bare
 
 
 def test_a_job_run_from_the_command_line_logs_to_the_same_file(sqlite_url, capsys):
