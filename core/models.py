@@ -45,6 +45,18 @@ class SlaPolicy(Base):
     __table__ = schema.sla_policies
 
 
+class Calendar(Base):
+    __table__ = schema.calendars
+
+
+class Holiday(Base):
+    __table__ = schema.holidays
+
+
+class StatusChange(Base):
+    __table__ = schema.status_changes
+
+
 class Meta(Base):
     __table__ = schema.meta
 
