@@ -1,0 +1,181 @@
+"""Stored due instants: recomputed in bulk, inside the caller's transaction, for exactly the
+items a change affects, so that every report stays one SQL aggregate over items.
+
+items.response_due_at / resolution_due_at (and the *_warn_at instants at which the running
+time reaches warn_percent of the target) hold the rule's instants for the items whose
+clock needs a calendar or pauses; NULL means the plain rule, created_at + minutes, which
+core.sla computes in SQL. So an item without calendar and without a pause in its history
+costs nothing here, and rows written by anything that knows nothing of calendars stay right.
+
+The pause statuses and the warn percent the stored instants were computed with are the
+database's (table meta): every console on one database must agree on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from datetime import date
+
+from sqlalchemy import and_, delete, exists, insert, or_, select, true, tuple_, update
+from sqlalchemy.engine import Connection
+
+from core.calendars import parse_calendar
+from core.due import AlwaysOpen, Clock, Timeline, due_instants, running_segments
+from core.schema import WEEKDAYS, calendars, holidays, items, meta, sla_policies, status_changes
+
+PAUSE_KEY = "sla_pause_statuses"
+WARN_KEY = "sla_warn_percent"
+DEFAULT_PAUSE_STATUSES = ("waiting",)
+DEFAULT_WARN_PERCENT = 80.0
+BATCH = 10_000
+DUE_COLUMNS = ("response_due_at", "resolution_due_at", "response_warn_at", "resolution_warn_at")
+
+
+def clock_settings(conn: Connection) -> tuple[tuple[str, ...], float]:
+    """(pause statuses, warn percent) the stored instants follow."""
+    stored = dict(conn.execute(select(meta.c.key, meta.c.value)
+                               .where(meta.c.key.in_((PAUSE_KEY, WARN_KEY)))).all())
+    pauses = (tuple(s for s in stored[PAUSE_KEY].split(",") if s) if PAUSE_KEY in stored
+              else DEFAULT_PAUSE_STATUSES)
+    warn = float(stored[WARN_KEY]) if WARN_KEY in stored else DEFAULT_WARN_PERCENT
+    return pauses, warn
+
+
+def apply_clock_settings(conn: Connection, pause_statuses: Sequence[str],
+                         warn_percent: float) -> int:
+    """Make the database follow these settings; when they change, every stored instant is
+    recomputed (in the caller's transaction). Returns the number of items rewritten."""
+    pauses = tuple(sorted(set(pause_statuses)))
+    stored_pauses, stored_warn = clock_settings(conn)
+    if (tuple(sorted(stored_pauses)), stored_warn) == (pauses, float(warn_percent)):
+        return 0
+    conn.execute(delete(meta).where(meta.c.key.in_((PAUSE_KEY, WARN_KEY))))
+    conn.execute(insert(meta), [{"key": PAUSE_KEY, "value": ",".join(pauses)},
+                                {"key": WARN_KEY, "value": repr(float(warn_percent))}])
+    return recompute_due(conn)
+
+
+def load_clocks(conn: Connection) -> dict[str, Clock]:
+    """Every stored calendar as a Timeline, by id."""
+    days: dict[str, set] = {}
+    for calendar_id, day in conn.execute(select(holidays.c.calendar_id, holidays.c.day)):
+        days.setdefault(calendar_id, set()).add(day)
+    clocks: dict[str, Clock] = {}
+    for row in conn.execute(select(calendars)):
+        spec = parse_calendar(row.id, row.time_zone, [row._mapping[d] for d in WEEKDAYS],
+                              frozenset(date.fromisoformat(d) for d in days.get(row.id, ())))
+        clocks[row.id] = Timeline(spec)
+    return clocks
+
+
+def _policy_of_item():
+    return and_(sla_policies.c.kind == items.c.kind, sla_policies.c.priority == items.c.priority)
+
+
+def _needs_walk(pauses: Sequence[str]):
+    """Tracked, and its policy has a calendar or its history a pause."""
+    paused = exists().where(status_changes.c.item_id == items.c.id,
+                            status_changes.c.status.in_(list(pauses)))
+    return exists().where(_policy_of_item(),
+                          or_(sla_policies.c.calendar_id.is_not(None), paused))
+
+
+def _scope(pairs: Iterable[tuple[str, str]] | None, item_ids: Sequence[str] | None):
+    conditions = []
+    if pairs is not None:
+        conditions.append(tuple_(items.c.kind, items.c.priority).in_(list(pairs)))
+    if item_ids is not None:
+        conditions.append(items.c.id.in_(list(item_ids)))
+    return and_(true(), *conditions)
+
+
+def recompute_due(conn: Connection, *, pairs: Iterable[tuple[str, str]] | None = None,
+                  item_ids: Sequence[str] | None = None) -> int:
+    """Recompute the stored instants of the items of these (kind, priority) pairs and/or
+    these ids (None: every item), in the caller's transaction. Returns how many items'
+    stored instants were rewritten."""
+    if pairs is not None:
+        pairs = list(pairs)
+        if not pairs:
+            return 0
+    if item_ids is not None:
+        if not item_ids:
+            return 0
+        if len(item_ids) > BATCH:
+            return sum(recompute_due(conn, pairs=pairs, item_ids=chunk)
+                       for chunk in _chunks(item_ids, BATCH))
+    pauses, warn_percent = clock_settings(conn)
+    scope, walk = _scope(pairs, item_ids), _needs_walk(pauses)
+    cleared = conn.execute(
+        update(items).where(scope, ~walk, or_(*(items.c[c].is_not(None) for c in DUE_COLUMNS)))
+        .values({c: None for c in DUE_COLUMNS}).execution_options(synchronize_session=False)
+    ).rowcount
+    return max(cleared, 0) + _walk(conn, scope, walk, pauses, warn_percent)
+
+
+def _chunks(values: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _walk(conn: Connection, scope, walk, pauses: Sequence[str], warn_percent: float) -> int:
+    clocks = load_clocks(conn)
+    always = AlwaysOpen()
+    query = (select(items.c.id, items.c.created_at, sla_policies.c.first_response_minutes,
+                    sla_policies.c.resolution_minutes, sla_policies.c.calendar_id,
+                    *(items.c[c] for c in DUE_COLUMNS))
+             .select_from(items.join(sla_policies, _policy_of_item()))
+             .where(scope, walk).order_by(items.c.id).limit(BATCH))
+    written, last = 0, None
+    while True:
+        rows = conn.execute(query if last is None else query.where(items.c.id > last)).all()
+        if not rows:
+            return written
+        last = rows[-1].id
+        histories: dict[str, list[tuple[int, str]]] = {}
+        for item_id, changed_at, status in conn.execute(
+                select(status_changes.c.item_id, status_changes.c.changed_at,
+                       status_changes.c.status)
+                .where(status_changes.c.item_id.in_([r.id for r in rows]))
+                .order_by(status_changes.c.item_id, status_changes.c.changed_at)):
+            histories.setdefault(item_id, []).append((changed_at, status))
+        changed = []
+        for row in rows:
+            clock = always if row.calendar_id is None else clocks[row.calendar_id]
+            segments = running_segments(row.created_at, histories.get(row.id, ()), pauses)
+            response = due_instants(clock, segments, row.created_at,
+                                    row.first_response_minutes, warn_percent)
+            resolution = due_instants(clock, segments, row.created_at, row.resolution_minutes,
+                                      warn_percent)
+            values = (response[0], resolution[0], response[1], resolution[1])
+            if values != tuple(row[5:9]):
+                changed.append((*values, row.id))
+        _write(conn, changed)
+        written += len(changed)
+
+
+def _write(conn: Connection, rows: list[tuple]) -> None:
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        _write_by_copy(conn, rows)
+        return
+    sets = ", ".join(f"{c} = ?" for c in DUE_COLUMNS)
+    conn.connection.driver_connection.executemany(f"UPDATE items SET {sets} WHERE id = ?", rows)
+
+
+def _write_by_copy(conn: Connection, rows: list[tuple]) -> None:
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS _due_stage (response_due_at BIGINT, "
+                       "resolution_due_at BIGINT, response_warn_at BIGINT, "
+                       "resolution_warn_at BIGINT, id VARCHAR(64)) ON COMMIT DROP")
+        with cursor.copy("COPY _due_stage FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        sets = ", ".join(f"{c} = s.{c}" for c in DUE_COLUMNS)
+        cursor.execute(f"UPDATE items SET {sets} FROM _due_stage s WHERE items.id = s.id")
+        cursor.execute("TRUNCATE _due_stage")
+    finally:
+        cursor.close()
