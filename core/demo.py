@@ -145,7 +145,7 @@ def load_demo(engine: Engine, *, agents: int = 14, items: int = 4000, seed: int 
         policy_sink = policy_upsert(conn)
         for kind, by_priority in POLICIES.items():
             for priority, (response, resolution) in by_priority.items():
-                policy_sink.add((kind, priority, response, resolution))
+                policy_sink.add((kind, priority, response, resolution, None))
         policy_sink.flush()
         people = demo_agents(rng, agents, now_us)
         agent_sink = agent_upsert(conn)

@@ -73,12 +73,17 @@ def _policy_of_item():
     return and_(sla_policies.c.kind == items.c.kind, sla_policies.c.priority == items.c.priority)
 
 
-def _needs_walk(pauses: Sequence[str]):
-    """Tracked, and its policy has a calendar or its history a pause."""
+def _calendar_or_pause(pauses: Sequence[str]):
+    """Over items JOIN sla_policies: the clock needs a walk (a calendar, or a pause)."""
     paused = exists().where(status_changes.c.item_id == items.c.id,
                             status_changes.c.status.in_(list(pauses)))
-    return exists().where(_policy_of_item(),
-                          or_(sla_policies.c.calendar_id.is_not(None), paused))
+    return or_(sla_policies.c.calendar_id.is_not(None), paused)
+
+
+def _needs_walk(pauses: Sequence[str]):
+    """Over items alone: tracked, and its policy has a calendar or its history a pause."""
+    return (select(sla_policies.c.kind).where(_policy_of_item(), _calendar_or_pause(pauses))
+            .correlate(items).exists())
 
 
 def _scope(pairs: Iterable[tuple[str, str]] | None, item_ids: Sequence[str] | None):
@@ -106,12 +111,13 @@ def recompute_due(conn: Connection, *, pairs: Iterable[tuple[str, str]] | None =
             return sum(recompute_due(conn, pairs=pairs, item_ids=chunk)
                        for chunk in _chunks(item_ids, BATCH))
     pauses, warn_percent = clock_settings(conn)
-    scope, walk = _scope(pairs, item_ids), _needs_walk(pauses)
+    scope = _scope(pairs, item_ids)
     cleared = conn.execute(
-        update(items).where(scope, ~walk, or_(*(items.c[c].is_not(None) for c in DUE_COLUMNS)))
-        .values({c: None for c in DUE_COLUMNS}).execution_options(synchronize_session=False)
+        update(items).where(scope, ~_needs_walk(pauses),
+                            or_(*(items.c[c].is_not(None) for c in DUE_COLUMNS)))
+        .values({c: None for c in DUE_COLUMNS})
     ).rowcount
-    return max(cleared, 0) + _walk(conn, scope, walk, pauses, warn_percent)
+    return max(cleared, 0) + _walk(conn, scope, _calendar_or_pause(pauses), pauses, warn_percent)
 
 
 def _chunks(values: Sequence[str], size: int) -> Iterable[Sequence[str]]:

@@ -27,6 +27,7 @@ from core.csv_format import (
     ITEM_COLUMNS,
     ITEMS_FILE,
     POLICIES_FILE,
+    POLICY_CALENDAR,
     POLICY_COLUMNS,
     RowError,
     boolean,
@@ -37,11 +38,25 @@ from core.csv_format import (
     required_time,
 )
 from core.db import write_transaction
+from core.due_store import recompute_due
+from core.import_hours import (
+    CALENDAR_COLUMNS,
+    CALENDARS_FILE,
+    HOLIDAY_COLUMNS,
+    HOLIDAYS_FILE,
+    STATUS_CHANGE_COLUMNS,
+    STATUS_CHANGES_FILE,
+    known_calendars,
+    load_calendars,
+    load_holidays,
+    load_status_changes,
+)
 from core.errors import BadInput
 from core.models import CLOSED_STATUSES, KINDS, PRIORITIES, ROLES, STATUSES, Agent
 from core.timeutil import zone
 
 MAX_REPORTED = 200
+RECOMPUTE_BY_ID_MAX = 20_000  # more imported items than this: recompute every item
 log = logging.getLogger(__name__)
 
 
@@ -65,9 +80,10 @@ class _Errors:
             self.lines.append(f"{file} line {line}: {reason}")
 
 
-def _rows(path: Path, columns: tuple[str, ...], errors: _Errors) -> Iterator[tuple[int, list]]:
-    """(line, values) pairs of a CSV file, values in the order of `columns`; file-level
-    problems become errors."""
+def _rows(path: Path, columns: tuple[str, ...], errors: _Errors,
+          optional: tuple[str, ...] = ()) -> Iterator[tuple[int, list]]:
+    """(line, values) pairs of a CSV file, values in the order of `columns` then `optional`
+    (an optional column the file lacks reads as empty); file-level problems become errors."""
     name = path.name
     try:
         handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
@@ -87,7 +103,10 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors) -> Iterator[tup
                 errors.add(name, 1, f"missing column(s): {', '.join(missing)}")
                 return
             width = len(header)
-            positions = [header.index(c) for c in columns]
+            present = [c for c in optional if c in header]
+            if len(present) < len(optional):
+                header = [*header, *(c for c in optional if c not in header)]
+            positions = [header.index(c) for c in (*columns, *optional)]
             in_order = positions == list(range(width))  # the usual case: no reshuffling
             for record in reader:
                 if len(record) != width:
@@ -98,6 +117,8 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors) -> Iterator[tup
                     continue
                 if width == 1 and record == [""]:
                     continue
+                if len(header) > width:
+                    record = [*record, *[""] * (len(header) - width)]
                 yield reader.line_num, (record if in_order else [record[p] for p in positions])
         except UnicodeDecodeError:
             errors.add(name, reader.line_num + 1, "not UTF-8 text (is this a CSV file?)")
@@ -105,14 +126,21 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors) -> Iterator[tup
             errors.add(name, reader.line_num, f"not a readable CSV file ({exc})")
 
 
-def _parse_policy(row: list, _zone: tzinfo) -> tuple:
-    kind, priority, first_response, resolution = row
-    return (
-        choice(kind.strip(), KINDS, "kind"),
-        choice(priority.strip(), PRIORITIES, "priority"),
-        optional_count(first_response, "first_response_minutes"),
-        optional_count(resolution, "resolution_minutes"),
-    )
+def _policy_parser(calendar_ids: set[str]) -> Callable[[list, tzinfo], tuple]:
+    def parse(row: list, _zone: tzinfo) -> tuple:
+        kind, priority, first_response, resolution, calendar = row
+        calendar = calendar.strip() or None
+        if calendar is not None and calendar not in calendar_ids:
+            raise RowError(f"unknown calendar {calendar!r}")
+        return (
+            choice(kind.strip(), KINDS, "kind"),
+            choice(priority.strip(), PRIORITIES, "priority"),
+            optional_count(first_response, "first_response_minutes"),
+            optional_count(resolution, "resolution_minutes"),
+            calendar,
+        )
+
+    return parse
 
 
 def _parse_agent(row: list, tz: tzinfo) -> tuple:
@@ -189,11 +217,11 @@ def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
 
 
 def _load(path: Path, columns: tuple[str, ...], parse, key_of, tz: tzinfo, errors: _Errors,
-          sink: BatchUpsert) -> None:
+          sink: BatchUpsert, optional: tuple[str, ...] = ()) -> None:
     """Validate every row; write (through sink) only while no error has been seen."""
     seen: dict[str, int] = {}
     add = sink.add
-    for line, row in _rows(path, columns, errors):
+    for line, row in _rows(path, columns, errors, optional):
         try:
             parsed = parse(row, tz)
         except RowError as exc:
@@ -211,7 +239,7 @@ def _load(path: Path, columns: tuple[str, ...], parse, key_of, tz: tzinfo, error
 
 
 def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
-                sink: BatchUpsert) -> None:
+                sink: BatchUpsert) -> dict[str, int]:
     """_load for items.csv, with the parser's common case inlined: a clean row (exact
     kind, priority and status, a known assignee or none, times with an offset, in order)
     is read here; any other row goes through _item_parser, which gives the same values
@@ -263,6 +291,7 @@ def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
     if not errors.total:
         sink.batch = batch
         sink.flush()
+    return seen
 
 
 SMALLEST_ITEM_ROW_BYTES = 60  # id, kind, priority, status and one time: a lower bound
@@ -277,22 +306,36 @@ def _estimated_rows(path: Path) -> int:
 
 
 def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC") -> dict:
-    """Import agents.csv, sla_policies.csv and items.csv (each optional) from folder."""
+    """Import the CSV files of the rules (each optional) from folder."""
     folder = Path(folder)
     if not folder.is_dir():
         raise BadInput(f"{folder}: no such folder")
     tz = zone(tz_name or "UTC")
-    files = {name: folder / name for name in (POLICIES_FILE, AGENTS_FILE, ITEMS_FILE)}
+    names = (CALENDARS_FILE, HOLIDAYS_FILE, POLICIES_FILE, AGENTS_FILE, ITEMS_FILE,
+             STATUS_CHANGES_FILE)
+    files = {name: folder / name for name in names}
     if not any(path.is_file() for path in files.values()):
-        raise BadInput(f"{folder}: none of {POLICIES_FILE}, {AGENTS_FILE}, {ITEMS_FILE} is there")
+        raise BadInput(f"{folder}: none of {', '.join(names)} is there")
     errors = _Errors()
+    counts: dict[str, int] = {}
     with write_transaction(engine) as session:
         conn = session.connection()
         policies, agents = policy_upsert(conn), agent_upsert(conn)
         items_written = 0
+        calendar_ids = known_calendars(conn)
+        clean = lambda: not errors.total  # noqa: E731 - write only while no error was seen
+        if files[CALENDARS_FILE].is_file():
+            new = load_calendars(conn, _rows(files[CALENDARS_FILE], CALENDAR_COLUMNS, errors),
+                                 errors.add, clean)
+            calendar_ids |= new
+            counts["calendars"] = len(new)
+        if files[HOLIDAYS_FILE].is_file():
+            counts["holidays"] = load_holidays(
+                conn, _rows(files[HOLIDAYS_FILE], HOLIDAY_COLUMNS, errors), errors.add, clean,
+                calendar_ids)
         if files[POLICIES_FILE].is_file():
-            _load(files[POLICIES_FILE], POLICY_COLUMNS, _parse_policy, lambda r: f"{r[0]}/{r[1]}",
-                  tz, errors, policies)
+            _load(files[POLICIES_FILE], POLICY_COLUMNS, _policy_parser(calendar_ids),
+                  lambda r: f"{r[0]}/{r[1]}", tz, errors, policies, (POLICY_CALENDAR,))
         known = set(conn.execute(select(Agent.id)).scalars())
         if files[AGENTS_FILE].is_file():
             def parse_agent(row: dict, zone_: tzinfo) -> tuple:
@@ -303,6 +346,7 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
             _load(files[AGENTS_FILE], AGENT_COLUMNS, parse_agent, lambda r: r[0], tz, errors,
                   agents)
         rebuild: list = []
+        item_ids: dict[str, int] = {}
         if files[ITEMS_FILE].is_file():
             # A very large import (a first load, a migration from another tool) drops the
             # secondary indexes of items and builds them again at the end, in this same
@@ -313,20 +357,33 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
                 rebuild = drop_secondary_indexes(conn, schema.items)
             items = item_upsert(conn, background=True, into_empty=empty)
             try:
-                _load_items(files[ITEMS_FILE], known, tz, errors, items)
+                item_ids = _load_items(files[ITEMS_FILE], known, tz, errors, items)
             finally:
                 items.close()  # the writer thread is done with the connection
             items_written = items.count
+        changed: set[str] | None = set()
+        if files[STATUS_CHANGES_FILE].is_file():
+            counts["status_changes"], changed = load_status_changes(
+                conn, _rows(files[STATUS_CHANGES_FILE], STATUS_CHANGE_COLUMNS, errors),
+                errors.add, clean, tz, MAX_REPORTED, RECOMPUTE_BY_ID_MAX)
         if errors.total:
             session.rollback()  # puts back any dropped index too
             raise ImportFailed(errors.lines, errors.total)
+        # Exactly the affected items: all of them when calendars or policies changed.
+        affected = None if changed is None else item_ids.keys() | changed
+        if (counts.get("calendars") or counts.get("holidays") or policies.count
+                or affected is None or len(affected) > RECOMPUTE_BY_ID_MAX):
+            recompute_due(conn)
+        elif affected:
+            recompute_due(conn, item_ids=sorted(affected))
         # SQLite's default page cache is the fastest for these sorts (measured: a 128 MiB
         # cache makes the three index builds about twice as slow).
         create_indexes(conn, rebuild)
     if rebuild and engine.dialect.name == "postgresql":
         # The agents too: with no statistics the planner takes 500 agents for one.
         _vacuum_analyze(engine, schema.items.name, schema.agents.name, schema.sla_policies.name)
-    return {"sla_policies": policies.count, "agents": agents.count, "items": items_written}
+    return {**counts, "sla_policies": policies.count, "agents": agents.count,
+            "items": items_written}
 
 
 def _vacuum_analyze(engine: Engine, *tables: str) -> None:

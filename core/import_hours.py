@@ -1,0 +1,166 @@
+"""Import of the business-hours files: calendars.csv, holidays.csv, status_changes.csv.
+
+Each loader validates every row and writes only while no error has been seen (the importer
+rolls the whole transaction back on any error). Status changes are checked against the
+items in SQL, over a staging table, so that a million items and their histories never
+need to be held in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import tzinfo
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from core.calendars import parse_calendar, parse_day
+from core.csv_format import RowError, choice, identifier, required_time
+from core.schema import STATUSES, WEEKDAYS, calendars
+
+CALENDARS_FILE = "calendars.csv"
+HOLIDAYS_FILE = "holidays.csv"
+STATUS_CHANGES_FILE = "status_changes.csv"
+CALENDAR_COLUMNS = ("id", "time_zone", *WEEKDAYS)
+HOLIDAY_COLUMNS = ("calendar", "date", "name")
+STATUS_CHANGE_COLUMNS = ("item_id", "status", "changed_at")
+
+Rows = Iterator[tuple[int, list]]
+AddError = Callable[[str, int, str], None]
+STAGE_BATCH = 5_000
+
+
+def known_calendars(conn: Connection) -> set[str]:
+    return set(conn.execute(select(calendars.c.id)).scalars())
+
+
+def load_calendars(conn: Connection, rows: Rows, add_error: AddError,
+                   write: Callable[[], bool]) -> set[str]:
+    """Upsert calendars.csv; returns the ids of its valid rows."""
+    seen: dict[str, int] = {}
+    parsed = []
+    for line, row in rows:
+        try:
+            spec = parse_calendar(identifier(row[0]), row[1], row[2:])
+        except RowError as exc:
+            add_error(CALENDARS_FILE, line, str(exc))
+            continue
+        if spec.id in seen:
+            add_error(CALENDARS_FILE, line,
+                      f"{spec.id!r} appears twice (also on line {seen[spec.id]})")
+            continue
+        seen[spec.id] = line
+        parsed.append((spec.id, spec.time_zone, *spec.cells()))
+    if write() and parsed:
+        _upsert(conn, "calendars", CALENDAR_COLUMNS[:2] + WEEKDAYS, ("id",), parsed)
+    return set(seen)
+
+
+def load_holidays(conn: Connection, rows: Rows, add_error: AddError, write: Callable[[], bool],
+                  calendar_ids: set[str]) -> int:
+    """Upsert holidays.csv by (calendar, date); the calendar must exist."""
+    seen: dict[tuple[str, str], int] = {}
+    parsed = []
+    for line, row in rows:
+        try:
+            calendar_id = identifier(row[0], "calendar")
+            if calendar_id not in calendar_ids:
+                raise RowError(f"unknown calendar {calendar_id!r}")
+            day = parse_day(row[1]).isoformat()
+        except RowError as exc:
+            add_error(HOLIDAYS_FILE, line, str(exc))
+            continue
+        key = (calendar_id, day)
+        if key in seen:
+            add_error(HOLIDAYS_FILE, line, f"{calendar_id} {day} appears twice "
+                                           f"(also on line {seen[key]})")
+            continue
+        seen[key] = line
+        parsed.append((calendar_id, day, row[2].strip()))
+    if write() and parsed:
+        _upsert(conn, "holidays", ("calendar_id", "day", "name"), ("calendar_id", "day"), parsed)
+    return len(parsed)
+
+
+def _upsert(conn: Connection, table: str, columns: tuple[str, ...], keys: tuple[str, ...],
+            rows: list[tuple]) -> None:
+    from core.bulk import BatchUpsert
+
+    sink = BatchUpsert(conn, table, columns, keys)
+    for row in rows:
+        sink.add(row)
+    sink.flush()
+
+
+def _stage(conn: Connection) -> str:
+    dialect = conn.dialect.name
+    temp = "TEMPORARY TABLE IF NOT EXISTS"
+    tail = " ON COMMIT DROP" if dialect == "postgresql" else ""
+    conn.exec_driver_sql(f"CREATE {temp} _stage_changes (item_id VARCHAR(64) NOT NULL, "
+                         "changed_at BIGINT NOT NULL, status VARCHAR(16) NOT NULL, "
+                         f"line INTEGER NOT NULL){tail}")
+    conn.exec_driver_sql("DELETE FROM _stage_changes")
+    return "_stage_changes"
+
+
+def _stage_writer(conn: Connection, stage: str) -> Callable[[list[tuple]], None]:
+    raw = conn.connection.driver_connection
+    columns = "(item_id, changed_at, status, line)"
+    if conn.dialect.name == "postgresql":
+        def store(batch: list[tuple]) -> None:
+            with raw.cursor() as cursor, cursor.copy(f"COPY {stage} {columns} FROM STDIN") as copy:
+                for row in batch:
+                    copy.write_row(row)
+    else:
+        sql = f"INSERT INTO {stage} {columns} VALUES (?, ?, ?, ?)"
+
+        def store(batch: list[tuple]) -> None:
+            if batch:
+                raw.executemany(sql, batch)
+    return store
+
+
+def load_status_changes(conn: Connection, rows: Rows, add_error: AddError,
+                        write: Callable[[], bool],
+                        tz: tzinfo, max_reported: int,
+                        ids_up_to: int) -> tuple[int, set[str] | None]:
+    """Replace the recorded histories of the items in status_changes.csv. Returns (rows,
+    the items' ids, or None when there are more than ids_up_to). The checks against the
+    items (unknown item, before creation, last status) are made in SQL when the items are
+    written, i.e. when no earlier file had an error."""
+    items_written = write()
+    stage = _stage(conn)
+    store = _stage_writer(conn, stage)
+    statuses = frozenset(STATUSES)
+    batch: list[tuple] = []
+    count = 0
+    for line, (item_id, status, changed_at) in rows:
+        try:
+            item_id = item_id if item_id and item_id == item_id.strip() and len(
+                item_id) <= 64 else identifier(item_id, "item_id")
+            if status not in statuses:
+                status = choice(status.strip(), STATUSES, "status")
+            changed = required_time(changed_at, tz, "changed_at")
+        except RowError as exc:
+            add_error(STATUS_CHANGES_FILE, line, str(exc))
+            continue
+        batch.append((item_id, changed, status, line))
+        count += 1
+        if len(batch) >= STAGE_BATCH:
+            store(batch)
+            batch = []
+    store(batch)
+    conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {stage}_item ON {stage} "
+                         "(item_id, changed_at)")
+    for line, reason in _stage_problems(conn, stage, items_written, max_reported):
+        add_error(STATUS_CHANGES_FILE, line, reason)
+    if not write():
+        return 0, None
+    ids = conn.exec_driver_sql(f"SELECT DISTINCT item_id FROM {stage} "
+                               f"LIMIT {ids_up_to + 1}").scalars().all()
+    conn.exec_driver_sql(f"DELETE FROM status_changes WHERE item_id IN "
+                         f"(SELECT item_id FROM {stage})")
+    conn.exec_driver_sql(f"INSERT INTO status_changes (item_id, changed_at, status) "
+                         f"SELECT item_id, changed_at, status FROM {stage}")
+    return count, (set(ids) if len(ids) <= ids_up_to else None)
