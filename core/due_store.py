@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 from datetime import date
 
-from sqlalchemy import and_, delete, exists, insert, or_, select, true, tuple_, update
+from sqlalchemy import and_, delete, insert, or_, select, true, tuple_, update
 from sqlalchemy.engine import Connection
 
 from core.calendars import parse_calendar
@@ -75,15 +75,17 @@ def _policy_of_item():
 
 def _calendar_or_pause(pauses: Sequence[str]):
     """Over items JOIN sla_policies: the clock needs a walk (a calendar, or a pause)."""
-    paused = exists().where(status_changes.c.item_id == items.c.id,
-                            status_changes.c.status.in_(list(pauses)))
+    paused = (select(status_changes.c.item_id)
+              .where(status_changes.c.item_id == items.c.id,
+                     status_changes.c.status.in_(list(pauses)))
+              .correlate_except(status_changes).exists())
     return or_(sla_policies.c.calendar_id.is_not(None), paused)
 
 
 def _needs_walk(pauses: Sequence[str]):
     """Over items alone: tracked, and its policy has a calendar or its history a pause."""
     return (select(sla_policies.c.kind).where(_policy_of_item(), _calendar_or_pause(pauses))
-            .correlate(items).exists())
+            .correlate_except(sla_policies).exists())
 
 
 def _scope(pairs: Iterable[tuple[str, str]] | None, item_ids: Sequence[str] | None):

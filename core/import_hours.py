@@ -164,3 +164,33 @@ def load_status_changes(conn: Connection, rows: Rows, add_error: AddError,
     conn.exec_driver_sql(f"INSERT INTO status_changes (item_id, changed_at, status) "
                          f"SELECT item_id, changed_at, status FROM {stage}")
     return count, (set(ids) if len(ids) <= ids_up_to else None)
+
+
+def _stage_problems(conn: Connection, stage: str, check_items: bool,
+                    limit: int) -> list[tuple[int, str]]:
+    checks = [
+        (f"SELECT s.line, s.item_id FROM {stage} s JOIN {stage} t "
+         "ON t.item_id = s.item_id AND t.changed_at = s.changed_at AND t.line < s.line",
+         lambda r: f"two changes of item {r[1]!r} at the same instant"),
+    ]
+    if check_items:
+        checks += [
+            (f"SELECT s.line, s.item_id FROM {stage} s LEFT JOIN items i ON i.id = s.item_id "
+             "WHERE i.id IS NULL",
+             lambda r: f"a change of unknown item {r[1]!r}"),
+            (f"SELECT s.line, s.item_id FROM {stage} s JOIN items i ON i.id = s.item_id "
+             "WHERE s.changed_at < i.created_at",
+             lambda r: f"the change is before item {r[1]!r} was created"),
+            (f"SELECT s.line, s.item_id, s.status, i.status FROM {stage} s "
+             "JOIN items i ON i.id = s.item_id WHERE s.changed_at = "
+             f"(SELECT MAX(t.changed_at) FROM {stage} t WHERE t.item_id = s.item_id) "
+             "AND s.status <> i.status",
+             lambda r: f"the history of item {r[1]!r} ends with status {r[2]!r} but the "
+                       f"item's status is {r[3]!r}"),
+        ]
+    problems = []
+    for sql, reason in checks:
+        for row in conn.exec_driver_sql(f"{sql} ORDER BY 1 LIMIT {limit}"):
+            problems.append((int(row[0]), reason(row)))
+    problems.sort()
+    return problems
