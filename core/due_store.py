@@ -22,7 +22,8 @@ from sqlalchemy.engine import Connection
 
 from core.calendars import parse_calendar
 from core.due import AlwaysOpen, Clock, Timeline, due_instants, running_segments
-from core.schema import WEEKDAYS, calendars, holidays, items, meta, sla_policies, status_changes
+from core.errors import BadInput
+from core.schema import STATUSES, WEEKDAYS, calendars, holidays, items, meta, sla_policies, status_changes
 
 PAUSE_KEY = "sla_pause_statuses"
 WARN_KEY = "sla_warn_percent"
@@ -42,11 +43,24 @@ def clock_settings(conn: Connection) -> tuple[tuple[str, ...], float]:
     return pauses, warn
 
 
+def sync_clock_settings(engine, settings) -> int:
+    """apply_clock_settings in a transaction of its own, from a Settings object."""
+    from core.db import write_transaction
+
+    with write_transaction(engine) as session:
+        return apply_clock_settings(session.connection(), settings.pause_statuses,
+                                    settings.warn_percent)
+
+
 def apply_clock_settings(conn: Connection, pause_statuses: Sequence[str],
                          warn_percent: float) -> int:
     """Make the database follow these settings; when they change, every stored instant is
     recomputed (in the caller's transaction). Returns the number of items rewritten."""
     pauses = tuple(sorted(set(pause_statuses)))
+    unknown = [s for s in pauses if s not in STATUSES]
+    if unknown:
+        raise BadInput(f"pause_statuses: unknown status {unknown[0]!r} "
+                       f"(expected some of: {', '.join(STATUSES)})")
     stored_pauses, stored_warn = clock_settings(conn)
     if (tuple(sorted(stored_pauses)), stored_warn) == (pauses, float(warn_percent)):
         return 0

@@ -217,3 +217,22 @@ def test_bad_rows_are_refused_with_file_line_and_reason(capsys, hours_db, tmp_pa
     assert mentions_line(err, len(rows[name]) + 1), err
     assert "Traceback" not in err
     assert report(capsys, hours_db, "breaches", now=LATER) == before
+
+
+def test_pause_statuses_setting_recomputes_every_stored_instant(capsys, hours_db, tmp_path,
+                                                               monkeypatch):
+    monkeypatch.setenv("SUPPORT_CONSOLE_PAUSE_STATUSES", "in_progress")
+    folder = tmp_path / "nothing"
+    write_csv(folder, "holidays.csv", ["calendar", "date", "name"], [])
+    code, _, err = run(capsys, "--db", hours_db, "import", folder)
+    assert code == 0, err
+    listed = breaches(capsys, hours_db, LATER)
+    # O3: waiting no longer pauses; in_progress from 11:10 does, for good, after 70 min.
+    assert datetime.fromisoformat(listed["O3"]["due_at"]) == t(2024, 3, 18, 11)
+    # T7: Mon 17-18 CET and Tue 09-10 CET make 120 min exactly when in_progress stops it.
+    assert datetime.fromisoformat(listed["T7"]["due_at"]) == t(2024, 3, 19, 9)
+    # T6 (waiting for good) runs again: office hours from 09:00 CET, due 10:00 CET.
+    assert datetime.fromisoformat(listed["T6"]["due_at"]) == t(2024, 3, 18, 9)
+    monkeypatch.setenv("SUPPORT_CONSOLE_PAUSE_STATUSES", "pending")
+    code, _, err = run(capsys, "--db", hours_db, "import", folder)
+    assert code == 2 and "pause_statuses" in err
