@@ -14,9 +14,9 @@ from core.bulk import BatchUpsert
 from core.calendars import calendar_problems, format_intervals, parse_day, parse_intervals
 from core.csv_format import RowError
 from core.db import write_transaction
-from core.due_store import recompute_due
+from core.due_store import pairs_using, recompute_due
 from core.errors import BadInput
-from core.schema import WEEKDAYS, calendars, holidays, sla_policies
+from core.schema import WEEKDAYS, calendars, holidays
 
 
 class InvalidCalendar(BadInput):
@@ -82,20 +82,15 @@ def save_calendar(engine: Engine, actor: Actor, values: CalendarValues) -> int:
             conn.execute(insert(holidays), [
                 {"calendar_id": calendar_id, "day": str(day), "name": name}
                 for day, name in sorted(values.holidays)])
-        return recompute_due(conn, pairs=_pairs_using(conn, calendar_id))
+        return recompute_due(conn, pairs=pairs_using(conn, [calendar_id]))
 
 
 def delete_calendar(engine: Engine, actor: Actor, calendar_id: str) -> None:
     require_admin(actor, "changing calendars")
     with write_transaction(engine) as session:
         conn = session.connection()
-        if _pairs_using(conn, calendar_id):
+        if pairs_using(conn, [calendar_id]):
             raise BadInput(f"calendar {calendar_id!r} is used by an SLA policy")
         conn.execute(delete(holidays).where(holidays.c.calendar_id == calendar_id))
         conn.execute(delete(calendars).where(calendars.c.id == calendar_id))
 
-
-def _pairs_using(conn: Connection, calendar_id: str) -> list[tuple[str, str]]:
-    return [tuple(row) for row in conn.execute(
-        select(sla_policies.c.kind, sla_policies.c.priority)
-        .where(sla_policies.c.calendar_id == calendar_id))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.csv_format import RowError
@@ -57,7 +58,7 @@ def parse_intervals(text: str, day: str = "day") -> tuple[Interval, ...]:
             raise RowError(f"{day}: interval {token!r} starts at 24:00")
         intervals.append((start, end))
     intervals.sort()
-    for (_s1, e1), (s2, _e2) in zip(intervals, intervals[1:]):
+    for (_s1, e1), (s2, _e2) in pairwise(intervals):
         if s2 < e1:
             raise RowError(f"{day}: intervals overlap at {format_minute(s2)}")
     return tuple(intervals)

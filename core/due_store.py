@@ -14,7 +14,6 @@ database's (table meta): every console on one database must agree on them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-
 from datetime import date
 
 from sqlalchemy import and_, delete, insert, or_, select, true, tuple_, update
@@ -23,7 +22,16 @@ from sqlalchemy.engine import Connection
 from core.calendars import parse_calendar
 from core.due import AlwaysOpen, Clock, Timeline, due_instants, running_segments
 from core.errors import BadInput
-from core.schema import STATUSES, WEEKDAYS, calendars, holidays, items, meta, sla_policies, status_changes
+from core.schema import (
+    STATUSES,
+    WEEKDAYS,
+    calendars,
+    holidays,
+    items,
+    meta,
+    sla_policies,
+    status_changes,
+)
 
 PAUSE_KEY = "sla_pause_statuses"
 WARN_KEY = "sla_warn_percent"
@@ -81,6 +89,16 @@ def load_clocks(conn: Connection) -> dict[str, Clock]:
                               frozenset(date.fromisoformat(d) for d in days.get(row.id, ())))
         clocks[row.id] = Timeline(spec)
     return clocks
+
+
+def pairs_using(conn: Connection, calendar_ids: Iterable[str]) -> set[tuple[str, str]]:
+    """The (kind, priority) pairs whose policy follows one of these calendars."""
+    calendar_ids = sorted(calendar_ids)
+    if not calendar_ids:
+        return set()
+    return {tuple(row) for row in conn.execute(
+        select(sla_policies.c.kind, sla_policies.c.priority)
+        .where(sla_policies.c.calendar_id.in_(calendar_ids)))}
 
 
 def _policy_of_item():

@@ -1,4 +1,5 @@
-"""Import of the business-hours files: calendars.csv, holidays.csv, status_changes.csv.
+"""Import of the business-hours files: calendars.csv, holidays.csv, status_changes.csv, and
+the calendar column of sla_policies.csv.
 
 Each loader validates every row and writes only while no error has been seen (the importer
 rolls the whole transaction back on any error). Status changes are checked against the
@@ -10,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import tzinfo
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from core.calendars import parse_calendar, parse_day
-from core.csv_format import RowError, choice, identifier, required_time
-from core.schema import STATUSES, WEEKDAYS, calendars
+from core.csv_format import RowError, choice, identifier, optional_count, required_time
+from core.schema import KINDS, PRIORITIES, STATUSES, WEEKDAYS, calendars
 
 CALENDARS_FILE = "calendars.csv"
 HOLIDAYS_FILE = "holidays.csv"
@@ -58,8 +58,9 @@ def load_calendars(conn: Connection, rows: Rows, add_error: AddError,
 
 
 def load_holidays(conn: Connection, rows: Rows, add_error: AddError, write: Callable[[], bool],
-                  calendar_ids: set[str]) -> int:
-    """Upsert holidays.csv by (calendar, date); the calendar must exist."""
+                  calendar_ids: set[str]) -> dict[tuple[str, str], str]:
+    """Upsert holidays.csv by (calendar, date); the calendar must exist. Returns the valid
+    rows' (calendar, date) -> calendar."""
     seen: dict[tuple[str, str], int] = {}
     parsed = []
     for line, row in rows:
@@ -80,7 +81,26 @@ def load_holidays(conn: Connection, rows: Rows, add_error: AddError, write: Call
         parsed.append((calendar_id, day, row[2].strip()))
     if write() and parsed:
         _upsert(conn, "holidays", ("calendar_id", "day", "name"), ("calendar_id", "day"), parsed)
-    return len(parsed)
+    return {key: key[0] for key in seen}
+
+
+def policy_parser(calendar_ids: set[str]) -> Callable[[list, tzinfo], tuple]:
+    """The sla_policies.csv row parser: its calendar, when named, must exist."""
+
+    def parse(row: list, _zone: tzinfo) -> tuple:
+        kind, priority, first_response, resolution, calendar = row
+        calendar = calendar.strip() or None
+        if calendar is not None and calendar not in calendar_ids:
+            raise RowError(f"unknown calendar {calendar!r}")
+        return (
+            choice(kind.strip(), KINDS, "kind"),
+            choice(priority.strip(), PRIORITIES, "priority"),
+            optional_count(first_response, "first_response_minutes"),
+            optional_count(resolution, "resolution_minutes"),
+            calendar,
+        )
+
+    return parse
 
 
 def _upsert(conn: Connection, table: str, columns: tuple[str, ...], keys: tuple[str, ...],
@@ -169,24 +189,24 @@ def load_status_changes(conn: Connection, rows: Rows, add_error: AddError,
 def _stage_problems(conn: Connection, stage: str, check_items: bool,
                     limit: int) -> list[tuple[int, str]]:
     checks = [
-        (f"SELECT s.line, s.item_id FROM {stage} s JOIN {stage} t "
-         "ON t.item_id = s.item_id AND t.changed_at = s.changed_at AND t.line < s.line",
+        ((f"SELECT s.line, s.item_id FROM {stage} s JOIN {stage} t "
+          "ON t.item_id = s.item_id AND t.changed_at = s.changed_at AND t.line < s.line"),
          lambda r: f"two changes of item {r[1]!r} at the same instant"),
     ]
     if check_items:
         checks += [
-            (f"SELECT s.line, s.item_id FROM {stage} s LEFT JOIN items i ON i.id = s.item_id "
-             "WHERE i.id IS NULL",
+            ((f"SELECT s.line, s.item_id FROM {stage} s "
+              "LEFT JOIN items i ON i.id = s.item_id WHERE i.id IS NULL"),
              lambda r: f"a change of unknown item {r[1]!r}"),
-            (f"SELECT s.line, s.item_id FROM {stage} s JOIN items i ON i.id = s.item_id "
-             "WHERE s.changed_at < i.created_at",
+            ((f"SELECT s.line, s.item_id FROM {stage} s JOIN items i ON i.id = s.item_id "
+              "WHERE s.changed_at < i.created_at"),
              lambda r: f"the change is before item {r[1]!r} was created"),
-            (f"SELECT s.line, s.item_id, s.status, i.status FROM {stage} s "
-             "JOIN items i ON i.id = s.item_id WHERE s.changed_at = "
-             f"(SELECT MAX(t.changed_at) FROM {stage} t WHERE t.item_id = s.item_id) "
-             "AND s.status <> i.status",
-             lambda r: f"the history of item {r[1]!r} ends with status {r[2]!r} but the "
-                       f"item's status is {r[3]!r}"),
+            ((f"SELECT s.line, s.item_id, s.status, i.status FROM {stage} s "
+              "JOIN items i ON i.id = s.item_id WHERE s.changed_at = "
+              f"(SELECT MAX(t.changed_at) FROM {stage} t WHERE t.item_id = s.item_id) "
+              "AND s.status <> i.status"),
+             lambda r: (f"the history of item {r[1]!r} ends with status {r[2]!r} but the "
+                        f"item's status is {r[3]!r}")),
         ]
     problems = []
     for sql, reason in checks:

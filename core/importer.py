@@ -38,7 +38,8 @@ from core.csv_format import (
     required_time,
 )
 from core.db import write_transaction
-from core.due_store import recompute_due
+from core.due_store import pairs_using, recompute_due
+from core.errors import BadInput
 from core.import_hours import (
     CALENDAR_COLUMNS,
     CALENDARS_FILE,
@@ -50,8 +51,8 @@ from core.import_hours import (
     load_calendars,
     load_holidays,
     load_status_changes,
+    policy_parser,
 )
-from core.errors import BadInput
 from core.models import CLOSED_STATUSES, KINDS, PRIORITIES, ROLES, STATUSES, Agent
 from core.timeutil import zone
 
@@ -124,23 +125,6 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors,
             errors.add(name, reader.line_num + 1, "not UTF-8 text (is this a CSV file?)")
         except csv.Error as exc:
             errors.add(name, reader.line_num, f"not a readable CSV file ({exc})")
-
-
-def _policy_parser(calendar_ids: set[str]) -> Callable[[list, tzinfo], tuple]:
-    def parse(row: list, _zone: tzinfo) -> tuple:
-        kind, priority, first_response, resolution, calendar = row
-        calendar = calendar.strip() or None
-        if calendar is not None and calendar not in calendar_ids:
-            raise RowError(f"unknown calendar {calendar!r}")
-        return (
-            choice(kind.strip(), KINDS, "kind"),
-            choice(priority.strip(), PRIORITIES, "priority"),
-            optional_count(first_response, "first_response_minutes"),
-            optional_count(resolution, "resolution_minutes"),
-            calendar,
-        )
-
-    return parse
 
 
 def _parse_agent(row: list, tz: tzinfo) -> tuple:
@@ -217,7 +201,7 @@ def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
 
 
 def _load(path: Path, columns: tuple[str, ...], parse, key_of, tz: tzinfo, errors: _Errors,
-          sink: BatchUpsert, optional: tuple[str, ...] = ()) -> None:
+          sink: BatchUpsert, optional: tuple[str, ...] = ()) -> dict:
     """Validate every row; write (through sink) only while no error has been seen."""
     seen: dict[str, int] = {}
     add = sink.add
@@ -236,6 +220,7 @@ def _load(path: Path, columns: tuple[str, ...], parse, key_of, tz: tzinfo, error
             add(parsed)
     if not errors.total:
         sink.flush()
+    return seen
 
 
 def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
@@ -323,19 +308,24 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
         policies, agents = policy_upsert(conn), agent_upsert(conn)
         items_written = 0
         calendar_ids = known_calendars(conn)
-        clean = lambda: not errors.total  # noqa: E731 - write only while no error was seen
+        clean = lambda: not errors.total
+        changed_calendars: set[str] = set()
         if files[CALENDARS_FILE].is_file():
-            new = load_calendars(conn, _rows(files[CALENDARS_FILE], CALENDAR_COLUMNS, errors),
-                                 errors.add, clean)
-            calendar_ids |= new
-            counts["calendars"] = len(new)
+            changed_calendars = load_calendars(
+                conn, _rows(files[CALENDARS_FILE], CALENDAR_COLUMNS, errors), errors.add, clean)
+            calendar_ids |= changed_calendars
+            counts["calendars"] = len(changed_calendars)
         if files[HOLIDAYS_FILE].is_file():
-            counts["holidays"] = load_holidays(
+            holiday_calendars = load_holidays(
                 conn, _rows(files[HOLIDAYS_FILE], HOLIDAY_COLUMNS, errors), errors.add, clean,
                 calendar_ids)
+            counts["holidays"] = len(holiday_calendars)
+            changed_calendars |= set(holiday_calendars.values())
+        pairs: set[tuple[str, str]] = set()
         if files[POLICIES_FILE].is_file():
-            _load(files[POLICIES_FILE], POLICY_COLUMNS, _policy_parser(calendar_ids),
-                  lambda r: f"{r[0]}/{r[1]}", tz, errors, policies, (POLICY_CALENDAR,))
+            pairs = {tuple(key.split("/")) for key in _load(
+                files[POLICIES_FILE], POLICY_COLUMNS, policy_parser(calendar_ids),
+                lambda r: f"{r[0]}/{r[1]}", tz, errors, policies, (POLICY_CALENDAR,))}
         known = set(conn.execute(select(Agent.id)).scalars())
         if files[AGENTS_FILE].is_file():
             def parse_agent(row: dict, zone_: tzinfo) -> tuple:
@@ -369,12 +359,13 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
         if errors.total:
             session.rollback()  # puts back any dropped index too
             raise ImportFailed(errors.lines, errors.total)
-        # Exactly the affected items: all of them when calendars or policies changed.
+        # Exactly the affected items: of the policies imported or using an imported
+        # calendar, and the items imported or given a history (all, when that is many).
         affected = None if changed is None else item_ids.keys() | changed
-        if (counts.get("calendars") or counts.get("holidays") or policies.count
-                or affected is None or len(affected) > RECOMPUTE_BY_ID_MAX):
+        if affected is None or len(affected) > RECOMPUTE_BY_ID_MAX:
             recompute_due(conn)
-        elif affected:
+        else:
+            recompute_due(conn, pairs=pairs | pairs_using(conn, changed_calendars))
             recompute_due(conn, item_ids=sorted(affected))
         # SQLite's default page cache is the fastest for these sorts (measured: a 128 MiB
         # cache makes the three index builds about twice as slow).

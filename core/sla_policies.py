@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from core.access import Actor, require_admin
 from core.db import write_transaction
-from core.errors import BadInput
 from core.due_store import recompute_due
+from core.errors import BadInput
 from core.models import KINDS, PRIORITIES, Calendar, SlaPolicy
 
 

@@ -12,8 +12,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_rules_cli import (  # noqa: E402
-    UTC, item, load, mentions_line, report, run, write_csv,
+from test_rules_cli import (
+    UTC,
+    item,
+    load,
+    mentions_line,
+    report,
+    run,
+    write_csv,
 )
 
 CALENDAR_HEADER = ["id", "time_zone", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
