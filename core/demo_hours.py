@@ -37,12 +37,12 @@ def demo_holidays(now_us: int, history_days: int) -> list[tuple[str, str, str]]:
 
 
 def demo_histories(rng: random.Random, items: list[tuple], now_us: int) -> Iterator[tuple]:
-    """(item_id, status, changed_at) histories for about half of the items: picked up, a
+    """(item_id, status, changed_at) histories for about a third of the items: picked up, a
     wait for the customer now and then, and the final status; an item's last change is
     its status."""
     for item_id, _kind, _subject, _priority, status, _assignee, created, responded, resolved \
             in items:
-        if status != "waiting" and rng.random() < 0.5:
+        if status != "waiting" and rng.random() < 0.65:
             continue
         end = resolved if resolved is not None else now_us
         start = responded if responded is not None else created + (end - created) // 4

@@ -34,6 +34,9 @@ class AlwaysOpen:
     def reach(self, start: int, amount: int) -> int | None:
         return start + amount
 
+    def reach_many(self, starts, amounts):
+        return starts + amounts
+
 
 class Timeline:
     """A calendar's open intervals as instants, built in yearly chunks as far as needed."""
@@ -46,7 +49,8 @@ class Timeline:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.cum_end: list[int] = []
-        self.covered_until = 0
+        self.covered_from = self.covered_until = 0
+        self._arrays = None
 
     def _local(self, day: date, minute: int) -> int:
         if minute == MINUTES_PER_DAY:
@@ -84,15 +88,20 @@ class Timeline:
             cum.append(total)
         self.cum_end = cum
         self.first_day, self.next_day = first, next_day
+        self.covered_from = self._local(first + timedelta(days=1), 0)
         self.covered_until = self._local(next_day, 0)
+        self._arrays = None
 
     def _cover(self, instant: int) -> None:
-        """Make sure the timeline starts at least a day before instant."""
+        """Make sure the timeline starts at least a day before instant (a year more when it
+        must grow backwards: items do not come in time order)."""
+        if instant >= self.covered_from and self.first_day is not None:
+            return
         day = from_us(instant).date() - timedelta(days=2)
         if self.first_day is None:
             self._rebuild(day, day + timedelta(days=_CHUNK_DAYS))
-        elif day < self.first_day:
-            self._rebuild(day, self.next_day)
+        else:
+            self._rebuild(min(day, self.first_day - timedelta(days=_CHUNK_DAYS)), self.next_day)
 
     def _extend(self) -> bool:
         if (self.next_day - self.first_day).days > _HORIZON_DAYS:
@@ -125,6 +134,43 @@ class Timeline:
                 return None
         i = bisect_left(self.cum_end, wanted)
         return self.ends[i] - (self.cum_end[i] - wanted)
+
+
+    def reach_many(self, starts, amounts):
+        """reach() for arrays of starts and amounts (> 0), all at once (numpy int64)."""
+        import numpy as np
+
+        self._cover(int(starts.min()))
+        while self.covered_until < int(starts.max()) and self._extend():
+            pass
+        cumulative = self._cumulative_many(starts)
+        wanted = cumulative + amounts
+        while (not self.cum_end or self.cum_end[-1] < int(wanted.max())) and self._extend():
+            pass
+        _starts, ends, cum_end = self._as_arrays()
+        found = np.searchsorted(cum_end, wanted, side="left")
+        beyond = found >= len(cum_end)
+        found = np.minimum(found, len(cum_end) - 1)
+        result = ends[found] - (cum_end[found] - wanted)
+        result[beyond] = NO_DUE_AT
+        return result
+
+    def _cumulative_many(self, instants):
+        import numpy as np
+
+        starts, ends, cum_end = self._as_arrays()
+        i = np.searchsorted(starts, instants, side="right") - 1
+        safe = np.maximum(i, 0)
+        value = cum_end[safe] - np.maximum(0, ends[safe] - instants)
+        return np.where(i < 0, 0, value)
+
+    def _as_arrays(self):
+        import numpy as np
+
+        if self._arrays is None:
+            self._arrays = tuple(np.array(values or [0], dtype=np.int64)
+                                 for values in (self.starts, self.ends, self.cum_end))
+        return self._arrays
 
 
 Clock = AlwaysOpen | Timeline
@@ -182,6 +228,26 @@ def warn_amount(minutes: int, warn_percent: float) -> int:
     """warn_percent of a target, in whole µs rounded up (kept exact as in core.sla)."""
     warn_tenths = round(warn_percent * 10)
     return -(-minutes * US_PER_MINUTE * warn_tenths // 1000)
+
+
+def due_instants_many(clock: Clock, created, minutes, warn_percent: float):
+    """(due, warn) arrays for items that run without pause from created (numpy int64
+    arrays; minutes >= 0, every target set)."""
+    import numpy as np
+
+    due = _reach_many(clock, created, minutes * US_PER_MINUTE)
+    warn_tenths = round(warn_percent * 10)
+    warn = _reach_many(clock, created, -(-minutes * (US_PER_MINUTE * warn_tenths) // 1000))
+    return due, np.where(due == NO_DUE_AT, NO_DUE_AT, warn)
+
+
+def _reach_many(clock: Clock, created, amounts):
+
+    result = created.copy()
+    positive = amounts > 0
+    if positive.any():
+        result[positive] = clock.reach_many(created[positive], amounts[positive])
+    return result
 
 
 def due_instants(clock: Clock, segments: list[Segment], created_at: int,

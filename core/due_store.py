@@ -20,7 +20,14 @@ from sqlalchemy import and_, delete, insert, or_, select, true, tuple_, update
 from sqlalchemy.engine import Connection
 
 from core.calendars import parse_calendar
-from core.due import AlwaysOpen, Clock, Timeline, due_instants, running_segments
+from core.due import (
+    AlwaysOpen,
+    Clock,
+    Timeline,
+    due_instants,
+    due_instants_many,
+    running_segments,
+)
 from core.errors import BadInput
 from core.schema import (
     STATUSES,
@@ -160,8 +167,7 @@ def _chunks(values: Sequence[str], size: int) -> Iterable[Sequence[str]]:
 
 
 def _walk(conn: Connection, scope, walk, pauses: Sequence[str], warn_percent: float) -> int:
-    clocks = load_clocks(conn)
-    always = AlwaysOpen()
+    clocks: dict[str | None, Clock] = {None: AlwaysOpen(), **load_clocks(conn)}
     query = (select(items.c.id, items.c.created_at, sla_policies.c.first_response_minutes,
                     sla_policies.c.resolution_minutes, sla_policies.c.calendar_id,
                     *(items.c[c] for c in DUE_COLUMNS))
@@ -180,19 +186,43 @@ def _walk(conn: Connection, scope, walk, pauses: Sequence[str], warn_percent: fl
                 .where(status_changes.c.item_id.in_([r.id for r in rows]))
                 .order_by(status_changes.c.item_id, status_changes.c.changed_at)):
             histories.setdefault(item_id, []).append((changed_at, status))
-        changed = []
+        computed: dict[str, tuple] = {}
+        steady: dict[str | None, list] = {}  # by calendar: the rows that never pause
         for row in rows:
-            clock = always if row.calendar_id is None else clocks[row.calendar_id]
             segments = running_segments(row.created_at, histories.get(row.id, ()), pauses)
+            if segments == [(row.created_at, None)]:
+                steady.setdefault(row.calendar_id, []).append(row)
+                continue
+            clock = clocks[row.calendar_id]
             response = due_instants(clock, segments, row.created_at,
                                     row.first_response_minutes, warn_percent)
             resolution = due_instants(clock, segments, row.created_at, row.resolution_minutes,
                                       warn_percent)
-            values = (response[0], resolution[0], response[1], resolution[1])
-            if values != tuple(row[5:9]):
-                changed.append((*values, row.id))
+            computed[row.id] = (response[0], resolution[0], response[1], resolution[1])
+        for calendar_id, group in steady.items():
+            computed.update(_steady_instants(clocks[calendar_id], group, warn_percent))
+        changed = [(*computed[row.id], row.id) for row in rows
+                   if computed[row.id] != tuple(row[5:9])]
         _write(conn, changed)
         written += len(changed)
+
+
+def _steady_instants(clock: Clock, rows: list, warn_percent: float) -> dict[str, tuple]:
+    """Due and warn instants of items that never pause, all at once per calendar."""
+    import numpy as np
+
+    created = np.array([r.created_at for r in rows], dtype=np.int64)
+    targets = []
+    for column in ("first_response_minutes", "resolution_minutes"):
+        minutes = [getattr(r, column) for r in rows]
+        missing = [m is None for m in minutes]
+        due, warn = due_instants_many(
+            clock, created, np.array([m or 0 for m in minutes], dtype=np.int64), warn_percent)
+        targets.append(([None if gone else int(d) for d, gone in zip(due, missing, strict=True)],
+                        [None if gone else int(w) for w, gone in zip(warn, missing, strict=True)]))
+    (response_due, response_warn), (resolution_due, resolution_warn) = targets
+    return {row.id: (response_due[n], resolution_due[n], response_warn[n], resolution_warn[n])
+            for n, row in enumerate(rows)}
 
 
 def _write(conn: Connection, rows: list[tuple]) -> None:
