@@ -234,3 +234,23 @@ def test_running_time_at_the_due_instant_is_the_target_and_not_earlier(
     assert oracle_running(spec, segments, created, found) == minutes * US_PER_MINUTE
     assert running_time(clock, segments, found) == minutes * US_PER_MINUTE
     assert oracle_running(spec, segments, created, found - 1) < minutes * US_PER_MINUTE
+
+
+@settings(max_examples=60, deadline=None)
+@given(week=weeks(), zone=st.sampled_from(ZONES),
+       created=st.lists(st.integers(0, 2 * 365 * 1440), min_size=1, max_size=30),
+       minutes=st.lists(st.integers(0, 4000), min_size=30, max_size=30))
+def test_the_bulk_path_gives_the_same_instants_as_one_by_one(week, zone, created, minutes):
+    import numpy as np
+
+    from core.due import due_instants_many
+
+    spec = CalendarSpec("c", zone, week, frozenset({date(2024, 12, 25)}))
+    starts = [utc(2023, 1, 1) + c * US_PER_MINUTE + 7 for c in created]
+    targets = minutes[:len(starts)]
+    due, warn = due_instants_many(Timeline(spec), np.array(starts, dtype=np.int64),
+                                  np.array(targets, dtype=np.int64), 80.0)
+    one_by_one = Timeline(spec)
+    for n, (start, target) in enumerate(zip(starts, targets, strict=True)):
+        expected = due_instants(one_by_one, [(start, None)], start, target, 80.0)
+        assert (int(due[n]), int(warn[n])) == expected
