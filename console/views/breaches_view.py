@@ -31,6 +31,7 @@ from console.views.item_details_dialog import ItemDetailsDialog
 from console.views.reassign_dialog import ReassignDialog
 from console.widgets.tables import DataTable
 from core import schema
+from core.item_clock import item_clocks
 from core.reports import run_report
 from core.schema import KINDS, PRIORITIES
 from core.timeutil import to_us
@@ -130,6 +131,10 @@ class BreachesView(ConsoleView):
                              "due_at_us": to_us(datetime.fromisoformat(entry["due_at"])),
                              "assignee_name": names.get(entry["assignee"]),
                              "acknowledged": entry["item_id"] in acknowledged})
+        clocks = item_clocks(session.connection(), [row["item_id"] for row in rows],
+                             window.now_us)
+        for row in rows:
+            row["clock"] = clocks.get(row["item_id"])
         agents = sorted((name, agent_id) for agent_id, name in names.items())
         return {"rows": rows, "agents": agents, "breached": breached["count"],
                 "at_risk": at_risk["count"]}
@@ -252,8 +257,10 @@ class BreachesView(ConsoleView):
         item_id = self.selected_item_id()
         if item_id is None:
             return
-        self.context.tasks.read(self, lambda session: actions.item_details(session, item_id),
-                                self._open_details, self._action_failed)
+        now_us = self.context.clock()
+        self.context.tasks.read(
+            self, lambda session: actions.item_details(session, item_id, now_us),
+            self._open_details, self._action_failed)
 
     def _open_details(self, details: dict[str, Any]) -> None:
         dialog = ItemDetailsDialog(details, self.context.tz, self)
