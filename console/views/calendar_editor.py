@@ -40,12 +40,15 @@ INTERVALS_HINT = "e.g. 09:00-12:30 13:30-18:00; empty: closed"
 class CalendarEditor(QWidget):
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, default_zone: str = "UTC"):
+    def __init__(self, parent: QWidget | None = None, *, default_zone: str = "UTC",
+                 default_country: str = ""):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_header(default_zone))
         layout.addWidget(self._build_week())
         layout.addWidget(self._build_holidays(), 1)
+        if default_country in self._countries:
+            self.country_combo.setCurrentText(default_country)
 
     # -- construction ------------------------------------------------------------------------
     def _build_header(self, default_zone: str) -> QFormLayout:
@@ -94,6 +97,7 @@ class CalendarEditor(QWidget):
         self.holiday_table.setHorizontalHeaderLabels(["Date (YYYY-MM-DD)", "Name"])
         self.holiday_table.horizontalHeader().setSectionResizeMode(
             1, QHeaderView.ResizeMode.Stretch)
+        self.holiday_table.setColumnWidth(0, 170)
         self.holiday_table.verticalHeader().hide()
         layout.addWidget(self.holiday_table, 1)
         layout.addWidget(self.errors["holidays"])
