@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement
 
 from core import sla
 from core.schema import items
 from core.settings import Settings
+from core.sql_types import AnySelect
 from core.timeutil import US_PER_HOUR, period_starts, round_or_none
 from core.window import Window
 
@@ -46,7 +47,7 @@ def tickets_in_scope(agent_id: str | None) -> ColumnElement[bool]:
     return condition
 
 
-def performance_aggregates(now_us: int) -> tuple[ColumnElement, ...]:
+def performance_aggregates(now_us: int) -> tuple[ColumnElement[Any], ...]:
     """The SQL aggregates behind the performance fields, over any grouping."""
     return (
         func.count().label("handled"),
@@ -58,7 +59,7 @@ def performance_aggregates(now_us: int) -> tuple[ColumnElement, ...]:
     )
 
 
-def handled_query(window: Window, agent_id: str | None, *group_by: ColumnElement) -> Select:
+def handled_query(window: Window, agent_id: str | None, *group_by: ColumnElement[Any]) -> AnySelect:
     query = select(*group_by, *performance_aggregates(window.now_us)).select_from(items)
     query = sla.with_policy(query).where(tickets_in_scope(agent_id), window.created_within())
     return query.group_by(*group_by) if group_by else query
@@ -100,14 +101,25 @@ def performance_fields(row: Any, weights: ScoreWeights) -> dict[str, Any]:
     }
 
 
-def performance_score(handled: int, rate: float | None, response_hours: float | None,
-                      compliance: float | None, weights: ScoreWeights) -> float | None:
-    """score = 100 * (0.4 R + 0.3 S + 0.3 C); null when nothing was handled."""
+def score_factors(handled: int | None, rate: float | None, response_hours: float | None,
+                  compliance: float | None,
+                  weights: ScoreWeights) -> tuple[float, float, float] | None:
+    """The score's R, S and C (each 0 to 1); None when nothing was handled."""
     if not handled:
         return None
     r = (rate or 0.0) / 100.0
     s = 0.0 if response_hours is None else max(0.0, 1.0 - response_hours / weights.response_horizon_hours)
     c = 1.0 if compliance is None else compliance / 100.0
+    return r, s, c
+
+
+def performance_score(handled: int, rate: float | None, response_hours: float | None,
+                      compliance: float | None, weights: ScoreWeights) -> float | None:
+    """score = 100 * (0.4 R + 0.3 S + 0.3 C); null when nothing was handled."""
+    factors = score_factors(handled, rate, response_hours, compliance, weights)
+    if factors is None:
+        return None
+    r, s, c = factors
     return round(100.0 * (weights.resolution * r + weights.response * s + weights.sla * c), 1)
 
 

@@ -9,9 +9,10 @@ plain rule, created_at + minutes, computed here.
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, and_, case, func, literal, or_
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement
 
 from core.schema import items, sla_policies
+from core.sql_types import AnySelect
 from core.timeutil import US_PER_MINUTE
 
 
@@ -36,7 +37,7 @@ def effective_response() -> ColumnElement[int]:
     return func.coalesce(items.c.first_response_at, items.c.resolved_at)
 
 
-def with_policy(query: Select) -> Select:
+def with_policy(query: AnySelect) -> AnySelect:
     """Join each item to the policy of its (kind, priority), if any."""
     return query.outerjoin(
         sla_policies, and_(sla_policies.c.kind == items.c.kind, sla_policies.c.priority == items.c.priority)
@@ -68,7 +69,8 @@ def is_breached(now_us: int) -> ColumnElement[bool]:
     return or_(response_breached(now_us), resolution_breached(now_us))
 
 
-def _reached(minutes, warn_at, now_us: int, warn_percent: float) -> ColumnElement[bool]:
+def _reached(minutes: ColumnElement[int], warn_at: ColumnElement[int], now_us: int,
+             warn_percent: float) -> ColumnElement[bool]:
     """Running time has reached warn_percent of the target. Stored: now is at or after the
     stored warn instant (computed with the database's warn percent, core.due_store). Plain:
     elapsed*100 >= warn*target, kept in integers (warn in tenths of a percent) so the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -12,7 +14,7 @@ from core.errors import BadInput
 from core.models import KINDS, PRIORITIES, Calendar, SlaPolicy
 
 
-def list_policies(session: Session) -> list[dict]:
+def list_policies(session: Session) -> list[dict[str, Any]]:
     """Every (kind, priority) pair, with None where no target is set."""
     stored = {(p.kind, p.priority): p for p in session.scalars(select(SlaPolicy))}
     rows = []
@@ -28,7 +30,7 @@ def list_policies(session: Session) -> list[dict]:
     return rows
 
 
-def save_policies(engine: Engine, actor: Actor, rows: list[dict]) -> int:
+def save_policies(engine: Engine, actor: Actor, rows: list[dict[str, Any]]) -> int:
     """Replace the targets (and calendar, when a row names the key) of the given pairs; a
     pair with no target at all is removed. The affected items' due instants are recomputed
     in the same transaction. Returns how many items' stored due instants changed."""
