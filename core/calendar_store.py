@@ -32,11 +32,11 @@ class CalendarValues:
     id: str
     time_zone: str
     days: dict[str, str]  # weekday -> "09:00-12:30 13:30-18:00"
-    holidays: list[tuple[date, str]] = field(default_factory=list)
+    holidays: list[tuple[date | str, str]] = field(default_factory=list)  # str: as typed
 
 
 def list_calendars(conn: Connection) -> list[CalendarValues]:
-    by_calendar: dict[str, list[tuple[date, str]]] = {}
+    by_calendar: dict[str, list[tuple[date | str, str]]] = {}
     for row in conn.execute(select(holidays).order_by(holidays.c.calendar_id, holidays.c.day)):
         by_calendar.setdefault(row.calendar_id, []).append((date.fromisoformat(row.day), row.name))
     return [CalendarValues(row.id, row.time_zone, {d: row._mapping[d] for d in WEEKDAYS},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from typing import Any
 
 import holidays as public_holidays
 
@@ -36,7 +37,8 @@ def demo_holidays(now_us: int, history_days: int) -> list[tuple[str, str, str]]:
     return [("office", day.isoformat(), name) for day, name in sorted(found.items())]
 
 
-def demo_histories(rng: random.Random, items: list[tuple], now_us: int) -> Iterator[tuple]:
+def demo_histories(rng: random.Random, items: list[tuple[Any, ...]],
+                   now_us: int) -> Iterator[tuple[str, str, int]]:
     """(item_id, status, changed_at) histories for about a third of the items: picked up, a
     wait for the customer now and then, and the final status; an item's last change is
     its status."""

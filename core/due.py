@@ -13,6 +13,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+import numpy as np
+from numpy.typing import NDArray
+
 from core.calendars import MINUTES_PER_DAY, CalendarSpec
 from core.timeutil import US_PER_MINUTE, from_us, to_us
 
@@ -23,6 +26,7 @@ _CHUNK_DAYS = 366
 _HORIZON_DAYS = 366 * 50  # a calendar closed this long (holidays) never reaches a target
 
 Segment = tuple[int, int | None]  # [start, end) of running clock; None: for ever
+Instants = NDArray[np.int64]
 
 
 class AlwaysOpen:
@@ -34,7 +38,7 @@ class AlwaysOpen:
     def reach(self, start: int, amount: int) -> int | None:
         return start + amount
 
-    def reach_many(self, starts, amounts):
+    def reach_many(self, starts: Instants, amounts: Instants) -> Instants:
         return starts + amounts
 
 
@@ -50,7 +54,7 @@ class Timeline:
         self.ends: list[int] = []
         self.cum_end: list[int] = []
         self.covered_from = self.covered_until = 0
-        self._arrays = None
+        self._arrays: tuple[Instants, Instants, Instants] | None = None
 
     def _local(self, day: date, minute: int) -> int:
         if minute == MINUTES_PER_DAY:
@@ -97,13 +101,17 @@ class Timeline:
         must grow backwards: items do not come in time order)."""
         if instant >= self.covered_from and self.first_day is not None:
             return
-        day = from_us(instant).date() - timedelta(days=2)
-        if self.first_day is None:
+        moment = from_us(instant)
+        assert moment is not None
+        day = moment.date() - timedelta(days=2)
+        if self.first_day is None or self.next_day is None:
             self._rebuild(day, day + timedelta(days=_CHUNK_DAYS))
         else:
             self._rebuild(min(day, self.first_day - timedelta(days=_CHUNK_DAYS)), self.next_day)
 
     def _extend(self) -> bool:
+        if self.first_day is None or self.next_day is None:
+            return False
         if (self.next_day - self.first_day).days > _HORIZON_DAYS:
             return False
         self._rebuild(self.first_day, self.next_day + timedelta(days=_CHUNK_DAYS))
@@ -136,10 +144,8 @@ class Timeline:
         return self.ends[i] - (self.cum_end[i] - wanted)
 
 
-    def reach_many(self, starts, amounts):
+    def reach_many(self, starts: Instants, amounts: Instants) -> Instants:
         """reach() for arrays of starts and amounts (> 0), all at once (numpy int64)."""
-        import numpy as np
-
         self._cover(int(starts.min()))
         while self.covered_until < int(starts.max()) and self._extend():
             pass
@@ -155,21 +161,18 @@ class Timeline:
         result[beyond] = NO_DUE_AT
         return result
 
-    def _cumulative_many(self, instants):
-        import numpy as np
-
+    def _cumulative_many(self, instants: Instants) -> Instants:
         starts, ends, cum_end = self._as_arrays()
         i = np.searchsorted(starts, instants, side="right") - 1
         safe = np.maximum(i, 0)
         value = cum_end[safe] - np.maximum(0, ends[safe] - instants)
         return np.where(i < 0, 0, value)
 
-    def _as_arrays(self):
-        import numpy as np
-
+    def _as_arrays(self) -> tuple[Instants, Instants, Instants]:
         if self._arrays is None:
-            self._arrays = tuple(np.array(values or [0], dtype=np.int64)
-                                 for values in (self.starts, self.ends, self.cum_end))
+            starts, ends, cum_end = (np.array(values or [0], dtype=np.int64)
+                                     for values in (self.starts, self.ends, self.cum_end))
+            self._arrays = (starts, ends, cum_end)
         return self._arrays
 
 
@@ -230,18 +233,17 @@ def warn_amount(minutes: int, warn_percent: float) -> int:
     return -(-minutes * US_PER_MINUTE * warn_tenths // 1000)
 
 
-def due_instants_many(clock: Clock, created, minutes, warn_percent: float):
+def due_instants_many(clock: Clock, created: Instants, minutes: Instants,
+                      warn_percent: float) -> tuple[Instants, Instants]:
     """(due, warn) arrays for items that run without pause from created (numpy int64
     arrays; minutes >= 0, every target set)."""
-    import numpy as np
-
     due = _reach_many(clock, created, minutes * US_PER_MINUTE)
     warn_tenths = round(warn_percent * 10)
     warn = _reach_many(clock, created, -(-minutes * (US_PER_MINUTE * warn_tenths) // 1000))
     return due, np.where(due == NO_DUE_AT, NO_DUE_AT, warn)
 
 
-def _reach_many(clock: Clock, created, amounts):
+def _reach_many(clock: Clock, created: Instants, amounts: Instants) -> Instants:
 
     result = created.copy()
     positive = amounts > 0

@@ -15,11 +15,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, true, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Row,
+    and_,
+    delete,
+    insert,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.engine import Connection
 
 from core.calendars import parse_calendar
+from core.db import write_transaction
 from core.due import (
     AlwaysOpen,
     Clock,
@@ -39,6 +53,7 @@ from core.schema import (
     sla_policies,
     status_changes,
 )
+from core.settings import Settings
 
 PAUSE_KEY = "sla_pause_statuses"
 WARN_KEY = "sla_warn_percent"
@@ -46,6 +61,16 @@ DEFAULT_PAUSE_STATUSES = ("waiting",)
 DEFAULT_WARN_PERCENT = 80.0
 BATCH = 10_000
 DUE_COLUMNS = ("response_due_at", "resolution_due_at", "response_warn_at", "resolution_warn_at")
+
+
+Instants4 = tuple[int | None, int | None, int | None, int | None]  # as DUE_COLUMNS
+
+
+def driver(conn: Connection) -> Any:
+    """The DB-API connection under conn (sqlite3 or psycopg), for bulk statements."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    return raw
 
 
 def clock_settings(conn: Connection) -> tuple[tuple[str, ...], float]:
@@ -58,10 +83,8 @@ def clock_settings(conn: Connection) -> tuple[tuple[str, ...], float]:
     return pauses, warn
 
 
-def sync_clock_settings(engine, settings) -> int:
+def sync_clock_settings(engine: Engine, settings: Settings) -> int:
     """apply_clock_settings in a transaction of its own, from a Settings object."""
-    from core.db import write_transaction
-
     with write_transaction(engine) as session:
         return apply_clock_settings(session.connection(), settings.pause_statuses,
                                     settings.warn_percent)
@@ -87,7 +110,7 @@ def apply_clock_settings(conn: Connection, pause_statuses: Sequence[str],
 
 def load_clocks(conn: Connection) -> dict[str, Clock]:
     """Every stored calendar as a Timeline, by id."""
-    days: dict[str, set] = {}
+    days: dict[str, set[str]] = {}
     for calendar_id, day in conn.execute(select(holidays.c.calendar_id, holidays.c.day)):
         days.setdefault(calendar_id, set()).add(day)
     clocks: dict[str, Clock] = {}
@@ -103,16 +126,16 @@ def pairs_using(conn: Connection, calendar_ids: Iterable[str]) -> set[tuple[str,
     calendar_ids = sorted(calendar_ids)
     if not calendar_ids:
         return set()
-    return {tuple(row) for row in conn.execute(
+    return {(row[0], row[1]) for row in conn.execute(
         select(sla_policies.c.kind, sla_policies.c.priority)
         .where(sla_policies.c.calendar_id.in_(calendar_ids)))}
 
 
-def _policy_of_item():
+def _policy_of_item() -> ColumnElement[bool]:
     return and_(sla_policies.c.kind == items.c.kind, sla_policies.c.priority == items.c.priority)
 
 
-def _calendar_or_pause(pauses: Sequence[str]):
+def _calendar_or_pause(pauses: Sequence[str]) -> ColumnElement[bool]:
     """Over items JOIN sla_policies: the clock needs a walk (a calendar, or a pause)."""
     paused = (select(status_changes.c.item_id)
               .where(status_changes.c.item_id == items.c.id,
@@ -121,13 +144,14 @@ def _calendar_or_pause(pauses: Sequence[str]):
     return or_(sla_policies.c.calendar_id.is_not(None), paused)
 
 
-def _needs_walk(pauses: Sequence[str]):
+def _needs_walk(pauses: Sequence[str]) -> ColumnElement[bool]:
     """Over items alone: tracked, and its policy has a calendar or its history a pause."""
     return (select(sla_policies.c.kind).where(_policy_of_item(), _calendar_or_pause(pauses))
             .correlate_except(sla_policies).exists())
 
 
-def _scope(pairs: Iterable[tuple[str, str]] | None, item_ids: Sequence[str] | None):
+def _scope(pairs: Iterable[tuple[str, str]] | None,
+           item_ids: Sequence[str] | None) -> ColumnElement[bool]:
     conditions = []
     if pairs is not None:
         conditions.append(tuple_(items.c.kind, items.c.priority).in_(list(pairs)))
@@ -166,8 +190,10 @@ def _chunks(values: Sequence[str], size: int) -> Iterable[Sequence[str]]:
         yield values[start:start + size]
 
 
-def _walk(conn: Connection, scope, walk, pauses: Sequence[str], warn_percent: float) -> int:
-    clocks: dict[str | None, Clock] = {None: AlwaysOpen(), **load_clocks(conn)}
+def _walk(conn: Connection, scope: ColumnElement[bool], walk: ColumnElement[bool],
+          pauses: Sequence[str], warn_percent: float) -> int:
+    clocks: dict[str | None, Clock] = {None: AlwaysOpen()}
+    clocks.update(load_clocks(conn))
     query = (select(items.c.id, items.c.created_at, sla_policies.c.first_response_minutes,
                     sla_policies.c.resolution_minutes, sla_policies.c.calendar_id,
                     *(items.c[c] for c in DUE_COLUMNS))
@@ -186,8 +212,8 @@ def _walk(conn: Connection, scope, walk, pauses: Sequence[str], warn_percent: fl
                 .where(status_changes.c.item_id.in_([r.id for r in rows]))
                 .order_by(status_changes.c.item_id, status_changes.c.changed_at)):
             histories.setdefault(item_id, []).append((changed_at, status))
-        computed: dict[str, tuple] = {}
-        steady: dict[str | None, list] = {}  # by calendar: the rows that never pause
+        computed: dict[str, Instants4] = {}
+        steady: dict[str | None, list[Row[Any]]] = {}  # by calendar: the rows that never pause
         for row in rows:
             segments = running_segments(row.created_at, histories.get(row.id, ()), pauses)
             if segments == [(row.created_at, None)]:
@@ -207,7 +233,8 @@ def _walk(conn: Connection, scope, walk, pauses: Sequence[str], warn_percent: fl
         written += len(changed)
 
 
-def _steady_instants(clock: Clock, rows: list, warn_percent: float) -> dict[str, tuple]:
+def _steady_instants(clock: Clock, rows: list[Row[Any]],
+                     warn_percent: float) -> dict[str, Instants4]:
     """Due and warn instants of items that never pause, all at once per calendar."""
     import numpy as np
 
@@ -225,18 +252,18 @@ def _steady_instants(clock: Clock, rows: list, warn_percent: float) -> dict[str,
             for n, row in enumerate(rows)}
 
 
-def _write(conn: Connection, rows: list[tuple]) -> None:
+def _write(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
     if conn.dialect.name == "postgresql":
         _write_by_copy(conn, rows)
         return
     sets = ", ".join(f"{c} = ?" for c in DUE_COLUMNS)
-    conn.connection.driver_connection.executemany(f"UPDATE items SET {sets} WHERE id = ?", rows)
+    driver(conn).executemany(f"UPDATE items SET {sets} WHERE id = ?", rows)
 
 
-def _write_by_copy(conn: Connection, rows: list[tuple]) -> None:
-    cursor = conn.connection.driver_connection.cursor()
+def _write_by_copy(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    cursor = driver(conn).cursor()
     try:
         cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS _due_stage (response_due_at BIGINT, "
                        "resolution_due_at BIGINT, response_warn_at BIGINT, "

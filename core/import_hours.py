@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from core.calendars import parse_calendar, parse_day
 from core.csv_format import RowError, choice, identifier, optional_count, required_time
+from core.due_store import driver
 from core.schema import KINDS, PRIORITIES, STATUSES, WEEKDAYS, calendars
 
 CALENDARS_FILE = "calendars.csv"
@@ -26,7 +29,8 @@ CALENDAR_COLUMNS = ("id", "time_zone", *WEEKDAYS)
 HOLIDAY_COLUMNS = ("calendar", "date", "name")
 STATUS_CHANGE_COLUMNS = ("item_id", "status", "changed_at")
 
-Rows = Iterator[tuple[int, list]]
+Rows = Iterator[tuple[int, list[str]]]
+Row = tuple[Any, ...]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
 AddError = Callable[[str, int, str], None]
@@ -86,12 +90,12 @@ def load_holidays(conn: Connection, rows: Rows, add_error: AddError, write: Call
     return {key: key[0] for key in seen}
 
 
-def policy_parser(calendar_ids: set[str]) -> Callable[[list, tzinfo], tuple]:
+def policy_parser(calendar_ids: set[str]) -> Callable[[list[str], tzinfo], Row]:
     """The sla_policies.csv row parser: its calendar, when named, must exist."""
 
-    def parse(row: list, _zone: tzinfo) -> tuple:
-        kind, priority, first_response, resolution, calendar = row
-        calendar = calendar.strip() or None
+    def parse(row: list[str], _zone: tzinfo) -> Row:
+        kind, priority, first_response, resolution, named = row
+        calendar = named.strip() or None
         if calendar is not None and calendar not in calendar_ids:
             raise RowError(f"unknown calendar {calendar!r}")
         return (
@@ -106,7 +110,7 @@ def policy_parser(calendar_ids: set[str]) -> Callable[[list, tzinfo], tuple]:
 
 
 def _upsert(conn: Connection, table: str, columns: tuple[str, ...], keys: tuple[str, ...],
-            rows: list[tuple]) -> None:
+            rows: list[Row]) -> None:
     from core.bulk import BatchUpsert
 
     sink = BatchUpsert(conn, table, columns, keys)
@@ -126,18 +130,18 @@ def _stage(conn: Connection) -> str:
     return "_stage_changes"
 
 
-def _stage_writer(conn: Connection, stage: str) -> Callable[[list[tuple]], None]:
-    raw = conn.connection.driver_connection
+def _stage_writer(conn: Connection, stage: str) -> Callable[[list[Row]], None]:
+    raw = driver(conn)
     columns = "(item_id, changed_at, status, line)"
     if conn.dialect.name == "postgresql":
-        def store(batch: list[tuple]) -> None:
+        def store(batch: list[Row]) -> None:
             with raw.cursor() as cursor, cursor.copy(f"COPY {stage} {columns} FROM STDIN") as copy:
                 for row in batch:
                     copy.write_row(row)
     else:
         sql = f"INSERT INTO {stage} {columns} VALUES (?, ?, ?, ?)"
 
-        def store(batch: list[tuple]) -> None:
+        def store(batch: list[Row]) -> None:
             if batch:
                 raw.executemany(sql, batch)
     return store
@@ -156,7 +160,7 @@ def load_status_changes(conn: Connection, rows: Rows, add_error: AddError,
     store = _stage_writer(conn, stage)
     statuses = frozenset(STATUSES)
     fromiso = datetime.fromisoformat
-    batch: list[tuple] = []
+    batch: list[Row] = []
     count = 0
     for line, (item_id, status, changed_at) in rows:
         try:
@@ -169,7 +173,7 @@ def load_status_changes(conn: Connection, rows: Rows, add_error: AddError,
                 if not changed_at or changed_at[-1].isspace():
                     raise ValueError
             except (ValueError, TypeError, OverflowError):
-                changed = required_time(changed_at, tz, "changed_at")
+                changed = required_time(changed_at, cast(ZoneInfo, tz), "changed_at")
         except RowError as exc:
             add_error(STATUS_CHANGES_FILE, line, str(exc))
             continue
@@ -196,7 +200,7 @@ def load_status_changes(conn: Connection, rows: Rows, add_error: AddError,
 
 def _stage_problems(conn: Connection, stage: str, check_items: bool,
                     limit: int) -> list[tuple[int, str]]:
-    checks = [
+    checks: list[tuple[str, Callable[[Any], str]]] = [
         ((f"SELECT s.line, s.item_id FROM {stage} s JOIN {stage} t "
           "ON t.item_id = s.item_id AND t.changed_at = s.changed_at AND t.line < s.line"),
          lambda r: f"two changes of item {r[1]!r} at the same instant"),
@@ -216,7 +220,7 @@ def _stage_problems(conn: Connection, stage: str, check_items: bool,
              lambda r: (f"the history of item {r[1]!r} ends with status {r[2]!r} but the "
                         f"item's status is {r[3]!r}")),
         ]
-    problems = []
+    problems: list[tuple[int, str]] = []
     for sql, reason in checks:
         for row in conn.exec_driver_sql(f"{sql} ORDER BY 1 LIMIT {limit}"):
             problems.append((int(row[0]), reason(row)))

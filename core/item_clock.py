@@ -19,14 +19,16 @@ TARGET_COLUMNS = (("first_response", "first_response_minutes", "response_due"),
                   ("resolution", "resolution_minutes", "resolution_due"))
 
 
-def item_clocks(conn: Connection, item_ids: Sequence[str], now_us: int) -> dict[str, dict]:
+def item_clocks(conn: Connection, item_ids: Sequence[str],
+                now_us: int) -> dict[str, dict[str, Any]]:
     """{item_id: clock} for the SLA-tracked items among item_ids. A clock: `calendar` (id or
     None: always open), `paused_since` (instant or None: running now) and `targets`:
     {target: {minutes, running_minutes, left_minutes, due_at (None: no due instant)}};
     running and left are business minutes up to now (left never below 0)."""
     pauses, _warn = clock_settings(conn)
-    clocks: dict[str | None, Clock] = {None: AlwaysOpen(), **load_clocks(conn)}
-    found: dict[str, dict] = {}
+    clocks: dict[str | None, Clock] = {None: AlwaysOpen()}
+    clocks.update(load_clocks(conn))
+    found: dict[str, dict[str, Any]] = {}
     ids = list(dict.fromkeys(item_ids))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
@@ -49,10 +51,11 @@ def item_clocks(conn: Connection, item_ids: Sequence[str], now_us: int) -> dict[
     return found
 
 
-def _clock(row: Any, history: list[tuple[int, str]], clock: Clock, pauses, now_us: int) -> dict:
+def _clock(row: Any, history: list[tuple[int, str]], clock: Clock, pauses: Sequence[str],
+           now_us: int) -> dict[str, Any]:
     segments = running_segments(row.created_at, history, pauses)
     ran = running_time(clock, segments, now_us) // US_PER_MINUTE
-    targets = {}
+    targets: dict[str, dict[str, Any]] = {}
     for target, minutes_column, due_column in TARGET_COLUMNS:
         minutes = getattr(row, minutes_column)
         if minutes is None:
@@ -65,7 +68,8 @@ def _clock(row: Any, history: list[tuple[int, str]], clock: Clock, pauses, now_u
             "targets": targets}
 
 
-def _paused_since(history: list[tuple[int, str]], pauses, now_us: int) -> int | None:
+def _paused_since(history: list[tuple[int, str]], pauses: Sequence[str],
+                  now_us: int) -> int | None:
     """When the clock stopped, if the status at now is a pause status."""
     since = None
     for changed_at, status in history:
