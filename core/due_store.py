@@ -194,17 +194,17 @@ def _walk(conn: Connection, scope: ColumnElement[bool], walk: ColumnElement[bool
           pauses: Sequence[str], warn_percent: float) -> int:
     clocks: dict[str | None, Clock] = {None: AlwaysOpen()}
     clocks.update(load_clocks(conn))
+    # The ids first, in one pass (no ORDER BY ... LIMIT paging: SQLite would sort all the
+    # matching rows again for every page); then the rows, a batch of ids at a time.
+    ids = sorted(conn.execute(select(items.c.id).select_from(
+        items.join(sla_policies, _policy_of_item())).where(scope, walk)).scalars())
     query = (select(items.c.id, items.c.created_at, sla_policies.c.first_response_minutes,
                     sla_policies.c.resolution_minutes, sla_policies.c.calendar_id,
                     *(items.c[c] for c in DUE_COLUMNS))
-             .select_from(items.join(sla_policies, _policy_of_item()))
-             .where(scope, walk).order_by(items.c.id).limit(BATCH))
-    written, last = 0, None
-    while True:
-        rows = conn.execute(query if last is None else query.where(items.c.id > last)).all()
-        if not rows:
-            return written
-        last = rows[-1].id
+             .select_from(items.join(sla_policies, _policy_of_item())))
+    written = 0
+    for chunk in _chunks(ids, BATCH):
+        rows = conn.execute(query.where(items.c.id.in_(chunk))).all()
         histories: dict[str, list[tuple[int, str]]] = {}
         for item_id, changed_at, status in conn.execute(
                 select(status_changes.c.item_id, status_changes.c.changed_at,
@@ -231,6 +231,7 @@ def _walk(conn: Connection, scope: ColumnElement[bool], walk: ColumnElement[bool
                    if computed[row.id] != tuple(row[5:9])]
         _write(conn, changed)
         written += len(changed)
+    return written
 
 
 def _steady_instants(clock: Clock, rows: list[Row[Any]],
