@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -21,24 +20,27 @@ from core.import_hours import (
 from core.schema import WEEKDAYS, calendars, holidays, status_changes
 
 
-def export_business_hours(conn: Connection, folder: Path,
-                          write_csv_file: Callable[..., int]) -> dict[str, int]:
+def export_business_hours(conn: Connection,
+                          write: Callable[[str, tuple[str, ...], Iterable[Sequence[object]]], int]
+                          ) -> dict[str, int]:
+    """write(file name, header, rows): the exporter's, so that these files are replaced
+    together with the others, only once all are written."""
     counts: dict[str, int] = {}
     rows = conn.execute(select(calendars.c.id, calendars.c.time_zone,
                                *(calendars.c[d] for d in WEEKDAYS)).order_by(calendars.c.id)).all()
     if rows:
-        counts["calendars"] = write_csv_file(folder / CALENDARS_FILE, CALENDAR_COLUMNS,
+        counts["calendars"] = write(CALENDARS_FILE, CALENDAR_COLUMNS,
                                              (tuple(r) for r in rows))
     rows = conn.execute(select(holidays.c.calendar_id, holidays.c.day, holidays.c.name)
                         .order_by(holidays.c.calendar_id, holidays.c.day)).all()
     if rows:
-        counts["holidays"] = write_csv_file(folder / HOLIDAYS_FILE, HOLIDAY_COLUMNS,
+        counts["holidays"] = write(HOLIDAYS_FILE, HOLIDAY_COLUMNS,
                                             (tuple(r) for r in rows))
     if conn.execute(select(status_changes.c.item_id).limit(1)).first() is not None:
         changes = conn.execution_options(yield_per=10_000).execute(
             select(status_changes.c.item_id, status_changes.c.status, status_changes.c.changed_at)
             .order_by(status_changes.c.item_id, status_changes.c.changed_at))
-        counts["status_changes"] = write_csv_file(
-            folder / STATUS_CHANGES_FILE, STATUS_CHANGE_COLUMNS,
+        counts["status_changes"] = write(
+            STATUS_CHANGES_FILE, STATUS_CHANGE_COLUMNS,
             ((c.item_id, c.status, write_time(c.changed_at)) for c in changes))
     return counts

@@ -1,7 +1,7 @@
 """business hours: calendars, holidays, a calendar per SLA policy, status history, stored due instants
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01 07:00:00
 
 Existing rows need no backfill: a NULL stored due instant means the plain rule
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
