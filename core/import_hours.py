@@ -9,9 +9,10 @@ need to be held in memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any, cast
+from pathlib import Path
+from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -19,12 +20,13 @@ from sqlalchemy.engine import Connection
 
 from core.calendars import parse_calendar, parse_day
 from core.csv_format import RowError, choice, identifier, optional_count, required_time
-from core.due_store import driver
+from core.due_store import driver, pairs_using, recompute_due
 from core.schema import KINDS, PRIORITIES, STATUSES, WEEKDAYS, calendars
 
 CALENDARS_FILE = "calendars.csv"
 HOLIDAYS_FILE = "holidays.csv"
 STATUS_CHANGES_FILE = "status_changes.csv"
+HOURS_FILES = (CALENDARS_FILE, HOLIDAYS_FILE, STATUS_CHANGES_FILE)
 CALENDAR_COLUMNS = ("id", "time_zone", *WEEKDAYS)
 HOLIDAY_COLUMNS = ("calendar", "date", "name")
 STATUS_CHANGE_COLUMNS = ("item_id", "status", "changed_at")
@@ -35,6 +37,61 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
 AddError = Callable[[str, int, str], None]
 STAGE_BATCH = 5_000
+RECOMPUTE_BY_ID_MAX = 20_000  # more imported items than this: recompute every item
+
+
+class ErrorSink(Protocol):
+    total: int
+
+    def add(self, file: str, line: int, reason: str) -> None: ...
+
+
+class BusinessHoursImport:
+    """The business-hours part of one import, in the importer's transaction: calendars and
+    holidays (before the policies, which may name them), status changes (after the items),
+    then the due instants of exactly the affected items."""
+
+    def __init__(self, conn: Connection, files: dict[str, Path],
+                 rows: Callable[[Path, tuple[str, ...]], Rows], errors: ErrorSink):
+        self.conn, self.files, self.rows = conn, files, rows
+        self.add_error = errors.add
+        self.clean = lambda: not errors.total  # write only while no error was seen
+        self.counts: dict[str, int] = {}
+        self.calendar_ids = known_calendars(conn)
+        self.changed_calendars: set[str] = set()
+        self.changed_items: set[str] | None = set()  # None: too many to name
+
+    def load_calendars(self) -> None:
+        if self.files[CALENDARS_FILE].is_file():
+            self.changed_calendars = load_calendars(
+                self.conn, self.rows(self.files[CALENDARS_FILE], CALENDAR_COLUMNS),
+                self.add_error, self.clean)
+            self.calendar_ids |= self.changed_calendars
+            self.counts["calendars"] = len(self.changed_calendars)
+        if self.files[HOLIDAYS_FILE].is_file():
+            holiday_calendars = load_holidays(
+                self.conn, self.rows(self.files[HOLIDAYS_FILE], HOLIDAY_COLUMNS),
+                self.add_error, self.clean, self.calendar_ids)
+            self.counts["holidays"] = len(holiday_calendars)
+            self.changed_calendars |= set(holiday_calendars.values())
+
+    def load_status_changes(self, tz: tzinfo, max_reported: int) -> None:
+        if self.files[STATUS_CHANGES_FILE].is_file():
+            self.counts["status_changes"], self.changed_items = load_status_changes(
+                self.conn, self.rows(self.files[STATUS_CHANGES_FILE], STATUS_CHANGE_COLUMNS),
+                self.add_error, self.clean, tz, max_reported, RECOMPUTE_BY_ID_MAX)
+
+    def recompute_due(self, policy_pairs: set[tuple[str, str]],
+                      item_ids: Iterable[str]) -> None:
+        """The policies imported or using an imported calendar, and the items imported or
+        given a history (every item, when that is many)."""
+        affected = None if self.changed_items is None else set(item_ids) | self.changed_items
+        if affected is None or len(affected) > RECOMPUTE_BY_ID_MAX:
+            recompute_due(self.conn)
+            return
+        recompute_due(self.conn, pairs=policy_pairs | pairs_using(self.conn,
+                                                                  self.changed_calendars))
+        recompute_due(self.conn, item_ids=sorted(affected))
 
 
 def known_calendars(conn: Connection) -> set[str]:

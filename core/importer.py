@@ -41,26 +41,12 @@ from core.csv_format import (
     time_out_of_range,
 )
 from core.db import write_transaction
-from core.due_store import pairs_using, recompute_due
 from core.errors import BadInput
-from core.import_hours import (
-    CALENDAR_COLUMNS,
-    CALENDARS_FILE,
-    HOLIDAY_COLUMNS,
-    HOLIDAYS_FILE,
-    STATUS_CHANGE_COLUMNS,
-    STATUS_CHANGES_FILE,
-    known_calendars,
-    load_calendars,
-    load_holidays,
-    load_status_changes,
-    policy_parser,
-)
+from core.import_hours import HOURS_FILES, BusinessHoursImport, policy_parser
 from core.models import CLOSED_STATUSES, KINDS, PRIORITIES, ROLES, STATUSES, Agent
 from core.timeutil import zone
 
 MAX_REPORTED = 200
-RECOMPUTE_BY_ID_MAX = 20_000  # more imported items than this: recompute every item
 log = logging.getLogger(__name__)
 
 
@@ -106,9 +92,7 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors,
             if not _header_ok(header, columns, name, nul_lines, errors):
                 return
             width = len(header)
-            present = [c for c in optional if c in header]
-            if len(present) < len(optional):
-                header = [*header, *(c for c in optional if c not in header)]
+            header += [c for c in optional if c not in header]  # absent ones read as empty
             positions = [header.index(c) for c in (*columns, *optional)]
             in_order = positions == list(range(width))  # the usual case: no reshuffling
             for record in reader:
@@ -346,35 +330,21 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
     if not folder.is_dir():
         raise BadInput(f"{folder}: no such folder")
     tz = zone(tz_name or "UTC")
-    names = (CALENDARS_FILE, HOLIDAYS_FILE, POLICIES_FILE, AGENTS_FILE, ITEMS_FILE,
-             STATUS_CHANGES_FILE)
+    names = (*HOURS_FILES, POLICIES_FILE, AGENTS_FILE, ITEMS_FILE)
     files = {name: folder / name for name in names}
     if not any(path.is_file() for path in files.values()):
         raise BadInput(f"{folder}: none of {', '.join(names)} is there")
     errors = _Errors()
-    counts: dict[str, int] = {}
     with write_transaction(engine) as session:
         conn = session.connection()
         policies, agents = policy_upsert(conn), agent_upsert(conn)
         items_written = 0
-        calendar_ids = known_calendars(conn)
-        clean = lambda: not errors.total
-        changed_calendars: set[str] = set()
-        if files[CALENDARS_FILE].is_file():
-            changed_calendars = load_calendars(
-                conn, _rows(files[CALENDARS_FILE], CALENDAR_COLUMNS, errors), errors.add, clean)
-            calendar_ids |= changed_calendars
-            counts["calendars"] = len(changed_calendars)
-        if files[HOLIDAYS_FILE].is_file():
-            holiday_calendars = load_holidays(
-                conn, _rows(files[HOLIDAYS_FILE], HOLIDAY_COLUMNS, errors), errors.add, clean,
-                calendar_ids)
-            counts["holidays"] = len(holiday_calendars)
-            changed_calendars |= set(holiday_calendars.values())
-        pairs: set[tuple[str, str]] = set()
+        hours = BusinessHoursImport(conn, files, lambda p, c: _rows(p, c, errors), errors)
+        hours.load_calendars()
+        pairs: set[tuple[str, str]] = set()  # the imported policies
         if files[POLICIES_FILE].is_file():
             pairs = {tuple(key.split("/")) for key in _load(
-                files[POLICIES_FILE], POLICY_COLUMNS, policy_parser(calendar_ids),
+                files[POLICIES_FILE], POLICY_COLUMNS, policy_parser(hours.calendar_ids),
                 lambda r: f"{r[0]}/{r[1]}", tz, errors, policies, (POLICY_CALENDAR,))}
         known = set(conn.execute(select(Agent.id)).scalars())
         if files[AGENTS_FILE].is_file():
@@ -401,29 +371,18 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
             finally:
                 items.close()  # the writer thread is done with the connection
             items_written = items.count
-        changed: set[str] | None = set()
-        if files[STATUS_CHANGES_FILE].is_file():
-            counts["status_changes"], changed = load_status_changes(
-                conn, _rows(files[STATUS_CHANGES_FILE], STATUS_CHANGE_COLUMNS, errors),
-                errors.add, clean, tz, MAX_REPORTED, RECOMPUTE_BY_ID_MAX)
+        hours.load_status_changes(tz, MAX_REPORTED)
         if errors.total:
             session.rollback()  # puts back any dropped index too
             raise ImportFailed(errors.lines, errors.total)
-        # Exactly the affected items: of the policies imported or using an imported
-        # calendar, and the items imported or given a history (all, when that is many).
-        affected = None if changed is None else item_ids.keys() | changed
-        if affected is None or len(affected) > RECOMPUTE_BY_ID_MAX:
-            recompute_due(conn)
-        else:
-            recompute_due(conn, pairs=pairs | pairs_using(conn, changed_calendars))
-            recompute_due(conn, item_ids=sorted(affected))
+        hours.recompute_due(pairs, item_ids.keys())
         # SQLite's default page cache is the fastest for these sorts (measured: a 128 MiB
         # cache makes the three index builds about twice as slow).
         create_indexes(conn, rebuild)
     if rebuild and engine.dialect.name == "postgresql":
         # The agents too: with no statistics the planner takes 500 agents for one.
         _vacuum_analyze(engine, schema.items.name, schema.agents.name, schema.sla_policies.name)
-    return {**counts, "sla_policies": policies.count, "agents": agents.count,
+    return {**hours.counts, "sla_policies": policies.count, "agents": agents.count,
             "items": items_written}
 
 
