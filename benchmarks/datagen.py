@@ -12,6 +12,7 @@ import json
 import random
 from pathlib import Path
 
+from core import import_hours as fmt
 from core.csv_format import (
     AGENT_COLUMNS,
     AGENTS_FILE,
@@ -25,14 +26,6 @@ from core.csv_format import (
 )
 from core.demo import HISTORY_DAYS, POLICIES, demo_agents, demo_items
 from core.demo_hours import CALENDARS, POLICY_CALENDARS, demo_histories, demo_holidays
-from core.import_hours import (
-    CALENDAR_COLUMNS,
-    CALENDARS_FILE,
-    HOLIDAY_COLUMNS,
-    HOLIDAYS_FILE,
-    STATUS_CHANGE_COLUMNS,
-    STATUS_CHANGES_FILE,
-)
 from core.exporter import write_csv_file
 
 DONE = "dataset.json"
@@ -74,10 +67,10 @@ def write_dataset(folder: Path, *, items: int, agents: int, seed: int, now_us: i
     files = [POLICIES_FILE, AGENTS_FILE, ITEMS_FILE]
     if hours:
         made, histories = _with_histories(made, folder, seed, now_us, counts)
-        files += [CALENDARS_FILE, HOLIDAYS_FILE, STATUS_CHANGES_FILE]
-        counts["calendars"] = write_csv_file(folder / CALENDARS_FILE, CALENDAR_COLUMNS,
+        files += list(fmt.HOURS_FILES)
+        counts["calendars"] = write_csv_file(folder / fmt.CALENDARS_FILE, fmt.CALENDAR_COLUMNS,
                                              CALENDARS)
-        counts["holidays"] = write_csv_file(folder / HOLIDAYS_FILE, HOLIDAY_COLUMNS,
+        counts["holidays"] = write_csv_file(folder / fmt.HOLIDAYS_FILE, fmt.HOLIDAY_COLUMNS,
                                             demo_holidays(now_us, HISTORY_DAYS))
     counts["items"] = write_csv_file(folder / ITEMS_FILE, ITEM_COLUMNS, (
         (i[0], i[1], i[2], i[3], i[4], i[5] or "", t(i[6]), t(i[7]), t(i[8])) for i in made))
@@ -93,9 +86,9 @@ def write_dataset(folder: Path, *, items: int, agents: int, seed: int, now_us: i
 def _with_histories(made, folder: Path, seed: int, now_us: int, counts: dict):
     """The items, passing through, while their status histories go to status_changes.csv
     (in one pass: a million items are never held in memory)."""
-    handle = open(folder / STATUS_CHANGES_FILE, "w", newline="", encoding="utf-8")  # noqa: SIM115
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(STATUS_CHANGE_COLUMNS)
+    handle = open(folder / fmt.STATUS_CHANGES_FILE, "w", newline="", encoding="utf-8")  # noqa: SIM115
+    writer = csv.writer(handle, lineterminator="\r\n")  # as core.exporter writes
+    writer.writerow(fmt.STATUS_CHANGE_COLUMNS)
     rng = random.Random(seed + 1)
     counts["_changes"] = 0
 
