@@ -149,8 +149,10 @@ def cmd_init(args, settings) -> dict:
 
 
 def cmd_import(args, settings) -> dict:
+    from core.due_store import sync_clock_settings
     from core.importer import import_folder
 
+    sync_clock_settings(_engine(args, settings), settings)
     return {"imported": import_folder(_engine(args, settings), args.folder, args.tz)}
 
 
@@ -162,9 +164,11 @@ def cmd_export(args, settings) -> dict:
 
 def cmd_demo(args, settings) -> dict:
     from core.demo import load_demo
+    from core.due_store import sync_clock_settings
     from core.timeutil import parse_now
 
     now = parse_now(args.now) if args.now else None
+    sync_clock_settings(_engine(args, settings), settings)
     return load_demo(_engine(args, settings), agents=args.agents, items=args.items,
                      seed=args.seed, now_us=now)
 

@@ -255,6 +255,30 @@ def test_only_the_first_view_is_built_before_the_window_shows(qtbot, known_url, 
     assert window.current_view is window.views["breaches"]
 
 
+def test_breach_list_shows_the_sla_clock_and_paused_items(console, known_url):
+    view = console.window.views["breaches"]
+    rows = view.model.rows()
+    clocks = [view.model.index(n, BreachListModel.CLOCK).data() for n in range(len(rows))]
+    calendars = {view.model.index(n, BreachListModel.CALENDAR).data() for n in range(len(rows))}
+    # Demo data: some breached items wait on the customer now, their clock stopped.
+    paused = [row for row, text in zip(rows, clocks, strict=True)
+              if text.startswith("paused since")]
+    assert paused and all(row["clock"]["paused_since"] is not None for row in paused)
+    assert "office" in calendars
+    at_risk = [text for row, text in zip(rows, clocks, strict=True) if row["state"] == "at risk"]
+    assert all("business min left" in text for text in at_risk)
+    # The item details say the same, with each target's running time.
+    from console.actions import item_details
+    from console.views.item_details_dialog import describe_clock
+
+    engine = make_engine(known_url)
+    with session_scope(engine) as session:
+        details = item_details(session, paused[0]["item_id"], FIXED_NOW)
+    engine.dispose()
+    text = describe_clock(details["clock"], ZoneInfo(TZ))
+    assert "paused since" in text and "business min" in text
+
+
 def test_table_exports_write_formulas_as_text(qtbot, tmp_path):
     """Issue 13 item 6: a subject such as =HYPERLINK(...) is no live formula in CSV or XLSX."""
     from openpyxl import load_workbook
