@@ -134,5 +134,5 @@ def run_report(db: Connection, name: str, window: Window, *, actor_id: str | Non
     ctx = ReportContext(db, window, actor, scope, settings or Settings(), figure, week)
     if policies is None:
         return REPORTS[name](ctx)
-    with policies_swapped(db, policy_rows(policies)):
+    with policies_swapped(db, policy_rows(db, policies)):
         return REPORTS[name](ctx)

@@ -18,29 +18,46 @@ from core.settings import Settings
 from core.sql_types import Reader
 from core.window import Window
 
-POLICY_KEYS = ("kind", "priority", "first_response_minutes", "resolution_minutes")
+POLICY_KEYS = ("kind", "priority", "first_response_minutes", "resolution_minutes",
+               "calendar_id")
 
 
-def policy_rows(source: str | Path | Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    """Policies from an sla_policies.csv file (the import's checks), or rows as they are."""
+def policy_rows(conn: Connection,
+                source: str | Path | Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Policies from an sla_policies.csv file (the import's checks: a calendar it names must
+    exist), or rows as they are ((kind, priority, first response, resolution[, calendar]))."""
     if isinstance(source, str | Path):
-        from core.importer import read_policies  # the importer is heavy: only when needed
+        from core.import_hours import known_calendars  # the importer is heavy: only when needed
+        from core.importer import read_policies
 
-        return read_policies(source)
-    return [tuple(row) for row in source]
+        return read_policies(source, known_calendars(conn))
+    return [(*row, None) if len(row) == len(POLICY_KEYS) - 1 else tuple(row) for row in source]
+
+
+def _stored_policies(conn: Connection) -> dict[tuple[str, str], tuple[Any, ...]]:
+    return {(row[0], row[1]): tuple(row)
+            for row in conn.execute(select(*(sla_policies.c[key] for key in POLICY_KEYS)))}
 
 
 @contextmanager
-def policies_swapped(conn: Reader, rows: Sequence[Sequence[Any]]) -> Iterator[Reader]:
-    """Within the block the stored SLA policies are `rows`; afterwards, whatever happened,
-    the swap is rolled back (a savepoint inside the caller's transaction, else a transaction
-    of its own), so nothing is ever written."""
+def policies_swapped(conn: Connection, rows: Sequence[Sequence[Any]]) -> Iterator[Connection]:
+    """Within the block the stored SLA policies are `rows` (and the stored due instants of
+    the items whose policy differs are recomputed for them); afterwards, whatever happened,
+    all of it is rolled back (a savepoint inside the caller's transaction, else a
+    transaction of its own), so nothing is ever written."""
+    from core.due_store import recompute_due
+
     transaction = conn.begin_nested() if conn.in_transaction() else conn.begin()
     try:
+        before = _stored_policies(conn)
+        after = {(row[0], row[1]): tuple(row) for row in rows}
         conn.execute(delete(sla_policies))
         if rows:
             conn.execute(insert(sla_policies), [dict(zip(POLICY_KEYS, row, strict=True))
-                                                for row in rows])
+                                                for row in after.values()])
+        changed = {pair for pair in before.keys() | after.keys()
+                   if before.get(pair) != after.get(pair)}
+        recompute_due(conn, pairs=sorted(changed))
         yield conn
     finally:
         transaction.rollback()
@@ -84,6 +101,6 @@ def preview_policies(db: Connection, window: Window, rows: Sequence[Sequence[Any
     settings = settings or Settings()
     scope = FigureScope(window, scope_agent(db, actor, None), settings.warn_percent)
     before = policy_outcome(db, scope)
-    with policies_swapped(db, policy_rows(rows)):
+    with policies_swapped(db, policy_rows(db, rows)):
         after = policy_outcome(db, scope)
     return {"before": before, "after": after}

@@ -129,6 +129,7 @@ def take_screenshots(out: Path) -> list[Path]:
         window.screen().grabWindow(0, 0, 0, *SIZE).save(str(path), "PNG")
         written.append(path)
     written += drilldown_screenshots(window, out, wait, wait_until)
+    written += business_hours_screenshots(window, out, wait, url)
     console.shutdown()
     return written
 
@@ -137,15 +138,16 @@ def drilldown_screenshots(window, out: Path, wait, wait_until) -> list[Path]:
     """The items behind a bar of the dashboard's weekly chart, and the SLA policy editor's
     before/after preview of stricter ticket policies."""
     from console.views.base import ItemsRequest
+    from console.views.items_view import open_items_window
     from console.views.policy_preview import PolicyPreview
 
     window.show_view("dashboard")
     week = window.views["dashboard"].payload["trends"][2]["week"]
-    items = window.show_items(ItemsRequest("tickets_handled", None, week))
+    items = open_items_window(window, ItemsRequest("tickets_handled", None, week))
     items.setGeometry(60, 60, 1200, 700)
     wait_until(lambda: items.refresh_count > 0)
     wait(600)
-    items_path = out / "06-items-of-a-chart-bar.png"
+    items_path = out / "08-items-of-a-chart-bar.png"
     items.grab().save(str(items_path), "PNG")
     items.close()
 
@@ -164,10 +166,43 @@ def drilldown_screenshots(window, out: Path, wait, wait_until) -> list[Path]:
     preview.preview(stricter)
     wait_until(lambda: preview.result is not None)
     wait(600)
-    preview_path = out / "07-policy-preview.png"
+    preview_path = out / "09-policy-preview.png"
     preview.grab().save(str(preview_path), "PNG")
     preview.close()
     return [items_path, preview_path]
+def business_hours_screenshots(window, out: Path, wait, url: str) -> list[Path]:
+    """The breach list with the paused clocks first, and the calendar editor."""
+    from PySide6.QtCore import Qt
+
+    from console.models.breach_model import BreachListModel
+    from console.views.calendar_editor import CalendarEditor
+    from core.calendar_store import list_calendars
+    from core.db import make_engine
+
+    view = window.views["breaches"]
+    view.table.sortByColumn(BreachListModel.CLOCK, Qt.SortOrder.AscendingOrder)
+    view.table.selectRow(0)
+    window.show_view("breaches")
+    window.setGeometry(0, 0, *SIZE)
+    wait(600)
+    paused = out / "06-breaches-paused-clocks.png"
+    window.screen().grabWindow(0, 0, 0, *SIZE).save(str(paused), "PNG")
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        office = next(c for c in list_calendars(conn) if c.id == "office")
+    engine.dispose()
+    editor = CalendarEditor(default_zone=ZONE, default_country="DE")
+    editor.load(office)
+    editor.setWindowTitle("Calendar: office")
+    editor.setGeometry(0, 0, 1100, 760)
+    editor.day_edits["sat"].setText("10:00-14:00 13:00-15:00")  # shows a reason beside it
+    editor.check()
+    editor.show()
+    wait(600)
+    calendar = out / "07-calendar-editor.png"
+    editor.grab().save(str(calendar), "PNG")
+    editor.close()
+    return [paused, calendar]
 
 
 def main() -> int:

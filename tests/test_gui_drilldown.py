@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QPushButton
+from tests.test_gui_helpers import FIXED_NOW, TZ, build_demo_database, open_console, wait_all_loaded
 
 from console.views.base import ItemsRequest
 from core.db import make_engine, session_scope
 from core.reports import run_report
 from core.settings import Settings
 from core.window import Window
-from tests.test_gui_helpers import FIXED_NOW, TZ, build_demo_database, open_console, wait_all_loaded
 
 # Offscreen, a top-level window (the items window, a dialog) warns about size hints.
 pytestmark = [pytest.mark.gui,
@@ -46,9 +46,13 @@ def report(url, name, **options):
 
 def opened_items(qtbot, console, click):
     """Run click(); wait for the items window it opens to show its items."""
-    with qtbot.waitSignal(console.window.items_window_opened, timeout=10_000) as opened:
-        click()
-    view = opened.args[0]
+    from console.views.items_view import ItemsView
+
+    before = set(console.window.findChildren(ItemsView))
+    click()
+    qtbot.waitUntil(lambda: set(console.window.findChildren(ItemsView)) - before,
+                    timeout=10_000)
+    (view,) = set(console.window.findChildren(ItemsView)) - before
     qtbot.waitUntil(lambda: view.refresh_count > 0 or bool(view.last_error), timeout=20_000)
     assert not view.last_error
     return view
@@ -100,7 +104,7 @@ def test_filters_details_and_the_full_export(qtbot, console, known_url, tmp_path
     from console.views import items_view
 
     monkeypatch.setattr(items_view, "SHOWN_LIMIT", 5)
-    view = opened_items(qtbot, console, lambda: console.window.show_items(
+    view = opened_items(qtbot, console, lambda: console.window.show_figure_items(
         ItemsRequest("open")))
     expected = report(known_url, "items", figure="open")
     assert len(view.item_ids()) == 5 < expected["count"] == view.total
@@ -155,7 +159,7 @@ def test_a_cancelled_export_leaves_no_file(qtbot, console, tmp_path, monkeypatch
         return real_cells(row)
 
     monkeypatch.setattr(item_export, "_cells", held_cells)
-    view = opened_items(qtbot, console, lambda: console.window.show_items(
+    view = opened_items(qtbot, console, lambda: console.window.show_figure_items(
         ItemsRequest("tickets_handled")))
     assert view.total > 1
     path = tmp_path / "handled.csv"

@@ -239,3 +239,14 @@ class ItemsView(ConsoleView):
 
     def tables(self):
         return [("items", self.proxy)]
+
+
+def open_items_window(window, request: ItemsRequest) -> ItemsView:
+    """An items window over the main window: its failures go to the window's banner and its
+    notices to the status bar."""
+    view = ItemsView(window.context, request, window)
+    view.load_failed.connect(window.banner.show_error)
+    view.notice.connect(lambda text: window.status_area.showMessage(text, 10_000))
+    view.show()
+    view.refresh()
+    return view
