@@ -10,7 +10,7 @@ from core.access import LOCAL_OPERATOR
 from core.calendar_store import CalendarValues, InvalidCalendar, list_calendars, save_calendar
 from core.db import make_engine
 from core.due import NO_DUE_AT
-from tests.test_gui_helpers import build_demo_database
+from tests.gui_helpers import build_demo_database
 
 pytestmark = pytest.mark.gui
 OFFICE = "09:00-12:30 13:30-18:00"
