@@ -91,7 +91,8 @@ def _outcome(tracked: int, breached: int, active: int) -> dict[str, Any]:
             "compliance_rate_percent": compliance}
 
 
-def preview_policies(db: Connection, window: Window, rows: Sequence[Sequence[Any]], *,
+def preview_policies(db: Connection, window: Window,
+                     rows: str | Path | Sequence[Sequence[Any]], *,
                      actor_id: str | None = None, settings: Settings | None = None
                      ) -> dict[str, Any]:
     """What a change of SLA policies would do over the window: policy_outcome before and

@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QPushButton
-from tests.test_gui_helpers import FIXED_NOW, TZ, build_demo_database, open_console, wait_all_loaded
 
 from console.views.base import ItemsRequest
 from core.db import make_engine, session_scope
 from core.reports import run_report
 from core.settings import Settings
 from core.window import Window
+from tests.gui_helpers import FIXED_NOW, TZ, build_demo_database, wait_all_loaded
 
 # Offscreen, a top-level window (the items window, a dialog) warns about size hints.
 pytestmark = [pytest.mark.gui,
@@ -27,11 +27,10 @@ def known_url(sqlite_url):
 
 
 @pytest.fixture
-def console(qtbot, known_url, tmp_path):
-    console = open_console(qtbot, known_url, tmp_path)
+def console(qtbot, known_url, open_console):
+    console = open_console(known_url)
     wait_all_loaded(qtbot, console)
-    yield console
-    console.shutdown()
+    return console
 
 
 def report(url, name, **options):
@@ -50,7 +49,7 @@ def opened_items(qtbot, console, click):
 
     before = set(console.window.findChildren(ItemsView))
     click()
-    qtbot.waitUntil(lambda: set(console.window.findChildren(ItemsView)) - before,
+    qtbot.waitUntil(lambda: bool(set(console.window.findChildren(ItemsView)) - before),
                     timeout=10_000)
     (view,) = set(console.window.findChildren(ItemsView)) - before
     qtbot.waitUntil(lambda: view.refresh_count > 0 or bool(view.last_error), timeout=20_000)

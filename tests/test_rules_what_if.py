@@ -129,7 +129,7 @@ def test_the_policy_preview_gives_before_and_after_per_kind_and_priority(stored,
     from core.db import make_engine, read_scope
     from core.errors import PermissionDenied
     from core.timeutil import to_us, zone
-    from core.what_if import policy_rows, preview_policies
+    from core.what_if import preview_policies
     from core.window import Window
 
     before_dump = dump(stored)
@@ -137,9 +137,9 @@ def test_the_policy_preview_gives_before_and_after_per_kind_and_priority(stored,
     try:
         with read_scope(engine) as conn:
             window = Window(to_us(NOW), 14, zone("UTC"))
-            preview = preview_policies(conn, window, policy_rows(other_file))
+            preview = preview_policies(conn, window, other_file)
             with pytest.raises(PermissionDenied):
-                preview_policies(conn, window, policy_rows(other_file), actor_id="a1")
+                preview_policies(conn, window, other_file, actor_id="a1")
     finally:
         engine.dispose()
     before, after = preview["before"], preview["after"]
