@@ -161,8 +161,9 @@ def drilldown_screenshots(window, out: Path, wait, wait_until) -> list[Path]:
 
     with window.context.engine.connect() as conn:  # the stored policies, tickets halved
         stored = conn.execute(select(sla_policies)).all()
-    stricter = [(kind, priority, *((m and m // 2) if kind == "ticket" else m for m in minutes))
-                for kind, priority, *minutes in stored]
+    stricter = [(kind, priority, *((m and m // 2) if kind == "ticket" else m
+                                   for m in (response, resolution)), calendar)
+                for kind, priority, response, resolution, calendar in stored]
     preview.preview(stricter)
     wait_until(lambda: preview.result is not None)
     wait(600)
