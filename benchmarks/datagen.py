@@ -18,6 +18,7 @@ from core.csv_format import (
     ITEMS_FILE,
     POLICIES_FILE,
     POLICY_COLUMNS,
+    TEAM_COLUMN,
     write_bool,
     write_time,
 )
@@ -30,7 +31,7 @@ DONE = "dataset.json"
 def write_dataset(folder: Path, *, items: int, agents: int, seed: int, now_us: int) -> dict:
     """Generate (or reuse, when the same parameters were written before) the CSV folder."""
     folder.mkdir(parents=True, exist_ok=True)
-    params = {"items": items, "agents": agents, "seed": seed, "now_us": now_us}
+    params = {"items": items, "agents": agents, "seed": seed, "now_us": now_us, "teams": True}
     done = folder / DONE
     if done.is_file():
         try:
@@ -49,11 +50,11 @@ def write_dataset(folder: Path, *, items: int, agents: int, seed: int, now_us: i
             (kind, priority, response, resolution)
             for kind, by_priority in POLICIES.items()
             for priority, (response, resolution) in by_priority.items())),
-        "agents": write_csv_file(folder / AGENTS_FILE, AGENT_COLUMNS, (
+        "agents": write_csv_file(folder / AGENTS_FILE, AGENT_COLUMNS + (TEAM_COLUMN,), (
             (a[0], a[1], a[2] or "", a[3], write_bool(a[4]), t(a[5]),
-             "" if a[6] is None else a[6]) for a in people)),
-        "items": write_csv_file(folder / ITEMS_FILE, ITEM_COLUMNS, (
-            (i[0], i[1], i[2], i[3], i[4], i[5] or "", t(i[6]), t(i[7]), t(i[8]))
+             "" if a[6] is None else a[6], a[7] or "") for a in people)),
+        "items": write_csv_file(folder / ITEMS_FILE, ITEM_COLUMNS + (TEAM_COLUMN,), (
+            (i[0], i[1], i[2], i[3], i[4], i[5] or "", t(i[6]), t(i[7]), t(i[8]), i[9] or "")
             for i in demo_items(rng, items, people, now_us))),
     }
     info = {"params": params, "counts": counts,

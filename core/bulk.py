@@ -161,16 +161,21 @@ def policy_upsert(conn: Connection) -> BatchUpsert:
                        "resolution_minutes"), ("kind", "priority"))
 
 
-def agent_upsert(conn: Connection) -> BatchUpsert:
+def agent_upsert(conn: Connection, *, team: tuple[str, ...] = ()) -> BatchUpsert:
+    """Rows (id, name, email, role, active, last_activity_at, max_open, *team): team is
+    ("team",) to write it; without, an existing agent keeps theirs."""
     return BatchUpsert(conn, "agents", ("id", "name", "email", "role", "active",
-                       "last_activity_at", "max_open"), ("id",))
+                       "last_activity_at", "max_open", *team), ("id",))
 
 
-def item_upsert(conn: Connection, *, background: bool = False,
-                into_empty: bool = False) -> BatchUpsert:
+def item_upsert(conn: Connection, *, background: bool = False, into_empty: bool = False,
+                team: tuple[str, ...] = ()) -> BatchUpsert:
+    """Rows (id, kind, subject, priority, status, assignee_id, created_at, first_response_at,
+    resolved_at, *team): team is (), ("effective_team",) or ("team", "effective_team");
+    a column left out keeps an existing item's value (see core.teams)."""
     return BatchUpsert(conn, "items", ("id", "kind", "subject", "priority", "status",
-                       "assignee_id", "created_at", "first_response_at", "resolved_at"), ("id",),
-                       background=background, into_empty=into_empty)
+                       "assignee_id", "created_at", "first_response_at", "resolved_at", *team),
+                       ("id",), background=background, into_empty=into_empty)
 
 
 # --- very large imports --------------------------------------------------------------------

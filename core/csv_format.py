@@ -13,6 +13,7 @@ POLICIES_FILE = "sla_policies.csv"
 AGENT_COLUMNS = ("id", "name", "email", "role", "active", "last_activity_at", "max_open")
 ITEM_COLUMNS = ("id", "kind", "subject", "priority", "status", "assignee",
                 "created_at", "first_response_at", "resolved_at")
+TEAM_COLUMN = "team"  # optional last column of agents.csv and items.csv; export writes it
 POLICY_COLUMNS = ("kind", "priority", "first_response_minutes", "resolution_minutes")
 
 

@@ -15,6 +15,7 @@ from core.csv_format import (
     ITEMS_FILE,
     POLICIES_FILE,
     POLICY_COLUMNS,
+    TEAM_COLUMN,
     write_bool,
     write_time,
 )
@@ -46,17 +47,19 @@ def export_folder(engine: Engine, folder: str | Path) -> dict[str, int]:
         raise BadInput(f"{folder}: not a folder")
     with engine.connect() as conn:
         agents = conn.execute(select(Agent.id, Agent.name, Agent.email, Agent.role, Agent.active,
-                                     Agent.last_activity_at, Agent.max_open).order_by(Agent.id))
-        counts = {"agents": write_csv_file(folder / AGENTS_FILE, AGENT_COLUMNS, (
+                                     Agent.last_activity_at, Agent.max_open, Agent.team)
+                              .order_by(Agent.id))
+        counts = {"agents": write_csv_file(folder / AGENTS_FILE, AGENT_COLUMNS + (TEAM_COLUMN,), (
             (a.id, a.name, a.email, a.role, write_bool(a.active), write_time(a.last_activity_at),
-             a.max_open) for a in agents))}
+             a.max_open, a.team) for a in agents))}
         items = conn.execution_options(yield_per=10_000).execute(
             select(Item.id, Item.kind, Item.subject, Item.priority, Item.status, Item.assignee_id,
-                   Item.created_at, Item.first_response_at, Item.resolved_at).order_by(Item.id))
-        counts["items"] = write_csv_file(folder / ITEMS_FILE, ITEM_COLUMNS, (
+                   Item.created_at, Item.first_response_at, Item.resolved_at, Item.team)
+            .order_by(Item.id))
+        counts["items"] = write_csv_file(folder / ITEMS_FILE, ITEM_COLUMNS + (TEAM_COLUMN,), (
             (i.id, i.kind, i.subject, i.priority, i.status, i.assignee_id,
-             write_time(i.created_at), write_time(i.first_response_at), write_time(i.resolved_at))
-            for i in items))
+             write_time(i.created_at), write_time(i.first_response_at), write_time(i.resolved_at),
+             i.team) for i in items))
         policies = conn.execute(select(SlaPolicy).order_by(SlaPolicy.kind, SlaPolicy.priority))
         counts["sla_policies"] = write_csv_file(folder / POLICIES_FILE, POLICY_COLUMNS, (
             (p.kind, p.priority, p.first_response_minutes, p.resolution_minutes)

@@ -28,6 +28,7 @@ from core.csv_format import (
     ITEMS_FILE,
     POLICIES_FILE,
     POLICY_COLUMNS,
+    TEAM_COLUMN,
     RowError,
     boolean,
     choice,
@@ -39,6 +40,7 @@ from core.csv_format import (
 from core.db import write_transaction
 from core.errors import BadInput
 from core.models import CLOSED_STATUSES, KINDS, PRIORITIES, ROLES, STATUSES, Agent
+from core.teams import changed_teams, optional_team, refresh_agents_items, refresh_item_queues
 from core.timeutil import zone
 
 MAX_REPORTED = 200
@@ -65,9 +67,10 @@ class _Errors:
             self.lines.append(f"{file} line {line}: {reason}")
 
 
-def _rows(path: Path, columns: tuple[str, ...], errors: _Errors) -> Iterator[tuple[int, list]]:
-    """(line, values) pairs of a CSV file, values in the order of `columns`; file-level
-    problems become errors."""
+def _rows(path: Path, columns: tuple[str, ...], errors: _Errors,
+          optional: tuple[str, ...] = ()) -> Iterator[tuple[int, list]]:
+    """(line, values) pairs of a CSV file, values in the order of `columns` then `optional`
+    (an optional column the file lacks reads as empty); file-level problems become errors."""
     name = path.name
     try:
         handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
@@ -88,7 +91,11 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors) -> Iterator[tup
                 return
             width = len(header)
             positions = [header.index(c) for c in columns]
+            positions += [header.index(c) if c in header else None for c in optional]
             in_order = positions == list(range(width))  # the usual case: no reshuffling
+            # An older file: the required columns in order, no optional one.
+            padding = ([""] * len(optional)
+                       if positions == list(range(width)) + [None] * len(optional) else None)
             for record in reader:
                 if len(record) != width:
                     if not record or record == [""]:
@@ -98,7 +105,12 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors) -> Iterator[tup
                     continue
                 if width == 1 and record == [""]:
                     continue
-                yield reader.line_num, (record if in_order else [record[p] for p in positions])
+                if in_order:
+                    yield reader.line_num, record
+                elif padding is not None:
+                    yield reader.line_num, record + padding
+                else:
+                    yield reader.line_num, ["" if p is None else record[p] for p in positions]
         except UnicodeDecodeError:
             errors.add(name, reader.line_num + 1, "not UTF-8 text (is this a CSV file?)")
         except csv.Error as exc:
@@ -115,8 +127,19 @@ def _parse_policy(row: list, _zone: tzinfo) -> tuple:
     )
 
 
+def has_column(path: Path, column: str) -> bool:
+    """Whether the CSV file's header names the column (False when unreadable: the load
+    reports that)."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            header = next(csv.reader(handle), None)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    return header is not None and column in (h.strip() for h in header)
+
+
 def _parse_agent(row: list, tz: tzinfo) -> tuple:
-    id_, name, email, role, active, last_activity_at, max_open = row
+    id_, name, email, role, active, last_activity_at, max_open, team = row
     email = email.strip() or None
     if email is not None and "@" not in email:
         raise RowError(f"email: {email!r} is not an email address")
@@ -128,6 +151,7 @@ def _parse_agent(row: list, tz: tzinfo) -> tuple:
         boolean(active, "active"),
         optional_time(last_activity_at, tz, "last_activity_at"),
         optional_count(max_open, "max_open"),
+        optional_team(team),
     )
 
 
@@ -135,7 +159,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
 
 
-def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
+def _item_parser(known_agents: dict[str, str | None],
+                 with_team: bool) -> Callable[[list, tzinfo], tuple]:
     """The items.csv row parser. Hot: a million rows must parse in seconds, so the common
     case (clean values, times with an offset) takes a fast path; anything else goes through
     the general readers of core.csv_format, which give the same values and the errors."""
@@ -152,7 +177,7 @@ def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
         return required_time(text, tz, column) if required else optional_time(text, tz, column)
 
     def parse(row: list, tz: tzinfo) -> tuple:
-        id_, kind, subject, priority, status, assignee, created, responded, resolved = row
+        id_, kind, subject, priority, status, assignee, created, responded, resolved, team = row
         if status not in statuses:
             status = choice(status.strip(), STATUSES, "status")
         assignee = assignee.strip() or None if assignee else None
@@ -172,6 +197,9 @@ def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
             raise RowError("resolved_at is before created_at")
         if not (0 < len(id_) <= 64) or id_[0].isspace() or id_[-1].isspace():
             id_ = identifier(id_)
+        team = optional_team(team)
+        teams = (team, team or known_agents.get(assignee)) if with_team else (
+            known_agents.get(assignee),)
         return (
             id_,
             kind if kind in kinds else choice(kind.strip(), KINDS, "kind"),
@@ -183,17 +211,18 @@ def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
             created,
             responded,
             resolved,
+            *teams,
         )
 
     return parse
 
 
 def _load(path: Path, columns: tuple[str, ...], parse, key_of, tz: tzinfo, errors: _Errors,
-          sink: BatchUpsert) -> None:
+          sink: BatchUpsert, optional: tuple[str, ...] = ()) -> None:
     """Validate every row; write (through sink) only while no error has been seen."""
     seen: dict[str, int] = {}
     add = sink.add
-    for line, row in _rows(path, columns, errors):
+    for line, row in _rows(path, columns, errors, optional):
         try:
             parsed = parse(row, tz)
         except RowError as exc:
@@ -210,13 +239,14 @@ def _load(path: Path, columns: tuple[str, ...], parse, key_of, tz: tzinfo, error
         sink.flush()
 
 
-def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
-                sink: BatchUpsert) -> None:
+def _load_items(path: Path, known_agents: dict[str, str | None], tz: tzinfo, errors: _Errors,
+                sink: BatchUpsert, with_team: bool) -> None:
     """_load for items.csv, with the parser's common case inlined: a clean row (exact
     kind, priority and status, a known assignee or none, times with an offset, in order)
     is read here; any other row goes through _item_parser, which gives the same values
     for a row it accepts and the reason for one it refuses. A million rows in seconds."""
-    parse = _item_parser(known_agents)
+    parse = _item_parser(known_agents, with_team)
+    team_of = known_agents.get
     kinds, priorities, statuses = frozenset(KINDS), frozenset(PRIORITIES), frozenset(STATUSES)
     closed = frozenset(CLOSED_STATUSES)
     fromiso, epoch, one_us = datetime.fromisoformat, _EPOCH, _ONE_US
@@ -225,10 +255,11 @@ def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
     batch: list[tuple] = []
     append = batch.append
     limit = sink.limit
-    for line, row in _rows(path, ITEM_COLUMNS, errors):
+    for line, row in _rows(path, ITEM_COLUMNS, errors, (TEAM_COLUMN,)):
         parsed = None
         try:
-            id_, kind, subject, priority, status, assignee, created, responded, resolved = row
+            (id_, kind, subject, priority, status, assignee, created, responded, resolved,
+             team) = row
             created = (fromiso(created) - epoch) // one_us
             responded = (fromiso(responded) - epoch) // one_us if responded else None
             resolved = (fromiso(resolved) - epoch) // one_us if resolved else None
@@ -237,9 +268,16 @@ def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
                     and (responded is None or responded >= created)
                     and (resolved is None or resolved >= created)
                     and (resolved is not None) == (status in closed)
-                    and 0 < len(id_) <= 64 and not id_[0].isspace() and not id_[-1].isspace()):
-                parsed = (id_, kind, subject, priority, status, assignee or None, created,
-                          responded, resolved)
+                    and 0 < len(id_) <= 64 and not id_[0].isspace() and not id_[-1].isspace()
+                    and team == team.strip()):
+                assignee = assignee or None
+                if with_team:
+                    team = team or None
+                    parsed = (id_, kind, subject, priority, status, assignee, created,
+                              responded, resolved, team, team or team_of(assignee))
+                else:
+                    parsed = (id_, kind, subject, priority, status, assignee, created,
+                              responded, resolved, team_of(assignee))
         except (ValueError, TypeError, OverflowError):
             pass
         if parsed is None:
@@ -288,21 +326,29 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
     errors = _Errors()
     with write_transaction(engine) as session:
         conn = session.connection()
-        policies, agents = policy_upsert(conn), agent_upsert(conn)
+        agent_team = ((TEAM_COLUMN,) if files[AGENTS_FILE].is_file()
+                      and has_column(files[AGENTS_FILE], TEAM_COLUMN) else ())
+        policies, agents = policy_upsert(conn), agent_upsert(conn, team=agent_team)
         items_written = 0
         if files[POLICIES_FILE].is_file():
             _load(files[POLICIES_FILE], POLICY_COLUMNS, _parse_policy, lambda r: f"{r[0]}/{r[1]}",
                   tz, errors, policies)
-        known = set(conn.execute(select(Agent.id)).scalars())
+        # Each agent's team (valid agents of the file are valid assignees).
+        known: dict[str, str | None] = dict(conn.execute(select(Agent.id, Agent.team)).all())
+        teams_before = dict(known)
         if files[AGENTS_FILE].is_file():
-            def parse_agent(row: dict, zone_: tzinfo) -> tuple:
+            def parse_agent(row: list, zone_: tzinfo) -> tuple:
                 parsed = _parse_agent(row, zone_)
-                known.add(parsed[0])  # valid agents of the file are valid assignees
-                return parsed
+                if agent_team:
+                    known[parsed[0]] = parsed[-1]
+                    return parsed
+                known.setdefault(parsed[0], None)
+                return parsed[:-1]
 
             _load(files[AGENTS_FILE], AGENT_COLUMNS, parse_agent, lambda r: r[0], tz, errors,
-                  agents)
+                  agents, (TEAM_COLUMN,))
         rebuild: list = []
+        with_team = empty = False
         if files[ITEMS_FILE].is_file():
             # A very large import (a first load, a migration from another tool) drops the
             # secondary indexes of items and builds them again at the end, in this same
@@ -311,9 +357,12 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
                 conn, schema.items, _estimated_rows(files[ITEMS_FILE]))
             if bulk:
                 rebuild = drop_secondary_indexes(conn, schema.items)
-            items = item_upsert(conn, background=True, into_empty=empty)
+            with_team = has_column(files[ITEMS_FILE], TEAM_COLUMN)
+            items = item_upsert(conn, background=True, into_empty=empty,
+                                team=("team", "effective_team") if with_team
+                                else ("effective_team",))
             try:
-                _load_items(files[ITEMS_FILE], known, tz, errors, items)
+                _load_items(files[ITEMS_FILE], known, tz, errors, items, with_team)
             finally:
                 items.close()  # the writer thread is done with the connection
             items_written = items.count
@@ -323,6 +372,11 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
         # SQLite's default page cache is the fastest for these sorts (measured: a 128 MiB
         # cache makes the three index builds about twice as slow).
         create_indexes(conn, rebuild)
+        # Effective teams: items of agents who changed team follow them; without a team
+        # column, items keep their own queue.
+        refresh_agents_items(conn, changed_teams(teams_before, known.items()))
+        if files[ITEMS_FILE].is_file() and not with_team and not empty:
+            refresh_item_queues(conn)
     if rebuild and engine.dialect.name == "postgresql":
         # The agents too: with no statistics the planner takes 500 agents for one.
         _vacuum_analyze(engine, schema.items.name, schema.agents.name, schema.sla_policies.name)

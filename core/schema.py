@@ -64,7 +64,9 @@ agents = Table(
     _instant("last_activity_at", nullable=True),
     Column("max_open", Integer),
     Column("password_hash", String(255)),
+    Column("team", String(64)),  # empty: no team; a lead leads the team they belong to
     Index(None, "role"),
+    Index(None, "team"),
 )
 
 items = Table(
@@ -87,6 +89,14 @@ items = Table(
     Index("ix_items_assignee_created", "assignee_id", "created_at"),
     # Open work (breaches, workload, reassignment) is a small slice of all items.
     Index("ix_items_status_assignee", "status", "assignee_id", "kind"),
+    Column("team", String(64)),  # the item's own queue (empty: none)
+    # The effective team (team, else the assignee's team), stored so that a team filter is
+    # one indexed range, never a join per item; core.teams keeps it right on every write
+    # that changes an item's team, its assignee, or an agent's team.
+    Column("effective_team", String(64)),
+    Index("ix_items_effective_team_kind_created", "effective_team", "kind", "created_at",
+          "priority", "resolved_at", "first_response_at"),
+    Index("ix_items_effective_team_status", "effective_team", "status", "assignee_id", "kind"),
 )
 
 sla_policies = Table(
