@@ -12,6 +12,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from core import sla
 from core.schema import items
 from core.settings import Settings
+from core.teams import in_team
 from core.timeutil import US_PER_HOUR, period_starts, round_or_none
 from core.window import Window
 
@@ -38,9 +39,12 @@ class ScoreWeights:
                    settings.weight_sla, settings.response_horizon_hours)
 
 
-def tickets_in_scope(agent_id: str | None) -> ColumnElement[bool]:
-    """Tickets of the agent, or every ticket (assigned or not) for the team."""
+def tickets_in_scope(agent_id: str | None, team: str | None = None) -> ColumnElement[bool]:
+    """Tickets of the agent, or every ticket (assigned or not) for everyone; with a team,
+    of those the ones whose effective team it is."""
     condition = items.c.kind == "ticket"
+    if team is not None:
+        condition = and_(condition, in_team(team))
     if agent_id is not None:
         condition = and_(condition, items.c.assignee_id == agent_id)
     return condition
@@ -58,9 +62,11 @@ def performance_aggregates(now_us: int) -> tuple[ColumnElement, ...]:
     )
 
 
-def handled_query(window: Window, agent_id: str | None, *group_by: ColumnElement) -> Select:
+def handled_query(window: Window, agent_id: str | None, *group_by: ColumnElement,
+                  team: str | None = None) -> Select:
     query = select(*group_by, *performance_aggregates(window.now_us)).select_from(items)
-    query = sla.with_policy(query).where(tickets_in_scope(agent_id), window.created_within())
+    query = sla.with_policy(query).where(tickets_in_scope(agent_id, team),
+                                         window.created_within())
     return query.group_by(*group_by) if group_by else query
 
 
@@ -112,16 +118,18 @@ def performance_score(handled: int, rate: float | None, response_hours: float | 
 
 
 def performance(db: Connection, window: Window, agent_id: str | None,
-                weights: ScoreWeights) -> dict[str, Any]:
-    """The performance fields (and score) of an agent or the team."""
-    row = db.execute(handled_query(window, agent_id)).one()
+                weights: ScoreWeights, team: str | None = None) -> dict[str, Any]:
+    """The performance fields (and score) of an agent, a team or everyone."""
+    row = db.execute(handled_query(window, agent_id, team=team)).one()
     return performance_fields(row, weights)
 
 
-def resolved_since(db: Connection, window: Window, agent_id: str | None) -> dict[str, int]:
+def resolved_since(db: Connection, window: Window, agent_id: str | None,
+                   team: str | None = None) -> dict[str, int]:
     """Tickets resolved since the start of today, this week and this month (local)."""
     starts = period_starts(window.now_us, window.tz)
-    resolved_by_now = and_(tickets_in_scope(agent_id), items.c.resolved_at <= window.now_us)
+    resolved_by_now = and_(tickets_in_scope(agent_id, team),
+                           items.c.resolved_at <= window.now_us)
     query = select(*(
         sla.count_if(items.c.resolved_at >= start).label(name) for name, start in starts.items()
     )).where(resolved_by_now, items.c.resolved_at >= min(starts.values()))
@@ -130,10 +138,10 @@ def resolved_since(db: Connection, window: Window, agent_id: str | None) -> dict
 
 
 def metrics(db: Connection, window: Window, agent_id: str | None,
-            weights: ScoreWeights) -> dict[str, Any]:
+            weights: ScoreWeights, team: str | None = None) -> dict[str, Any]:
     """The performance metrics report (the seed's field names)."""
-    fields = performance(db, window, agent_id, weights)
-    since = resolved_since(db, window, agent_id)
+    fields = performance(db, window, agent_id, weights, team)
+    since = resolved_since(db, window, agent_id, team)
     return {
         "performance_score": fields["performance_score"],
         "tickets_handled": fields["tickets_handled"],

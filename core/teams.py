@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, true, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
@@ -39,7 +39,7 @@ def narrow(query, team: str | None):
 
 def team_agents(team: str | None) -> ColumnElement[bool]:
     """Agents of `team` (any agent when None)."""
-    return agents.c.team == team if team is not None else agents.c.id.is_not(None)
+    return agents.c.team == team if team is not None else true()
 
 
 def teams(db: Connection) -> list[str]:

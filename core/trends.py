@@ -41,11 +41,12 @@ def weeks(window: Window) -> list[dict[str, Any]]:
     return result
 
 
-def trends(db: Connection, window: Window, agent_id: str | None) -> dict[str, Any]:
+def trends(db: Connection, window: Window, agent_id: str | None,
+           team: str | None = None) -> dict[str, Any]:
     week = week_number(window).label("week")
     query = (
         select(week, func.count().label("created"), func.count(items.c.resolved_at).label("resolved"))
-        .where(tickets_in_scope(agent_id), window.created_within())
+        .where(tickets_in_scope(agent_id, team), window.created_within())
         .group_by(week)
     )
     counts = {int(row.week): row for row in db.execute(query)}
@@ -64,9 +65,10 @@ def trends(db: Connection, window: Window, agent_id: str | None) -> dict[str, An
 
 
 def performance_trends(db: Connection, window: Window, agent_id: str | None,
-                       weights: ScoreWeights) -> dict[str, Any]:
+                       weights: ScoreWeights, team: str | None = None) -> dict[str, Any]:
     week = week_number(window).label("week")
-    rows = {int(row.week): row for row in db.execute(handled_query(window, agent_id, week))}
+    rows = {int(row.week): row
+            for row in db.execute(handled_query(window, agent_id, week, team=team))}
     result = []
     for entry in weeks(window):
         entry.update(performance_fields(rows.get(entry["week"], NOTHING_HANDLED), weights))
