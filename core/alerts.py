@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert, literal, select, union_all, update
+from sqlalchemy import and_, case, exists, func, insert, literal, or_, select, union_all, update
 from sqlalchemy.orm import Session, aliased
 
 from core.access import Actor
@@ -44,8 +44,24 @@ def _has_email(person) -> Any:
     return and_(person.email.is_not(None), func.trim(person.email) != "")
 
 
+def _team_has_lead(team) -> Any:
+    lead = aliased(Agent)
+    return exists().where(lead.role == "lead", lead.team == team)
+
+
+def _responsible(person, team: str | None) -> Any:
+    """Whom an item's trouble goes to besides its assignee: the leads of its effective team,
+    or every supervisor when it has none or its team has no lead."""
+    everyone = person.role.in_(SUPERVISOR_ROLES)
+    if team is None:
+        return everyone
+    return or_(and_(person.role == "lead", person.team == team),
+               and_(everyone, ~_team_has_lead(team)))
+
+
 def queue_breach_alerts(session: Session, breach_ids: list[int], now_us: int) -> int:
-    """One alert per (breach, person) for the item's assignee and every supervisor,
+    """One alert per (breach, person) for the item's assignee and the leads of its
+    effective team (every supervisor when it has none or its team has no lead),
     set-based, for breaches this transaction has just recorded. The alert of a person
     with an e-mail address waits for mail even while no SMTP server is configured: the
     send job delivers it once one is (each breach still reaches each person once)."""
@@ -64,31 +80,40 @@ def queue_breach_alerts(session: Session, breach_ids: list[int], now_us: int) ->
                    + target_label + literal(" target"))
         columns = (person.id, literal("breach"), fresh.c.id, fresh.c.item_id, message,
                    literal(now_us), email_status, literal(0))
-        # Two plain joins rather than one OR-join, which databases run as a nested loop;
-        # an assignee who is a supervisor is in the second.
+        # Three plain joins rather than one OR-join, which databases run as a nested loop:
+        # the assignee, the team's leads, and every supervisor for an item of no team or
+        # of a team without a lead; the assignee is never counted twice.
         to_assignees = (select(*columns).select_from(fresh)
                         .join(Item, Item.id == fresh.c.item_id)
-                        .join(person, person.id == Item.assignee_id)
-                        .where(person.role.not_in(SUPERVISOR_ROLES)))
+                        .join(person, person.id == Item.assignee_id))
+        not_assignee = or_(Item.assignee_id.is_(None), person.id != Item.assignee_id)
+        to_leads = (select(*columns).select_from(fresh)
+                    .join(Item, Item.id == fresh.c.item_id)
+                    .join(person, and_(person.role == "lead",
+                                       person.team == Item.effective_team))
+                    .where(not_assignee))
         to_supervisors = (select(*columns).select_from(fresh)
-                          .join(person, person.role.in_(SUPERVISOR_ROLES)))
+                          .join(Item, Item.id == fresh.c.item_id)
+                          .join(person, person.role.in_(SUPERVISOR_ROLES))
+                          .where(not_assignee, ~_team_has_lead(Item.effective_team)))
         # A plain INSERT: nobody can have alerted a breach recorded in this transaction,
         # and ON CONFLICT costs PostgreSQL a speculative insertion per row. The unique
         # (breach, recipient) still refuses a second alert.
         statement = insert(Alert).from_select(
             ["recipient_id", "kind", "breach_id", "item_id", "message", "created_at",
-             "email_status", "email_attempts"], union_all(to_assignees, to_supervisors))
+             "email_status", "email_attempts"], union_all(to_assignees, to_leads, to_supervisors))
         created += inserted(session, statement)
     return created
 
 
 def queue_unplaced_alerts(session: Session, item_id: str, from_agent_id: str | None,
-                          reason: str, now_us: int) -> int:
-    """Tell every supervisor that an item could not be moved; once per (item, agent)."""
+                          reason: str, now_us: int, team: str | None = None) -> int:
+    """Tell the leads of the item's effective team (every supervisor when it has none or
+    its team has no lead) that it could not be moved; once per (item, agent)."""
     message = f"Item {item_id} of inactive agent {from_agent_id} could not be reassigned: {reason}"
     created = 0
     for supervisor_id in session.scalars(
-            select(Agent.id).where(Agent.role.in_(SUPERVISOR_ROLES)).order_by(Agent.id)):
+            select(Agent.id).where(_responsible(Agent, team)).order_by(Agent.id)):
         statement = dialect_insert(session, Alert).values(
             recipient_id=supervisor_id, kind="unplaced", item_id=item_id,
             dedupe_key=f"unplaced:{item_id}:{from_agent_id}", message=message,

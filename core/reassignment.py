@@ -15,6 +15,7 @@ from core.alerts import dialect_insert, queue_unplaced_alerts
 from core.errors import BadInput
 from core.models import OPEN_STATUSES, Agent, Item, Reassignment, SlaPolicy
 from core.settings import Settings
+from core.teams import refresh_items
 from core.timeutil import US_PER_HOUR, iso_utc
 
 
@@ -78,7 +79,8 @@ def pending_due() -> ColumnElement[int]:
 
 
 class _Capacity:
-    """Open-item counts of the agents who may receive work, updated as moves are planned."""
+    """Open-item counts of the agents who may receive work (by team), updated as moves are
+    planned."""
 
     def __init__(self, session: Session, now_us: int, settings: Settings):
         candidates = session.scalars(
@@ -90,16 +92,23 @@ class _Capacity:
             .group_by(Item.assignee_id)).all())
         self.load = {agent.id: int(loads.get(agent.id, 0)) for agent in candidates}
         self.limit = {agent.id: agent.max_open for agent in candidates}
+        self.members: dict[str | None, list[str]] = {None: [agent.id for agent in candidates]}
+        for agent in candidates:
+            if agent.team is not None:
+                self.members.setdefault(agent.team, []).append(agent.id)
 
-    def least_loaded(self, exclude: str | None = None) -> str | None:
-        """Fewest open items, below max_open; ties go to the smallest agent id."""
-        free = [(load, agent_id) for agent_id, load in self.load.items()
+    def least_loaded(self, exclude: str | None = None, team: str | None = None) -> str | None:
+        """Fewest open items, below max_open, in the team (None: the whole staff); ties go
+        to the smallest agent id."""
+        free = [(self.load[agent_id], agent_id) for agent_id in self.members.get(team, ())
                 if agent_id != exclude
-                and (self.limit[agent_id] is None or load < self.limit[agent_id])]
+                and (self.limit[agent_id] is None or self.load[agent_id] < self.limit[agent_id])]
         return min(free)[1] if free else None
 
-    def why_full(self) -> str:
-        return "no active agent" if not self.load else "every active agent is at max_open"
+    def why_full(self, team: str | None = None) -> str:
+        where = "" if team is None else f" in team {team}"
+        return (f"no active agent{where}" if not self.members.get(team)
+                else f"every active agent{where} is at max_open")
 
     def take(self, agent_id: str) -> None:
         self.load[agent_id] += 1
@@ -117,7 +126,8 @@ def plan_reassignment(session: Session, now_us: int, settings: Settings, *,
         return plan
     due = pending_due().label("due")
     query = sla.with_policy(
-        select(Item.id, Item.assignee_id, Item.created_at, due).select_from(Item)
+        select(Item.id, Item.assignee_id, Item.effective_team, Item.created_at, due)
+        .select_from(Item)
     ).where(Item.status.in_(OPEN_STATUSES), Item.assignee_id.in_(list(inactive)))
     if lock:
         query = query.with_for_update(skip_locked=True, of=Item)
@@ -126,10 +136,11 @@ def plan_reassignment(session: Session, now_us: int, settings: Settings, *,
     rows.sort(key=lambda r: (r.due is None, r.due or 0, r.created_at, r.id))
     capacity = _Capacity(session, now_us, settings)
     for row in rows:
-        target = capacity.least_loaded()
+        target = capacity.least_loaded(team=row.effective_team)
         reason = _inactive_reason(inactive[row.assignee_id], now_us, settings)
         if target is None:
-            plan.unplaced.append(UnplacedItem(row.id, row.assignee_id, capacity.why_full()))
+            plan.unplaced.append(UnplacedItem(row.id, row.assignee_id,
+                                              capacity.why_full(row.effective_team)))
             continue
         capacity.take(target)
         plan.moves.append(PlannedMove(row.id, row.assignee_id, target,
@@ -176,21 +187,26 @@ def apply_reassignment(session: Session, now_us: int, settings: Settings) -> dic
             .values(assignee_id=bindparam("move_to")),
             [{"move_item": m.item_id, "move_from": m.from_agent_id, "move_to": m.to_agent_id}
              for m in plan.moves])
+        refresh_items(session.connection(), [m.item_id for m in plan.moves])
     moved = _record_moves(session, [(m.item_id, m.from_agent_id, m.to_agent_id,
                                      f"auto: {m.reason}") for m in plan.moves], now_us)
-    alerted = sum(queue_unplaced_alerts(session, u.item_id, u.from_agent_id, u.reason, now_us)
+    teams = dict(session.execute(select(Item.id, Item.effective_team).where(
+        Item.id.in_([u.item_id for u in plan.unplaced]))).all()) if plan.unplaced else {}
+    alerted = sum(queue_unplaced_alerts(session, u.item_id, u.from_agent_id, u.reason, now_us,
+                                        teams.get(u.item_id))
                   for u in plan.unplaced)
     return {"inactive_agents": len(plan.inactive_agents), "moved": moved,
             "unplaced": len(plan.unplaced), "unplaced_alerts": alerted}
 
 
 def propose_agent(session: Session, item_id: str, now_us: int, settings: Settings) -> str | None:
-    """Whom the rule would give this item to now (least-loaded active agent with room),
-    never its current assignee; None when nobody can take it."""
+    """Whom the rule would give this item to now (least-loaded active agent with room, of
+    its effective team), never its current assignee; None when nobody can take it."""
     item = session.get(Item, item_id)
     if item is None:
         raise BadInput(f"no item {item_id!r}")
-    return _Capacity(session, now_us, settings).least_loaded(exclude=item.assignee_id)
+    return _Capacity(session, now_us, settings).least_loaded(exclude=item.assignee_id,
+                                                             team=item.effective_team)
 
 
 def reassign_item(session: Session, actor: Actor, item_id: str, to_agent_id: str, now_us: int,
@@ -223,6 +239,7 @@ def reassign_item(session: Session, actor: Actor, item_id: str, to_agent_id: str
     ).rowcount
     if not changed:
         raise BadInput(f"item {item_id} changed meanwhile; reload and try again")
+    refresh_items(session.connection(), [item_id])
     session.expire(item)
     _record_moves(session, [(item_id, from_agent_id, to_agent_id,
                              f"manual by {who}" + (f": {reason}" if reason else ""))], now_us)
