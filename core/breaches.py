@@ -8,6 +8,7 @@ from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.engine import Connection
 
 from core import sla
+from core.grouping import key_columns, key_of
 from core.schema import OPEN_STATUSES, items
 from core.teams import narrow
 from core.timeutil import US_PER_MINUTE, iso_utc
@@ -88,15 +89,22 @@ def public(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def open_sla_counts(db: Connection, now_us: int, agent_id: str | None,
-                    warn_percent: float, team: str | None = None) -> dict[str, int]:
-    """How many open items are breached and at risk now, in one aggregate."""
+                    warn_percent: float, team: str | None = None, by=None,
+                    keys: tuple = (None,)) -> dict:
+    """How many open items are breached and at risk now, in one aggregate; with `by`
+    (core.grouping), {key: counts} for keys."""
     breached = sla.is_breached(now_us)
     at_risk = and_(not_(breached), or_(sla.response_at_risk(now_us, warn_percent),
                                        sla.resolution_at_risk(now_us, warn_percent)))
     query = sla.with_policy(select(
+        *key_columns(by),
         sla.count_if(breached).label("breached"), sla.count_if(at_risk).label("at_risk"),
     ).select_from(items)).where(items.c.status.in_(OPEN_STATUSES))
     if agent_id is not None:
         query = query.where(items.c.assignee_id == agent_id)
-    row = db.execute(narrow(query, team)).one()
-    return {"active_breaches": int(row.breached), "at_risk": int(row.at_risk)}
+    rows = {key_of(row, by): row
+            for row in db.execute(narrow(query, team).group_by(*key_columns(by)))}
+    result = {key: {"active_breaches": int(row.breached) if row else 0,
+                    "at_risk": int(row.at_risk) if row else 0}
+              for key in keys for row in (rows.get(key),)}
+    return result if by is not None else result[None]

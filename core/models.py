@@ -77,5 +77,9 @@ class DailyMetric(Base):
     __table__ = schema.daily_metrics
 
 
+class DailyTeamMetric(Base):
+    __table__ = schema.daily_team_metrics
+
+
 class DashboardSnapshot(Base):
     __table__ = schema.dashboard_snapshots

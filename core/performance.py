@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, Select
 
 from core import sla
+from core.grouping import key_columns, key_of
 from core.schema import items
 from core.settings import Settings
 from core.teams import in_team
@@ -124,24 +125,42 @@ def performance(db: Connection, window: Window, agent_id: str | None,
     return performance_fields(row, weights)
 
 
+def performance_by(db: Connection, window: Window, weights: ScoreWeights,
+                   by: ColumnElement, team: str | None = None) -> dict[Any, dict[str, Any]]:
+    """The performance fields of every group of `by` that handled a ticket (see
+    core.grouping; a group absent here handled none: NOTHING_HANDLED)."""
+    rows = db.execute(handled_query(window, None, *key_columns(by), team=team))
+    return {key_of(row, by): performance_fields(row, weights) for row in rows}
+
+
 def resolved_since(db: Connection, window: Window, agent_id: str | None,
-                   team: str | None = None) -> dict[str, int]:
-    """Tickets resolved since the start of today, this week and this month (local)."""
+                   team: str | None = None, by: ColumnElement | None = None) -> dict:
+    """Tickets resolved since the start of today, this week and this month (local); with
+    `by`, per group that resolved any ({key: counts})."""
     starts = period_starts(window.now_us, window.tz)
     resolved_by_now = and_(tickets_in_scope(agent_id, team),
                            items.c.resolved_at <= window.now_us)
-    query = select(*(
+    query = select(*key_columns(by), *(
         sla.count_if(items.c.resolved_at >= start).label(name) for name, start in starts.items()
     )).where(resolved_by_now, items.c.resolved_at >= min(starts.values()))
-    row = db.execute(query).one()
-    return {name: int(getattr(row, name)) for name in starts}
+    counts = {key_of(row, by): {name: int(getattr(row, name)) for name in starts}
+              for row in db.execute(query.group_by(*key_columns(by)) if by is not None
+                                    else query)}
+    return counts if by is not None else counts[None]
 
 
 def metrics(db: Connection, window: Window, agent_id: str | None,
             weights: ScoreWeights, team: str | None = None) -> dict[str, Any]:
     """The performance metrics report (the seed's field names)."""
-    fields = performance(db, window, agent_id, weights, team)
-    since = resolved_since(db, window, agent_id, team)
+    return metrics_from(performance(db, window, agent_id, weights, team),
+                        resolved_since(db, window, agent_id, team))
+
+
+NOTHING_RESOLVED = {"today": 0, "week": 0, "month": 0}
+
+
+def metrics_from(fields: dict[str, Any], since: dict[str, int]) -> dict[str, Any]:
+    """The metrics report from the performance fields and resolved_since's counts."""
     return {
         "performance_score": fields["performance_score"],
         "tickets_handled": fields["tickets_handled"],

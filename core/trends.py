@@ -17,6 +17,7 @@ from core.performance import (
     performance_fields,
     tickets_in_scope,
 )
+from core.grouping import key_columns, rows_by_key
 from core.schema import items
 from core.timeutil import US_PER_DAY, local_date
 from core.window import Window
@@ -41,15 +42,23 @@ def weeks(window: Window) -> list[dict[str, Any]]:
     return result
 
 
-def trends(db: Connection, window: Window, agent_id: str | None,
-           team: str | None = None) -> dict[str, Any]:
+def trends(db: Connection, window: Window, agent_id: str | None, team: str | None = None,
+           by: ColumnElement | None = None, keys: tuple = (None,)) -> dict[Any, Any]:
+    """{"trends": weeks}; with `by` (core.grouping), {key: {"trends": weeks}} for keys."""
     week = week_number(window).label("week")
     query = (
-        select(week, func.count().label("created"), func.count(items.c.resolved_at).label("resolved"))
+        select(*key_columns(by), week, func.count().label("created"),
+               func.count(items.c.resolved_at).label("resolved"))
         .where(tickets_in_scope(agent_id, team), window.created_within())
-        .group_by(week)
+        .group_by(*key_columns(by), week)
     )
-    counts = {int(row.week): row for row in db.execute(query)}
+    grouped = rows_by_key(db.execute(query), by)
+    result = {key: {"trends": _trend_weeks(window, grouped.get(key, ()))} for key in keys}
+    return result if by is not None else result[None]
+
+
+def _trend_weeks(window: Window, rows) -> list[dict[str, Any]]:
+    counts = {int(row.week): row for row in rows}
     result = []
     for entry in weeks(window):
         row = counts.get(entry["week"])
@@ -61,17 +70,22 @@ def trends(db: Connection, window: Window, agent_id: str | None,
             resolution_rate=round(100.0 * resolved / created, 1) if created else None,
         )
         result.append(entry)
-    return {"trends": result}
+    return result
 
 
 def performance_trends(db: Connection, window: Window, agent_id: str | None,
-                       weights: ScoreWeights, team: str | None = None) -> dict[str, Any]:
+                       weights: ScoreWeights, team: str | None = None,
+                       by: ColumnElement | None = None, keys: tuple = (None,)) -> dict[Any, Any]:
+    """{"trends": weeks}; with `by` (core.grouping), {key: {"trends": weeks}} for keys."""
     week = week_number(window).label("week")
-    rows = {int(row.week): row
-            for row in db.execute(handled_query(window, agent_id, week, team=team))}
-    result = []
-    for entry in weeks(window):
-        entry.update(performance_fields(rows.get(entry["week"], NOTHING_HANDLED), weights))
-        result.append(entry)
-    return {"trends": result}
+    grouped = rows_by_key(db.execute(handled_query(window, agent_id, *key_columns(by), week,
+                                                   team=team)), by)
+    result = {}
+    for key in keys:
+        rows = {int(row.week): row for row in grouped.get(key, ())}
+        entries = weeks(window)
+        for entry in entries:
+            entry.update(performance_fields(rows.get(entry["week"], NOTHING_HANDLED), weights))
+        result[key] = {"trends": entries}
+    return result if by is not None else result[None]
 

@@ -1,4 +1,5 @@
-"""teams: an agent's team, an item's own queue, and the item's stored effective team
+"""teams: an agent's team, an item's own queue, the item's stored effective team, and
+daily metrics per team and for everyone
 
 Revision ID: 0007
 Revises: 0004
@@ -32,9 +33,24 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("effective_team", sa.String(length=64), nullable=True))
         for name, columns in ITEM_INDEXES.items():
             batch_op.create_index(name, columns, unique=False)
+    op.create_table(
+        "daily_team_metrics",
+        sa.Column("scope", sa.String(length=80), nullable=False),
+        sa.Column("day", sa.String(length=10), nullable=False),
+        sa.Column("tickets_handled", sa.Integer(), nullable=False),
+        sa.Column("tickets_resolved", sa.Integer(), nullable=False),
+        sa.Column("resolution_rate_percent", sa.Double(), nullable=True),
+        sa.Column("avg_resolution_time_hours", sa.Double(), nullable=True),
+        sa.Column("avg_response_time_hours", sa.Double(), nullable=True),
+        sa.Column("sla_compliance_rate_percent", sa.Double(), nullable=True),
+        sa.Column("performance_score", sa.Double(), nullable=True),
+        sa.Column("computed_at", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("scope", "day", name=op.f("pk_daily_team_metrics")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("daily_team_metrics")
     with op.batch_alter_table("items", schema=None) as batch_op:
         for name in ITEM_INDEXES:
             batch_op.drop_index(name)
