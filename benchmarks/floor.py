@@ -2,13 +2,16 @@
 
     python benchmarks/floor.py import CSV_FOLDER DB_FILE
     python benchmarks/floor.py comparison DB_FILE NOW_ISO [DAYS]
+    python benchmarks/floor.py breaches DB_FILE NOW_ISO
 
 `import` is a bare executemany of the CSV rows (times turned into integer microseconds, the
 way the console stores them) into one table with one index (the covering index the
 comparison needs), plus the two small lookup tables (agents, SLA policies), in one
 transaction with sqlite3's defaults. `comparison` is one SQL statement that computes the
 comparison report's rows (the same fields, rounding and order as the rules) and prints them
-as the same JSON object `support-console report comparison` prints.
+as the same JSON object `support-console report comparison` prints. `breaches` is one SQL
+statement that lists every breached (open item, target) with its due instant: the least
+the breach check must do before it records and alerts anything.
 
 Deliberately standalone: it imports nothing from the project, so its start cost is the
 interpreter's and sqlite3's alone.
@@ -115,6 +118,25 @@ NAMES = ("agent_id", "agent_name", "tickets_handled", "tickets_resolved",
          "sla_compliance_rate_percent", "performance_score")
 
 
+BREACHES = """
+SELECT i.id, 'first_response', i.created_at + p.frm * 60000000
+FROM items i JOIN sla_policies p ON p.kind = i.kind AND p.priority = i.priority
+WHERE i.status NOT IN ('resolved', 'closed') AND p.frm IS NOT NULL
+  AND COALESCE(i.first_response_at, i.resolved_at, :now) > i.created_at + p.frm * 60000000
+UNION ALL
+SELECT i.id, 'resolution', i.created_at + p.rm * 60000000
+FROM items i JOIN sla_policies p ON p.kind = i.kind AND p.priority = i.priority
+WHERE i.status NOT IN ('resolved', 'closed') AND p.rm IS NOT NULL
+  AND :now > i.created_at + p.rm * 60000000
+"""
+
+
+def breaches(db, now_iso):
+    con = sqlite3.connect(db)
+    rows = con.execute(BREACHES, {"now": _us(now_iso)}).fetchall()
+    return {"breaches": len(rows)}
+
+
 def comparison(db, now_iso, days=30):
     now = _us(now_iso)
     con = sqlite3.connect(db)
@@ -127,6 +149,8 @@ def main(argv):
         result = load(argv[1], argv[2])
     elif argv[0] == "comparison":
         result = comparison(*argv[1:])
+    elif argv[0] == "breaches":
+        result = breaches(*argv[1:])
     else:
         raise SystemExit(__doc__)
     json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
