@@ -68,7 +68,8 @@ class Console:
         # Fresh loads start once the stored dashboard is drawn and every view is built:
         # their worker threads would share the GIL with that work and slow it several-fold.
         def load_figures() -> None:
-            self.window.build_remaining_views(then=self.window.refresh_all)
+            self.window.choose_team(then=lambda: self.window.build_remaining_views(
+                then=self.window.refresh_all))
 
         dashboard = self.window.views.get("dashboard")
         if dashboard is not None and state.dashboard is not None:

@@ -30,6 +30,7 @@ from console.widgets import export
 from console.widgets.banner import Banner
 from console.widgets.busy import BusyIndicator
 from console.widgets.period_selector import PeriodSelector
+from console.widgets.team_selector import NOT_CHOSEN, TeamSelector
 
 APP_TITLE = "Support Console"
 DEMO_SUFFIX = "DEMO DATA"
@@ -132,6 +133,9 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.period_selector = PeriodSelector(self.context.period)
         toolbar.addWidget(self.period_selector)
+        self.team_selector = TeamSelector(self.context)
+        self.team_action = toolbar.addWidget(self.team_selector)
+        self.team_action.setVisible(self.context.supervisor)  # an agent sees their own
         toolbar.addSeparator()
         toolbar.addAction(self.refresh_action)
         export_button = QToolButton()
@@ -171,6 +175,7 @@ class MainWindow(QMainWindow):
         self.context.bus.watch_failed.connect(self.banner.show_error)
         self.context.bus.data_changed.connect(self.refresh_views)
         self.context.period.changed.connect(self.refresh_views)
+        self.context.team.changed.connect(self.refresh_views)
 
     # -- views -------------------------------------------------------------------------------
     def view(self, key: str) -> ConsoleView | None:
@@ -307,7 +312,17 @@ class MainWindow(QMainWindow):
         return path
 
     # -- state -------------------------------------------------------------------------------
+    def choose_team(self, then: Callable[[], None]) -> None:
+        """Read the teams and choose the remembered one (else the signed-in lead's), then
+        `then`; a person who is not a supervisor has no choice: at once."""
+        if not self.context.supervisor:
+            then()
+            return
+        self.team_selector.load(self.remembered_team, then)
+        self.context.bus.data_changed.connect(self.team_selector.reload)
+
     def _restore_state(self) -> None:
+        self.remembered_team: object = NOT_CHOSEN
         first = next(iter(self.view_classes))
         if self.state is None:
             self.show_view(first)
@@ -321,6 +336,8 @@ class MainWindow(QMainWindow):
                 self.context.period.set_days(max(1, min(3650, int(days))))
             except (TypeError, ValueError):
                 pass
+        team = self.state.value("window/team")  # "": all teams; absent: the lead's own
+        self.remembered_team = NOT_CHOSEN if team is None else (str(team) or None)
         key = str(self.state.value("window/view", first))
         self.show_view(key if key in self.view_classes else first)
 
@@ -330,6 +347,7 @@ class MainWindow(QMainWindow):
         self.state.setValue("window/geometry", self.saveGeometry())
         self.state.setValue("window/view", self.current_view.key)
         self.state.setValue("window/period_days", self.context.period.days)
+        self.state.setValue("window/team", self.context.team.name or "")
         self.state.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

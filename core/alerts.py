@@ -44,9 +44,8 @@ def _has_email(person) -> Any:
     return and_(person.email.is_not(None), func.trim(person.email) != "")
 
 
-def _team_has_lead(team) -> Any:
-    lead = aliased(Agent)
-    return exists().where(lead.role == "lead", lead.team == team)
+def _led_teams() -> Any:
+    return select(Agent.team).where(Agent.role == "lead", Agent.team.is_not(None))
 
 
 def _responsible(person, team: str | None) -> Any:
@@ -56,7 +55,7 @@ def _responsible(person, team: str | None) -> Any:
     if team is None:
         return everyone
     return or_(and_(person.role == "lead", person.team == team),
-               and_(everyone, ~_team_has_lead(team)))
+               and_(everyone, ~exists().where(Agent.role == "lead", Agent.team == team)))
 
 
 def queue_breach_alerts(session: Session, breach_ids: list[int], now_us: int) -> int:
@@ -89,13 +88,18 @@ def queue_breach_alerts(session: Session, breach_ids: list[int], now_us: int) ->
         not_assignee = or_(Item.assignee_id.is_(None), person.id != Item.assignee_id)
         to_leads = (select(*columns).select_from(fresh)
                     .join(Item, Item.id == fresh.c.item_id)
+                    # coalesce: no index of items on this side, so that the database goes
+                    # from each breach to its item to the team's leads, not from every lead
+                    # through every item of the team.
                     .join(person, and_(person.role == "lead",
-                                       person.team == Item.effective_team))
+                                       person.team == func.coalesce(Item.effective_team, "")))
                     .where(not_assignee))
         to_supervisors = (select(*columns).select_from(fresh)
                           .join(Item, Item.id == fresh.c.item_id)
                           .join(person, person.role.in_(SUPERVISOR_ROLES))
-                          .where(not_assignee, ~_team_has_lead(Item.effective_team)))
+                          # Uncorrelated: the led teams are read once, not per row.
+                          .where(not_assignee, or_(Item.effective_team.is_(None),
+                                                   Item.effective_team.not_in(_led_teams()))))
         # A plain INSERT: nobody can have alerted a breach recorded in this transaction,
         # and ON CONFLICT costs PostgreSQL a speculative insertion per row. The unique
         # (breach, recipient) still refuses a second alert.

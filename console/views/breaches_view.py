@@ -117,9 +117,12 @@ class BreachesView(ConsoleView):
 
     # -- loading -----------------------------------------------------------------------------
     def fetch(self, session: Session, window: Window) -> dict[str, Any]:
-        actor_id, settings = self.context.actor_id, self.context.settings
-        breached = run_report(session, "breaches", window, actor_id=actor_id, settings=settings)
-        at_risk = run_report(session, "at-risk", window, actor_id=actor_id, settings=settings)
+        actor_id, settings, team = (self.context.actor_id, self.context.settings,
+                                    self.context.team.name)
+        breached = run_report(session, "breaches", window, actor_id=actor_id, settings=settings,
+                              team=team)
+        at_risk = run_report(session, "at-risk", window, actor_id=actor_id, settings=settings,
+                             team=team)
         names = dict(session.execute(select(schema.agents.c.id, schema.agents.c.name)).all())
         acknowledged = set(session.scalars(select(schema.breach_records.c.item_id).where(
             schema.breach_records.c.acknowledged_at.is_not(None))))
