@@ -110,20 +110,28 @@ def queue_breach_alerts(session: Session, breach_ids: list[int], now_us: int) ->
     return created
 
 
-def queue_unplaced_alerts(session: Session, item_id: str, from_agent_id: str | None,
-                          reason: str, now_us: int, team: str | None = None) -> int:
-    """Tell the leads of the item's effective team (every supervisor when it has none or
-    its team has no lead) that it could not be moved; once per (item, agent)."""
-    message = f"Item {item_id} of inactive agent {from_agent_id} could not be reassigned: {reason}"
-    created = 0
-    for supervisor_id in session.scalars(
-            select(Agent.id).where(_responsible(Agent, team)).order_by(Agent.id)):
-        statement = dialect_insert(session, Alert).values(
-            recipient_id=supervisor_id, kind="unplaced", item_id=item_id,
-            dedupe_key=f"unplaced:{item_id}:{from_agent_id}", message=message,
-            created_at=now_us, email_status=EMAIL_NONE, email_attempts=0).on_conflict_do_nothing()
-        created += inserted(session, statement)
-    return created
+def queue_unplaced_alerts(session: Session, unplaced: Iterable[tuple[str, str | None, str]],
+                          teams: dict[str, str | None], now_us: int) -> int:
+    """Tell the leads of each item's effective team (every supervisor when it has none or
+    its team has no lead) that the (item, from agent, reason) could not be moved; once per
+    (item, agent). teams: each item's effective team."""
+    recipients: dict[str | None, list[str]] = {}
+    rows = []
+    for item_id, from_agent_id, reason in unplaced:
+        team = teams.get(item_id)
+        if team not in recipients:
+            recipients[team] = list(session.scalars(
+                select(Agent.id).where(_responsible(Agent, team)).order_by(Agent.id)))
+        message = (f"Item {item_id} of inactive agent {from_agent_id} could not be "
+                   f"reassigned: {reason}")
+        rows += [{"recipient_id": person, "kind": "unplaced", "item_id": item_id,
+                  "dedupe_key": f"unplaced:{item_id}:{from_agent_id}", "message": message,
+                  "created_at": now_us, "email_status": EMAIL_NONE, "email_attempts": 0}
+                 for person in recipients[team]]
+    if not rows:
+        return 0
+    statement = dialect_insert(session, Alert).on_conflict_do_nothing()
+    return sum(inserted(session, statement.values(chunk)) for chunk in _chunks(rows, 500))
 
 
 # ---------------------------------------------------------------- the e-mail queue

@@ -157,10 +157,20 @@ def _record_moves(session: Session, moves: list[tuple[str, str | None, str, str]
         return 0
     rows = [{"item_id": item_id, "from_agent_id": from_id, "to_agent_id": to_id,
              "moved_at": now_us, "reason": reason} for item_id, from_id, to_id, reason in moves]
-    ids = session.scalars(insert(Reassignment).returning(Reassignment.id,
-                                                         sort_by_parameter_order=True), rows).all()
+    # One executemany, then the new ids (RETURNING in parameter order is one statement per
+    # row on SQLite: seconds for a large backlog). Each item moves once per run.
+    session.execute(insert(Reassignment), rows)
+    ids: dict[str, int] = {}
+    item_ids = [row["item_id"] for row in rows]
+    for start in range(0, len(item_ids), 500):
+        ids.update(session.execute(
+            select(Reassignment.item_id, func.max(Reassignment.id))
+            .where(Reassignment.moved_at == now_us,
+                   Reassignment.item_id.in_(item_ids[start:start + 500]))
+            .group_by(Reassignment.item_id)).all())
     alerts = []
-    for move_id, row in zip(ids, rows):
+    for row in rows:
+        move_id = ids[row["item_id"]]
         message = (f"Item {row['item_id']} moved from {row['from_agent_id'] or 'nobody'} to "
                    f"{row['to_agent_id']}: {row['reason']}")
         for recipient in dict.fromkeys((row["from_agent_id"], row["to_agent_id"])):
@@ -171,7 +181,7 @@ def _record_moves(session: Session, moves: list[tuple[str, str | None, str, str]
                                "email_status": "none", "email_attempts": 0})
     session.connection().execute(
         dialect_insert(session, schema.alerts).on_conflict_do_nothing(), alerts)
-    return len(ids)
+    return len(rows)
 
 
 def apply_reassignment(session: Session, now_us: int, settings: Settings) -> dict[str, Any]:
@@ -192,9 +202,8 @@ def apply_reassignment(session: Session, now_us: int, settings: Settings) -> dic
                                      f"auto: {m.reason}") for m in plan.moves], now_us)
     teams = dict(session.execute(select(Item.id, Item.effective_team).where(
         Item.id.in_([u.item_id for u in plan.unplaced]))).all()) if plan.unplaced else {}
-    alerted = sum(queue_unplaced_alerts(session, u.item_id, u.from_agent_id, u.reason, now_us,
-                                        teams.get(u.item_id))
-                  for u in plan.unplaced)
+    alerted = queue_unplaced_alerts(
+        session, [(u.item_id, u.from_agent_id, u.reason) for u in plan.unplaced], teams, now_us)
     return {"inactive_agents": len(plan.inactive_agents), "moved": moved,
             "unplaced": len(plan.unplaced), "unplaced_alerts": alerted}
 
