@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement
 
 from core import sla
-from core.grouping import key_columns, key_of
 from core.schema import OPEN_STATUSES, items
 from core.teams import narrow
 from core.timeutil import US_PER_MINUTE, iso_utc
@@ -88,23 +88,21 @@ def public(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in e.items() if k != "due_at_us"} for e in entries]
 
 
-def open_sla_counts(db: Connection, now_us: int, agent_id: str | None,
-                    warn_percent: float, team: str | None = None, by=None,
-                    keys: tuple = (None,)) -> dict:
-    """How many open items are breached and at risk now, in one aggregate; with `by`
-    (core.grouping), {key: counts} for keys."""
+def breached_and_at_risk(now_us: int, warn_percent: float) -> tuple[ColumnElement[bool], ...]:
+    """(breached now, at risk now) of an item joined with its policy (sla.with_policy)."""
     breached = sla.is_breached(now_us)
-    at_risk = and_(not_(breached), or_(sla.response_at_risk(now_us, warn_percent),
-                                       sla.resolution_at_risk(now_us, warn_percent)))
+    return breached, and_(not_(breached), or_(sla.response_at_risk(now_us, warn_percent),
+                                              sla.resolution_at_risk(now_us, warn_percent)))
+
+
+def open_sla_counts(db: Connection, now_us: int, agent_id: str | None,
+                    warn_percent: float, team: str | None = None) -> dict[str, int]:
+    """How many open items are breached and at risk now, in one aggregate."""
+    breached, at_risk = breached_and_at_risk(now_us, warn_percent)
     query = sla.with_policy(select(
-        *key_columns(by),
         sla.count_if(breached).label("breached"), sla.count_if(at_risk).label("at_risk"),
     ).select_from(items)).where(items.c.status.in_(OPEN_STATUSES))
     if agent_id is not None:
         query = query.where(items.c.assignee_id == agent_id)
-    rows = {key_of(row, by): row
-            for row in db.execute(narrow(query, team).group_by(*key_columns(by)))}
-    result = {key: {"active_breaches": int(row.breached) if row else 0,
-                    "at_risk": int(row.at_risk) if row else 0}
-              for key in keys for row in (rows.get(key),)}
-    return result if by is not None else result[None]
+    row = db.execute(narrow(query, team)).one()
+    return {"active_breaches": int(row.breached), "at_risk": int(row.at_risk)}

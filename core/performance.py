@@ -10,7 +10,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, Select
 
 from core import sla
-from core.grouping import key_columns, key_of
 from core.schema import items
 from core.settings import Settings
 from core.teams import in_team
@@ -58,6 +57,10 @@ def performance_aggregates(now_us: int) -> tuple[ColumnElement, ...]:
         func.count(items.c.resolved_at).label("resolved"),
         func.avg(items.c.resolved_at - items.c.created_at).label("avg_resolution_us"),
         func.avg(items.c.first_response_at - items.c.created_at).label("avg_response_us"),
+        # The sums behind the means, so that groups add up (core.dashboard_rollup).
+        func.sum(items.c.resolved_at - items.c.created_at).label("sum_resolution_us"),
+        func.sum(items.c.first_response_at - items.c.created_at).label("sum_response_us"),
+        func.count(items.c.first_response_at).label("responded"),
         sla.count_if(sla.is_tracked()).label("tracked"),
         sla.count_if(sla.is_breached(now_us)).label("breached"),
     )
@@ -125,28 +128,21 @@ def performance(db: Connection, window: Window, agent_id: str | None,
     return performance_fields(row, weights)
 
 
-def performance_by(db: Connection, window: Window, weights: ScoreWeights,
-                   by: ColumnElement, team: str | None = None) -> dict[Any, dict[str, Any]]:
-    """The performance fields of every group of `by` that handled a ticket (see
-    core.grouping; a group absent here handled none: NOTHING_HANDLED)."""
-    rows = db.execute(handled_query(window, None, *key_columns(by), team=team))
-    return {key_of(row, by): performance_fields(row, weights) for row in rows}
-
-
 def resolved_since(db: Connection, window: Window, agent_id: str | None,
-                   team: str | None = None, by: ColumnElement | None = None) -> dict:
+                   team: str | None = None, *group_by: ColumnElement) -> Any:
     """Tickets resolved since the start of today, this week and this month (local); with
-    `by`, per group that resolved any ({key: counts})."""
+    group_by (one column), {group: counts} for the groups that resolved any."""
     starts = period_starts(window.now_us, window.tz)
     resolved_by_now = and_(tickets_in_scope(agent_id, team),
                            items.c.resolved_at <= window.now_us)
-    query = select(*key_columns(by), *(
+    query = select(*group_by, *(
         sla.count_if(items.c.resolved_at >= start).label(name) for name, start in starts.items()
     )).where(resolved_by_now, items.c.resolved_at >= min(starts.values()))
-    counts = {key_of(row, by): {name: int(getattr(row, name)) for name in starts}
-              for row in db.execute(query.group_by(*key_columns(by)) if by is not None
-                                    else query)}
-    return counts if by is not None else counts[None]
+    if not group_by:
+        row = db.execute(query).one()
+        return {name: int(getattr(row, name)) for name in starts}
+    return {row[0]: {name: int(getattr(row, name)) for name in starts}
+            for row in db.execute(query.group_by(*group_by))}
 
 
 def metrics(db: Connection, window: Window, agent_id: str | None,

@@ -58,33 +58,13 @@ def workload(db: Connection, window: Window, agent_id: str | None = None,
         .where(window.created_within(), items.c.assignee_id.is_not(None)), team)
         .group_by(items.c.assignee_id)
     ).all())
-    return _workload(role_agents(db, team), open_counts(db, team), in_window, agent_id)
+    return workload_rows(role_agents(db, team), open_counts(db, team), in_window, agent_id)
 
 
-def workloads_by_team(db: Connection, window: Window, teams) -> dict[str, dict[str, Any]]:
-    """workload(team=T) of every team T in teams, in three grouped statements."""
-    counts: dict[str, dict[str | None, dict[str, int]]] = {team: {} for team in teams}
-    for row in db.execute(
-            select(items.c.effective_team, items.c.assignee_id, items.c.kind, func.count())
-            .where(items.c.status.in_(OPEN_STATUSES), items.c.effective_team.is_not(None))
-            .group_by(items.c.effective_team, items.c.assignee_id, items.c.kind)):
-        counts.setdefault(row[0], {}).setdefault(row[1], {})[row[2]] = int(row[3])
-    in_window: dict[str, dict[str, int]] = {team: {} for team in teams}
-    for row in db.execute(
-            select(items.c.effective_team, items.c.assignee_id, func.count())
-            .where(window.created_within(), items.c.assignee_id.is_not(None),
-                   items.c.effective_team.is_not(None))
-            .group_by(items.c.effective_team, items.c.assignee_id)):
-        in_window.setdefault(row[0], {})[row[1]] = int(row[2])
-    members: dict[str, list[Row]] = {team: [] for team in teams}
-    for agent in role_agents(db):
-        members.setdefault(agent.team, []).append(agent)
-    return {team: _workload(members[team], counts[team], in_window[team], None)
-            for team in teams}
-
-
-def _workload(role_agent_rows: list[Row], counts: dict[str | None, dict[str, int]],
-              in_window: dict[str, int], agent_id: str | None) -> dict[str, Any]:
+def workload_rows(role_agent_rows: list[Row], counts: dict[str | None, dict[str, int]],
+                  in_window: dict[str, int], agent_id: str | None = None) -> dict[str, Any]:
+    """The workload report from open counts per assignee and kind and the window's
+    assigned counts per assignee."""
     assigned_total = sum(sum(kinds.values()) for who, kinds in counts.items() if who is not None)
     entries = []
     for agent in role_agent_rows:

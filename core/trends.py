@@ -17,7 +17,6 @@ from core.performance import (
     performance_fields,
     tickets_in_scope,
 )
-from core.grouping import key_columns, rows_by_key
 from core.schema import items
 from core.timeutil import US_PER_DAY, local_date
 from core.window import Window
@@ -42,28 +41,23 @@ def weeks(window: Window) -> list[dict[str, Any]]:
     return result
 
 
-def trends(db: Connection, window: Window, agent_id: str | None, team: str | None = None,
-           by: ColumnElement | None = None, keys: tuple = (None,)) -> dict[Any, Any]:
-    """{"trends": weeks}; with `by` (core.grouping), {key: {"trends": weeks}} for keys."""
+def trends(db: Connection, window: Window, agent_id: str | None,
+           team: str | None = None) -> dict[str, Any]:
     week = week_number(window).label("week")
     query = (
-        select(*key_columns(by), week, func.count().label("created"),
-               func.count(items.c.resolved_at).label("resolved"))
+        select(week, func.count().label("created"), func.count(items.c.resolved_at).label("resolved"))
         .where(tickets_in_scope(agent_id, team), window.created_within())
-        .group_by(*key_columns(by), week)
+        .group_by(week)
     )
-    grouped = rows_by_key(db.execute(query), by)
-    result = {key: {"trends": _trend_weeks(window, grouped.get(key, ()))} for key in keys}
-    return result if by is not None else result[None]
+    return {"trends": trend_weeks(window, {int(row.week): (int(row.created), int(row.resolved))
+                                           for row in db.execute(query)})}
 
 
-def _trend_weeks(window: Window, rows) -> list[dict[str, Any]]:
-    counts = {int(row.week): row for row in rows}
+def trend_weeks(window: Window, counts: dict[int, tuple[int, int]]) -> list[dict[str, Any]]:
+    """The weeks of the window with (created, resolved) tickets per week number."""
     result = []
     for entry in weeks(window):
-        row = counts.get(entry["week"])
-        created = int(row.created) if row else 0
-        resolved = int(row.resolved) if row else 0
+        created, resolved = counts.get(entry["week"], (0, 0))
         entry.update(
             tickets_created=created,
             tickets_resolved=resolved,
@@ -74,18 +68,19 @@ def _trend_weeks(window: Window, rows) -> list[dict[str, Any]]:
 
 
 def performance_trends(db: Connection, window: Window, agent_id: str | None,
-                       weights: ScoreWeights, team: str | None = None,
-                       by: ColumnElement | None = None, keys: tuple = (None,)) -> dict[Any, Any]:
-    """{"trends": weeks}; with `by` (core.grouping), {key: {"trends": weeks}} for keys."""
+                       weights: ScoreWeights, team: str | None = None) -> dict[str, Any]:
     week = week_number(window).label("week")
-    grouped = rows_by_key(db.execute(handled_query(window, agent_id, *key_columns(by), week,
-                                                   team=team)), by)
-    result = {}
-    for key in keys:
-        rows = {int(row.week): row for row in grouped.get(key, ())}
-        entries = weeks(window)
-        for entry in entries:
-            entry.update(performance_fields(rows.get(entry["week"], NOTHING_HANDLED), weights))
-        result[key] = {"trends": entries}
-    return result if by is not None else result[None]
+    rows = {int(row.week): row
+            for row in db.execute(handled_query(window, agent_id, week, team=team))}
+    return {"trends": performance_weeks(window, rows, weights)}
+
+
+def performance_weeks(window: Window, rows: dict[int, Any],
+                      weights: ScoreWeights) -> list[dict[str, Any]]:
+    """The weeks of the window with the performance fields of each week's aggregate row."""
+    result = []
+    for entry in weeks(window):
+        entry.update(performance_fields(rows.get(entry["week"], NOTHING_HANDLED), weights))
+        result.append(entry)
+    return result
 

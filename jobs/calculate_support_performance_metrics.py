@@ -6,21 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from core import sla
 from core.alerts import dialect_insert
 from core.dashboard import dashboard_scope
-from core.grouping import key_columns, key_of
-from core.models import DailyMetric, DailyTeamMetric, Item
-from core.performance import (
-    NOTHING_HANDLED,
-    ScoreWeights,
-    performance_aggregates,
-    performance_fields,
-    tickets_in_scope,
-)
+from core.dashboard_rollup import day_cells
+from core.models import DailyMetric, DailyTeamMetric
+from core.performance import NOTHING_HANDLED, ScoreWeights, performance_fields
 from core.settings import Settings
 from core.team import role_agents
 from core.teams import teams
@@ -42,16 +35,13 @@ def previous_local_day(now_us: int, settings: Settings) -> tuple[str, int, int]:
 
 
 def day_figures(session: Session, now_us: int, start_us: int, end_us: int,
-                settings: Settings, by=None) -> dict[Any, dict[str, Any]]:
+                settings: Settings) -> dict[tuple, dict[str, Any]]:
     """The performance fields over the tickets created in [start, end), evaluated at now
-    (the same rules as the performance report), per group of `by` (core.grouping; groups
-    without a ticket are absent) or, without, everyone's under None."""
-    query = sla.with_policy(
-        select(*key_columns(by), *performance_aggregates(now_us)).select_from(Item)
-    ).where(tickets_in_scope(None), Item.created_at >= start_us, Item.created_at < end_us)
+    (the same rules as the performance report), of every scope that handled a ticket:
+    ("agent", id), ("team", name) and ("all", None)."""
     weights = ScoreWeights.from_settings(settings)
-    return {key_of(row, by): performance_fields(row, weights)
-            for row in session.execute(query.group_by(*key_columns(by)))}
+    return {scope: performance_fields(cell, weights)
+            for scope, cell in day_cells(session, now_us, start_us, end_us).items()}
 
 
 def _stored(fields: dict[str, Any], now_us: int) -> dict[str, Any]:
@@ -60,20 +50,19 @@ def _stored(fields: dict[str, Any], now_us: int) -> dict[str, Any]:
 
 def run_calculate_support_performance_metrics(engine: Engine, now_us: int,
                                               settings: Settings) -> dict[str, Any]:
-    """Per agent, per team and for everyone, in three grouped statements; a rerun for the
+    """Per agent, per team and for everyone, from one grouped statement; a rerun for the
     same day replaces the rows, never duplicates them."""
     day, start_us, end_us = previous_local_day(now_us, settings)
     nothing = performance_fields(NOTHING_HANDLED, ScoreWeights.from_settings(settings))
     with job_transaction(engine, NAME) as session:
-        by_agent = day_figures(session, now_us, start_us, end_us, settings, Item.assignee_id)
+        figures = day_figures(session, now_us, start_us, end_us, settings)
         agent_rows = [{"agent_id": agent.id, "day": day,
-                       **_stored(by_agent.get(agent.id, nothing), now_us)}
+                       **_stored(figures.get(("agent", agent.id), nothing), now_us)}
                       for agent in role_agents(session)]
-        by_team = day_figures(session, now_us, start_us, end_us, settings, Item.effective_team)
-        everyone = day_figures(session, now_us, start_us, end_us, settings).get(None, nothing)
-        scope_rows = [{"scope": dashboard_scope(None), "day": day, **_stored(everyone, now_us)}]
+        scope_rows = [{"scope": dashboard_scope(None), "day": day,
+                       **_stored(figures.get(("all", None), nothing), now_us)}]
         scope_rows += [{"scope": dashboard_scope(None, team), "day": day,
-                        **_stored(by_team.get(team, nothing), now_us)}
+                        **_stored(figures.get(("team", team), nothing), now_us)}
                        for team in teams(session)]
         for model, keys, rows in ((DailyMetric, ["agent_id", "day"], agent_rows),
                                   (DailyTeamMetric, ["scope", "day"], scope_rows)):

@@ -8,7 +8,8 @@ import json
 from sqlalchemy import Engine, delete, select
 
 from core.alerts import dialect_insert
-from core.dashboard import TEAM_SCOPE, build_dashboard, build_dashboards, dashboard_scope
+from core.dashboard import dashboard_scope
+from core.dashboard_rollup import build_all_dashboards
 from core.db import read_scope
 from core.models import DashboardSnapshot
 from core.settings import Settings
@@ -26,17 +27,14 @@ def run_refresh_support_dashboards(engine: Engine, now_us: int,
                                    settings: Settings) -> dict[str, int]:
     window = Window(now_us, DASHBOARD_DAYS, zone(settings.timezone))
     # Computed outside the write transaction: reading is the slow part, and it must not
-    # hold SQLite's write lock; the upsert below is idempotent. Every agent's and every
-    # team's dashboards come from grouped statements, not from queries per scope.
+    # hold SQLite's write lock; the upsert below is idempotent. Every scope's dashboard
+    # comes from a few statements grouped by agent and team, not from queries per scope.
     with read_scope(engine) as conn:
-        payloads = {TEAM_SCOPE: build_dashboard(conn, window, settings)}
-        agent_ids = tuple(agent.id for agent in role_agents(conn))
-        for agent_id, payload in build_dashboards(conn, window, settings, per="agent",
-                                                  keys=agent_ids).items():
-            payloads[dashboard_scope(agent_id)] = payload
-        for team, payload in build_dashboards(conn, window, settings, per="team",
-                                              keys=tuple(teams(conn))).items():
-            payloads[dashboard_scope(None, team)] = payload
+        agent_ids = [agent.id for agent in role_agents(conn)]
+        built = build_all_dashboards(conn, window, settings, agent_ids, teams(conn))
+    payloads = {dashboard_scope(key if kind == "agent" else None,
+                                key if kind == "team" else None): payload
+                for (kind, key), payload in built.items()}
     with job_transaction(engine, NAME) as session:
         statement = dialect_insert(session, DashboardSnapshot)
         session.execute(statement.on_conflict_do_update(

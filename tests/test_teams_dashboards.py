@@ -13,21 +13,21 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_jobs_support import settings  # noqa: E402
+from test_jobs_support import settings
 
-from core.dashboard import build_dashboard, read_dashboard_snapshot  # noqa: E402
-from core.demo import load_demo  # noqa: E402
-from core.models import DailyMetric, DailyTeamMetric  # noqa: E402
-from core.team import role_agents  # noqa: E402
-from core.teams import teams  # noqa: E402
-from core.timeutil import to_us, zone  # noqa: E402
-from core.window import Window  # noqa: E402
-from jobs.calculate_support_performance_metrics import (  # noqa: E402
+from core.dashboard import build_dashboard, read_dashboard_snapshot
+from core.demo import load_demo
+from core.models import DailyMetric, DailyTeamMetric
+from core.team import role_agents
+from core.teams import teams
+from core.timeutil import to_us, zone
+from core.window import Window
+from jobs.calculate_support_performance_metrics import (
     day_figures,
     previous_local_day,
     run_calculate_support_performance_metrics,
 )
-from jobs.refresh_support_dashboards import run_refresh_support_dashboards  # noqa: E402
+from jobs.refresh_support_dashboards import run_refresh_support_dashboards
 
 pytest_plugins = ["test_jobs_support"]  # its fixtures: engine
 
@@ -73,7 +73,7 @@ def test_daily_metrics_per_agent_team_and_everyone(engine):
     assert counts["teams"] == 3
     day, start, end = previous_local_day(NOW, settings())
     with Session(engine) as session:
-        everyone = day_figures(session, NOW, start, end, settings())[None]
+        everyone = day_figures(session, NOW, start, end, settings())[("all", None)]
         rows = {row.scope: row for row in session.scalars(
             select(DailyTeamMetric).where(DailyTeamMetric.day == day))}
         assert set(rows) == {"team", "team:billing", "team:logistics", "team:accounts"}

@@ -12,15 +12,23 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_jobs_support import NOW, H, M, settings, us  # noqa: E402
-from test_rules_cli import AGENT_HEADER, ITEM_HEADER, agent, item, policy, ts  # noqa: E402
-from test_rules_cli import write_csv, write_folder  # noqa: E402
+from test_jobs_support import NOW, H, M, settings, us
+from test_rules_cli import (
+    AGENT_HEADER,
+    ITEM_HEADER,
+    agent,
+    item,
+    policy,
+    ts,
+    write_csv,
+    write_folder,
+)
 
-from core.importer import import_folder  # noqa: E402
-from core.models import Alert, Item  # noqa: E402
-from jobs.auto_reassign_unresolved_tasks import run_auto_reassign_unresolved_tasks  # noqa: E402
-from jobs.check_sla_breaches import run_check_sla_breaches  # noqa: E402
-from jobs.send_sla_breach_alerts import run_send_sla_breach_alerts  # noqa: E402
+from core.importer import import_folder
+from core.models import Alert, Item
+from jobs.auto_reassign_unresolved_tasks import run_auto_reassign_unresolved_tasks
+from jobs.check_sla_breaches import run_check_sla_breaches
+from jobs.send_sla_breach_alerts import run_send_sla_breach_alerts
 
 pytest_plugins = ["test_jobs_support"]  # its fixtures: engine, mail_sink
 

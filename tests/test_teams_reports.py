@@ -10,8 +10,18 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_rules_cli import (  # noqa: E402
-    AGENT_HEADER, D, ITEM_HEADER, NOW, agent, item, policy, run, ts, write_csv, write_folder,
+from test_rules_cli import (
+    AGENT_HEADER,
+    ITEM_HEADER,
+    NOW,
+    D,
+    agent,
+    item,
+    policy,
+    run,
+    ts,
+    write_csv,
+    write_folder,
 )
 
 # red: lead lr, agents a1 a2; blue: agent b1, no lead; n1 and ld belong to no team.

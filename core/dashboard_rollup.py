@@ -1,0 +1,159 @@
+"""Every agent's, every team's and everyone's dashboard from a few statements grouped by
+(assignee, effective team): counts and sums add up, so each scope's figures are the sum of
+its cells (an agent: their cells; a team: the cells of its effective team; everyone: all),
+computed exactly as core.dashboard.build_dashboard computes one scope."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Row
+
+from core import sla
+from core.breaches import breached_and_at_risk
+from core.dashboard import (
+    TILE_FIGURES,
+    dashboard_payload,
+    histogram_entries,
+    response_bucket,
+)
+from core.performance import (
+    NOTHING_RESOLVED,
+    ScoreWeights,
+    metrics_from,
+    performance_aggregates,
+    performance_fields,
+    resolved_since,
+    tickets_in_scope,
+)
+from core.schema import OPEN_STATUSES, items
+from core.settings import Settings
+from core.team import role_agents, workload_rows
+from core.trends import performance_weeks, trend_weeks, week_number
+from core.window import Window
+
+SUMMED = ("handled", "resolved", "tracked", "breached", "sum_resolution_us", "sum_response_us",
+          "responded")
+
+
+class Cell:
+    """The performance aggregates of a set of tickets, added up from grouped rows."""
+
+    def __init__(self) -> None:
+        for name in SUMMED:
+            setattr(self, name, 0)
+
+    def add(self, row: Any) -> None:
+        for name in SUMMED:
+            setattr(self, name, getattr(self, name) + int(getattr(row, name) or 0))
+
+    @property
+    def avg_resolution_us(self) -> float | None:
+        return self.sum_resolution_us / self.resolved if self.resolved else None
+
+    @property
+    def avg_response_us(self) -> float | None:
+        return self.sum_response_us / self.responded if self.responded else None
+
+
+def handled_cells(db: Connection, now_us: int, start_us: int, end_us: int,
+                  *extra: Any) -> list[Row]:
+    """The performance aggregates of the tickets created in (start, end], grouped by
+    assignee, effective team and the extra columns (labelled)."""
+    keys = (items.c.assignee_id, items.c.effective_team, *extra)
+    query = sla.with_policy(select(*keys, *performance_aggregates(now_us)).select_from(items))
+    return list(db.execute(query.where(tickets_in_scope(None), items.c.created_at > start_us,
+                                       items.c.created_at <= end_us).group_by(*keys)))
+
+
+def scopes_of(row: Any) -> tuple[tuple[str, Any], ...]:
+    """The scopes a (assignee, team) cell adds to."""
+    return (("all", None), ("agent", row.assignee_id), ("team", row.effective_team))
+
+
+def build_all_dashboards(db: Connection, window: Window, settings: Settings,
+                         agent_ids: list[str], team_names: list[str]) -> dict[tuple, dict]:
+    """{("all", None) | ("agent", id) | ("team", name): payload} in five statements."""
+    weights = ScoreWeights.from_settings(settings)
+    wanted = [("all", None)] + [("agent", a) for a in agent_ids] + [("team", t) for t in team_names]
+    week = week_number(window).label("week")
+    totals: dict[tuple, Cell] = defaultdict(Cell)
+    by_week: dict[tuple, dict[int, Cell]] = defaultdict(lambda: defaultdict(Cell))
+    for row in handled_cells(db, window.now_us, window.start_us, window.now_us, week):
+        for scope in scopes_of(row):
+            totals[scope].add(row)
+            by_week[scope][int(row.week)].add(row)
+    histograms: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    bucket = response_bucket().label("bucket")
+    for row in db.execute(
+            select(items.c.assignee_id, items.c.effective_team, bucket, func.count())
+            .where(tickets_in_scope(None), window.created_within(),
+                   items.c.first_response_at.is_not(None))
+            .group_by(items.c.assignee_id, items.c.effective_team, bucket)):
+        for scope in scopes_of(row):
+            histograms[scope][int(row.bucket)] += int(row[3])
+    opened, open_kinds, in_window = _open_work(db, window, settings)
+    since = resolved_since(db, window, None, None, items.c.assignee_id)
+    members: dict[tuple, list[Row]] = defaultdict(list)
+    for agent in role_agents(db):
+        members[("all", None)].append(agent)
+        members[("team", agent.team)].append(agent)
+    payloads = {}
+    for scope in wanted:
+        kind, key = scope
+        figures = performance_fields(totals.get(scope) or Cell(), weights)
+        weeks = by_week.get(scope, {})
+        tiles = {**opened[scope], **{k: figures[k] for k in TILE_FIGURES}}
+        details = ({"metrics": metrics_from(figures, since.get(key, NOTHING_RESOLVED))}
+                   if kind == "agent" else
+                   {"workload": workload_rows(members[scope], open_kinds[scope],
+                                              in_window[scope])})
+        payloads[scope] = dashboard_payload(
+            window, key if kind == "agent" else None, key if kind == "team" else None, tiles,
+            trend_weeks(window, {n: (c.handled, c.resolved) for n, c in weeks.items()}),
+            performance_weeks(window, weeks, weights),
+            histogram_entries(histograms.get(scope, {})), details)
+    return payloads
+
+
+def _open_work(db: Connection, window: Window, settings: Settings):
+    """Per scope: the open-item tiles, open items per assignee and kind (for the workload),
+    and the window's assigned items per assignee; two statements."""
+    breached, at_risk = breached_and_at_risk(window.now_us, settings.warn_percent)
+    tiles: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(
+        ("open_items", "unassigned_open", "active_breaches", "at_risk"), 0))
+    kinds: dict[tuple, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    query = sla.with_policy(select(
+        items.c.assignee_id, items.c.effective_team, items.c.kind, func.count().label("n"),
+        sla.count_if(breached).label("breached"), sla.count_if(at_risk).label("at_risk"),
+    ).select_from(items)).where(items.c.status.in_(OPEN_STATUSES)).group_by(
+        items.c.assignee_id, items.c.effective_team, items.c.kind)
+    for row in db.execute(query):
+        for scope in scopes_of(row):
+            counts = tiles[scope]
+            counts["open_items"] += int(row.n)
+            counts["unassigned_open"] += int(row.n) if row.assignee_id is None else 0
+            counts["active_breaches"] += int(row.breached)
+            counts["at_risk"] += int(row.at_risk)
+            kinds[scope][row.assignee_id][row.kind] += int(row.n)
+    in_window: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for assignee, team, count in db.execute(
+            select(items.c.assignee_id, items.c.effective_team, func.count())
+            .where(window.created_within(), items.c.assignee_id.is_not(None))
+            .group_by(items.c.assignee_id, items.c.effective_team)):
+        for scope in (("all", None), ("team", team)):
+            in_window[scope][assignee] += int(count)
+    return tiles, kinds, in_window
+
+
+def day_cells(db: Connection, now_us: int, start_us: int, end_us: int
+              ) -> dict[tuple, Cell]:
+    """Every scope's performance aggregates over the tickets created in [start, end)."""
+    totals: dict[tuple, Cell] = defaultdict(Cell)
+    for row in handled_cells(db, now_us, start_us - 1, end_us - 1):
+        for scope in scopes_of(row):
+            totals[scope].add(row)
+    return totals
+
