@@ -5,15 +5,18 @@ computed exactly as core.dashboard.build_dashboard computes one scope."""
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection, Row
 
 from core import sla
 from core.breaches import breached_and_at_risk
 from core.dashboard import (
+    RESPONSE_BUCKETS,
     TILE_FIGURES,
     dashboard_payload,
     histogram_entries,
@@ -39,31 +42,47 @@ SUMMED = ("handled", "resolved", "tracked", "breached", "sum_resolution_us", "su
 
 
 class Cell:
-    """The performance aggregates of a set of tickets, added up from grouped rows."""
+    """The performance aggregates of a set of tickets (the attributes performance_fields
+    reads), added up from grouped rows (their SUMMED values, as ints)."""
+
+    __slots__ = ("sums",)
 
     def __init__(self) -> None:
-        for name in SUMMED:
-            setattr(self, name, 0)
+        self.sums = [0] * len(SUMMED)
 
-    def add(self, row: Any) -> None:
-        for name in SUMMED:
-            setattr(self, name, getattr(self, name) + int(getattr(row, name) or 0))
+    def add(self, values: tuple[int, ...]) -> None:
+        self.sums = list(map(operator.add, self.sums, values))
+
+    handled = property(lambda self: self.sums[0])
+    resolved = property(lambda self: self.sums[1])
+    tracked = property(lambda self: self.sums[2])
+    breached = property(lambda self: self.sums[3])
 
     @property
     def avg_resolution_us(self) -> float | None:
-        return self.sum_resolution_us / self.resolved if self.resolved else None
+        return self.sums[4] / self.sums[1] if self.sums[1] else None
 
     @property
     def avg_response_us(self) -> float | None:
-        return self.sum_response_us / self.responded if self.responded else None
+        return self.sums[5] / self.sums[6] if self.sums[6] else None
+
+
+def summed(row: Any) -> tuple[int, ...]:
+    return tuple(int(row[index] or 0) for index in _positions(row._fields))
+
+
+@functools.cache
+def _positions(fields: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(fields.index(name) for name in SUMMED)
 
 
 def handled_cells(db: Connection, now_us: int, start_us: int, end_us: int,
-                  *extra: Any) -> list[Row]:
-    """The performance aggregates of the tickets created in (start, end], grouped by
-    assignee, effective team and the extra columns (labelled)."""
+                  *extra: Any, more: tuple = ()) -> list[Row]:
+    """The performance aggregates (and the `more` ones) of the tickets created in
+    (start, end], grouped by assignee, effective team and the extra columns (labelled)."""
     keys = (items.c.assignee_id, items.c.effective_team, *extra)
-    query = sla.with_policy(select(*keys, *performance_aggregates(now_us)).select_from(items))
+    query = sla.with_policy(select(*keys, *performance_aggregates(now_us), *more)
+                            .select_from(items))
     return list(db.execute(query.where(tickets_in_scope(None), items.c.created_at > start_us,
                                        items.c.created_at <= end_us).group_by(*keys)))
 
@@ -81,19 +100,21 @@ def build_all_dashboards(db: Connection, window: Window, settings: Settings,
     week = week_number(window).label("week")
     totals: dict[tuple, Cell] = defaultdict(Cell)
     by_week: dict[tuple, dict[int, Cell]] = defaultdict(lambda: defaultdict(Cell))
-    for row in handled_cells(db, window.now_us, window.start_us, window.now_us, week):
+    histograms: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(RESPONSE_BUCKETS))
+    # The response histogram's buckets ride along as counts (first_response_at set).
+    bucket = response_bucket()
+    buckets = [sla.count_if(and_(items.c.first_response_at.is_not(None), bucket == index))
+               .label(f"bucket_{index}") for index in range(len(RESPONSE_BUCKETS))]
+    for row in handled_cells(db, window.now_us, window.start_us, window.now_us, week,
+                             more=tuple(buckets)):
+        values, week_no = summed(row), int(row.week)
+        counts = [int(getattr(row, f"bucket_{index}")) for index in range(len(RESPONSE_BUCKETS))]
         for scope in scopes_of(row):
-            totals[scope].add(row)
-            by_week[scope][int(row.week)].add(row)
-    histograms: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    bucket = response_bucket().label("bucket")
-    for row in db.execute(
-            select(items.c.assignee_id, items.c.effective_team, bucket, func.count())
-            .where(tickets_in_scope(None), window.created_within(),
-                   items.c.first_response_at.is_not(None))
-            .group_by(items.c.assignee_id, items.c.effective_team, bucket)):
-        for scope in scopes_of(row):
-            histograms[scope][int(row.bucket)] += int(row[3])
+            totals[scope].add(values)
+            by_week[scope][week_no].add(values)
+            histogram = histograms[scope]
+            for index, count in enumerate(counts):
+                histogram[index] += count
     opened, open_kinds, in_window = _open_work(db, window, settings)
     since = resolved_since(db, window, None, None, items.c.assignee_id)
     members: dict[tuple, list[Row]] = defaultdict(list)
@@ -114,7 +135,7 @@ def build_all_dashboards(db: Connection, window: Window, settings: Settings,
             window, key if kind == "agent" else None, key if kind == "team" else None, tiles,
             trend_weeks(window, {n: (c.handled, c.resolved) for n, c in weeks.items()}),
             performance_weeks(window, weeks, weights),
-            histogram_entries(histograms.get(scope, {})), details)
+            histogram_entries(dict(enumerate(histograms[scope]))), details)
     return payloads
 
 
@@ -153,7 +174,8 @@ def day_cells(db: Connection, now_us: int, start_us: int, end_us: int
     """Every scope's performance aggregates over the tickets created in [start, end)."""
     totals: dict[tuple, Cell] = defaultdict(Cell)
     for row in handled_cells(db, now_us, start_us - 1, end_us - 1):
+        values = summed(row)
         for scope in scopes_of(row):
-            totals[scope].add(row)
+            totals[scope].add(values)
     return totals
 
