@@ -1,6 +1,6 @@
 """Screenshots of every view at 1400x900 on demo data, under a real X server (Xvfb).
 
-    python docs/make_screenshots.py [--out docs/screenshots]
+    python docs/make_screenshots.py [--out docs/screenshots] [--teams]
 
 Needs Xvfb (Debian: xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0
 libxkbcommon-x11-0 libegl1 fonts-dejavu-core). Uses a throwaway SQLite database with the
@@ -73,8 +73,72 @@ def backfill_workload_history(engine, now_us: int) -> int:
     return rows
 
 
+def wait(ms: int) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_until(condition, timeout_s: float = 120) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out waiting for the console")
+        wait(50)
+
+
+def take_team_screenshots(out: Path) -> list[Path]:
+    """A lead's console on 200 agents in 10 teams: the team selector on their team, and
+    the workload of all teams (the chart's 20 most loaded agents and the others)."""
+    from PySide6.QtCore import QSettings
+
+    from console.app import Console, application
+    from core.access import Actor
+    from core.db import ensure_schema, make_engine
+    from core.demo import load_demo
+    from core.settings import Settings
+    from core.timeutil import parse_now
+
+    now = parse_now(NOW_ISO)
+    folder = Path(tempfile.mkdtemp(prefix="sc-screens-"))
+    url = f"sqlite:///{folder / 'demo.db'}"
+    engine = make_engine(url)
+    ensure_schema(engine)
+    load_demo(engine, agents=200, items=12_000, now_us=now)
+    backfill_workload_history(engine, now)
+    engine.dispose()
+    app = application()
+    app.setQuitOnLastWindowClosed(False)
+    state = QSettings(str(folder / "state.ini"), QSettings.Format.IniFormat)
+    console = Console(Settings(db_url=url, timezone=ZONE), clock=lambda: now, state=state,
+                      watch_changes=False, actor=Actor(id="lead02", role="lead"))
+    window = console.window
+    console.start()
+    window.setGeometry(0, 0, *SIZE)
+    window.build_all_views()
+    wait_until(lambda: all(v.refresh_count for v in window.views.values()))
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, team, view in (("teams-selector", "logistics", "dashboard"),
+                             ("workload-200-agents", None, "workload")):
+        workload = window.views["workload"]
+        before = workload.refresh_count
+        console.context.team.set_name(team)
+        wait_until(lambda: workload.refresh_count > before or team == "logistics")
+        window.show_view(view)
+        window.setGeometry(0, 0, *SIZE)
+        wait(1500)
+        path = out / f"{name}.png"
+        window.screen().grabWindow(0, 0, 0, *SIZE).save(str(path), "PNG")
+        written.append(path)
+    console.shutdown()
+    return written
+
+
 def take_screenshots(out: Path) -> list[Path]:
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QSettings
 
     from console.app import Console, application
     from core.db import ensure_schema, make_engine
@@ -97,18 +161,6 @@ def take_screenshots(out: Path) -> list[Path]:
     console = Console(Settings(db_url=url, timezone=ZONE), clock=lambda: now, state=state,
                       watch_changes=False)
     window = console.window
-
-    def wait(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    def wait_until(condition, timeout_s: float = 60) -> None:
-        deadline = time.monotonic() + timeout_s
-        while not condition():
-            if time.monotonic() > deadline:
-                raise SystemExit("timed out waiting for the console")
-            wait(50)
 
     console.start()
     window.setGeometry(0, 0, *SIZE)
@@ -135,10 +187,12 @@ def take_screenshots(out: Path) -> list[Path]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--teams", action="store_true",
+                        help="only the team pictures (200 agents in 10 teams)")
     args = parser.parse_args()
     server = start_xvfb() if not os.environ.get("SC_SCREENSHOTS_USE_DISPLAY") else None
     try:
-        for path in take_screenshots(args.out):
+        for path in (take_team_screenshots if args.teams else take_screenshots)(args.out):
             print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     finally:
         if server is not None:
