@@ -64,7 +64,7 @@ class Console:
         self.database = state
         self.window.set_demo(state.demo)
         if self.watch_changes:
-            self.bus.watch(self.engine)
+            self.bus.watch(self.engine, self.settings.listen_db_url)
         # Fresh loads start once the stored dashboard is drawn and every view is built:
         # their worker threads would share the GIL with that work and slow it several-fold.
         def load_figures() -> None:

@@ -27,6 +27,9 @@ SECRET_ENV = {"SUPPORT_CONSOLE_SMTP_PASSWORD", "SUPPORT_CONSOLE_DB_PASSWORD"}
 @dataclass
 class Settings:
     db_url: str = ""  # empty: the SQLite file in the user's data folder
+    # PostgreSQL behind a transaction-pooling PgBouncer: a URL that reaches PostgreSQL
+    # directly (or a session-mode pool), for the console's one LISTEN connection.
+    listen_db_url: str = ""  # empty: db_url
     timezone: str = ""  # empty: the machine's zone
     # SLA and scoring
     warn_percent: float = 80.0
