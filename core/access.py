@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from core.errors import BadInput, PermissionDenied
 from core.schema import SUPERVISOR_ROLES, agents
+from core.sql_types import AnyRow
 from core.teams import require_team
 
 
@@ -30,7 +31,7 @@ class Actor:
 LOCAL_OPERATOR = Actor(id=None, role="admin", name="local operator")
 
 
-def _agent(db: Connection, agent_id: str) -> Row | None:
+def _agent(db: Connection, agent_id: str) -> AnyRow | None:
     return db.execute(select(agents.c.id, agents.c.role, agents.c.name)
                       .where(agents.c.id == agent_id)).one_or_none()
 
@@ -52,7 +53,7 @@ def scope_agent(db: Connection, actor: Actor, agent_id: str | None) -> str | Non
             raise PermissionDenied("an agent sees only their own figures")
         return actor.id
     if agent_id is not None and _agent(db, agent_id) is None:
-        raise BadInput(f"--agent: no agent with id {agent_id!r}")
+        raise BadInput(f"no agent with id {agent_id!r}", subject="agent")
     return agent_id
 
 

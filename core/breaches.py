@@ -10,11 +10,12 @@ from sqlalchemy.sql import ColumnElement
 
 from core import sla
 from core.schema import OPEN_STATUSES, items
+from core.sql_types import AnySelect, Reader
 from core.teams import narrow
 from core.timeutil import US_PER_MINUTE, iso_utc
 
 
-def _open_items_query(now_us: int, agent_id: str | None, team: str | None):
+def _open_items_query(now_us: int, agent_id: str | None, team: str | None) -> AnySelect:
     query = sla.with_policy(select(
         items.c.id, items.c.kind, items.c.priority, items.c.subject, items.c.assignee_id, items.c.status,
         items.c.created_at,
@@ -88,14 +89,15 @@ def public(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in e.items() if k != "due_at_us"} for e in entries]
 
 
-def breached_and_at_risk(now_us: int, warn_percent: float) -> tuple[ColumnElement[bool], ...]:
+def breached_and_at_risk(now_us: int,
+                         warn_percent: float) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """(breached now, at risk now) of an item joined with its policy (sla.with_policy)."""
     breached = sla.is_breached(now_us)
     return breached, and_(not_(breached), or_(sla.response_at_risk(now_us, warn_percent),
                                               sla.resolution_at_risk(now_us, warn_percent)))
 
 
-def open_sla_counts(db: Connection, now_us: int, agent_id: str | None,
+def open_sla_counts(db: Reader, now_us: int, agent_id: str | None,
                     warn_percent: float, team: str | None = None) -> dict[str, int]:
     """How many open items are breached and at risk now, in one aggregate."""
     breached, at_risk = breached_and_at_risk(now_us, warn_percent)

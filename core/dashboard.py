@@ -34,14 +34,14 @@ def response_bucket() -> ColumnElement[int]:
     ), else_=len(RESPONSE_BUCKETS) - 1)
 
 
-def histogram_entries(counts: dict[int, int]) -> list[dict]:
+def histogram_entries(counts: dict[int, int]) -> list[dict[str, Any]]:
     return [{"bucket": bucket_label(low, high), "low_hours": low, "high_hours": high,
              "count": counts.get(index, 0)}
             for index, (low, high) in enumerate(RESPONSE_BUCKETS)]
 
 
 def response_histogram(db: Connection, window: Window, agent_id: str | None,
-                       team: str | None = None) -> list[dict]:
+                       team: str | None = None) -> list[dict[str, Any]]:
     """Handled tickets by first-response time bucket (tickets with a first response)."""
     bucket = response_bucket().label("bucket")
     query = (select(bucket, func.count().label("n"))
@@ -91,8 +91,9 @@ TILE_FIGURES = ("resolution_rate_percent", "avg_response_time_hours",
 
 
 def dashboard_payload(window: Window, agent_id: str | None, team_name: str | None,
-                      tiles: dict[str, Any], weekly: list, weekly_performance: list,
-                      histogram: list, details: dict[str, Any]) -> dict[str, Any]:
+                      tiles: dict[str, Any], weekly: list[dict[str, Any]],
+                      weekly_performance: list[dict[str, Any]], histogram: list[dict[str, Any]],
+                      details: dict[str, Any]) -> dict[str, Any]:
     """A dashboard's JSON-ready payload from its parts; details: {"workload": ...} for
     everyone or a team, {"metrics": ...} for an agent."""
     payload: dict[str, Any] = {

@@ -8,10 +8,9 @@ from __future__ import annotations
 import functools
 import operator
 from collections import defaultdict
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.engine import Connection, Row
 
 from core import sla
 from core.breaches import breached_and_at_risk
@@ -33,10 +32,12 @@ from core.performance import (
 )
 from core.schema import OPEN_STATUSES, items
 from core.settings import Settings
+from core.sql_types import AnyRow, Reader
 from core.team import role_agents, workload_rows
 from core.trends import performance_weeks, trend_weeks, week_number
 from core.window import Window
 
+Scope: TypeAlias = tuple[str, Any]  # ("all", None), ("agent", id) or ("team", name)
 SUMMED = ("handled", "resolved", "tracked", "breached", "sum_resolution_us", "sum_response_us",
           "responded")
 
@@ -76,8 +77,8 @@ def _positions(fields: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(fields.index(name) for name in SUMMED)
 
 
-def handled_cells(db: Connection, now_us: int, start_us: int, end_us: int,
-                  *extra: Any, more: tuple = ()) -> list[Row]:
+def handled_cells(db: Reader, now_us: int, start_us: int, end_us: int,
+                  *extra: Any, more: tuple[Any, ...] = ()) -> list[AnyRow]:
     """The performance aggregates (and the `more` ones) of the tickets created in
     (start, end], grouped by assignee, effective team and the extra columns (labelled)."""
     keys = (items.c.assignee_id, items.c.effective_team, *extra)
@@ -87,20 +88,21 @@ def handled_cells(db: Connection, now_us: int, start_us: int, end_us: int,
                                        items.c.created_at <= end_us).group_by(*keys)))
 
 
-def scopes_of(row: Any) -> tuple[tuple[str, Any], ...]:
+def scopes_of(row: Any) -> tuple[Scope, ...]:
     """The scopes a (assignee, team) cell adds to."""
     return (("all", None), ("agent", row.assignee_id), ("team", row.effective_team))
 
 
-def build_all_dashboards(db: Connection, window: Window, settings: Settings,
-                         agent_ids: list[str], team_names: list[str]) -> dict[tuple, dict]:
+def build_all_dashboards(db: Reader, window: Window, settings: Settings,
+                         agent_ids: list[str],
+                         team_names: list[str]) -> dict[Scope, dict[str, Any]]:
     """{("all", None) | ("agent", id) | ("team", name): payload} in five statements."""
     weights = ScoreWeights.from_settings(settings)
     wanted = [("all", None)] + [("agent", a) for a in agent_ids] + [("team", t) for t in team_names]
     week = week_number(window).label("week")
-    totals: dict[tuple, Cell] = defaultdict(Cell)
-    by_week: dict[tuple, dict[int, Cell]] = defaultdict(lambda: defaultdict(Cell))
-    histograms: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(RESPONSE_BUCKETS))
+    totals: dict[Scope, Cell] = defaultdict(Cell)
+    by_week: dict[Scope, dict[int, Cell]] = defaultdict(lambda: defaultdict(Cell))
+    histograms: dict[Scope, list[int]] = defaultdict(lambda: [0] * len(RESPONSE_BUCKETS))
     # The response histogram's buckets ride along as counts (first_response_at set).
     bucket = response_bucket()
     buckets = [sla.count_if(and_(items.c.first_response_at.is_not(None), bucket == index))
@@ -117,7 +119,7 @@ def build_all_dashboards(db: Connection, window: Window, settings: Settings,
                 histogram[index] += count
     opened, open_kinds, in_window = _open_work(db, window, settings)
     since = resolved_since(db, window, None, None, items.c.assignee_id)
-    members: dict[tuple, list[Row]] = defaultdict(list)
+    members: dict[Scope, list[AnyRow]] = defaultdict(list)
     for agent in role_agents(db):
         members[("all", None)].append(agent)
         members[("team", agent.team)].append(agent)
@@ -139,13 +141,13 @@ def build_all_dashboards(db: Connection, window: Window, settings: Settings,
     return payloads
 
 
-def _open_work(db: Connection, window: Window, settings: Settings):
+def _open_work(db: Reader, window: Window, settings: Settings) -> tuple[Any, Any, Any]:
     """Per scope: the open-item tiles, open items per assignee and kind (for the workload),
     and the window's assigned items per assignee; two statements."""
     breached, at_risk = breached_and_at_risk(window.now_us, settings.warn_percent)
-    tiles: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(
+    tiles: dict[Scope, dict[str, int]] = defaultdict(lambda: dict.fromkeys(
         ("open_items", "unassigned_open", "active_breaches", "at_risk"), 0))
-    kinds: dict[tuple, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    kinds: dict[Scope, Any] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     query = sla.with_policy(select(
         items.c.assignee_id, items.c.effective_team, items.c.kind, func.count().label("n"),
         sla.count_if(breached).label("breached"), sla.count_if(at_risk).label("at_risk"),
@@ -159,7 +161,7 @@ def _open_work(db: Connection, window: Window, settings: Settings):
             counts["active_breaches"] += int(row.breached)
             counts["at_risk"] += int(row.at_risk)
             kinds[scope][row.assignee_id][row.kind] += int(row.n)
-    in_window: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    in_window: dict[Scope, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for assignee, team, count in db.execute(
             select(items.c.assignee_id, items.c.effective_team, func.count())
             .where(window.created_within(), items.c.assignee_id.is_not(None))
@@ -169,10 +171,10 @@ def _open_work(db: Connection, window: Window, settings: Settings):
     return tiles, kinds, in_window
 
 
-def day_cells(db: Connection, now_us: int, start_us: int, end_us: int
-              ) -> dict[tuple, Cell]:
+def day_cells(db: Reader, now_us: int, start_us: int, end_us: int
+              ) -> dict[Scope, Cell]:
     """Every scope's performance aggregates over the tickets created in [start, end)."""
-    totals: dict[tuple, Cell] = defaultdict(Cell)
+    totals: dict[Scope, Cell] = defaultdict(Cell)
     for row in handled_cells(db, now_us, start_us - 1, end_us - 1):
         values = summed(row)
         for scope in scopes_of(row):

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
-from core.errors import BadInput, DatabaseProblem
+from core.errors import BadInput, DatabaseProblem, one_line
 
 if TYPE_CHECKING:  # the ORM is imported only where objects are used (not by reports)
+    from alembic.config import Config
     from sqlalchemy.orm import Session
 
 # Keep in step with the newest file in core/migrations/versions (a test checks it).
 HEAD_REVISION = "0007"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+PasswordProvider = Callable[[str], str | None]
 
 
 def normalise_url(url: str) -> str:
@@ -39,7 +41,17 @@ def safe_url(url: str) -> str:
         return "<bad database URL>"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def url_has_password(url: str) -> bool:
+    """Whether a database URL carries a password (False for a file path or a bad URL)."""
+    if "://" not in url:
+        return False
+    try:
+        return bool(make_url(normalise_url(url)).password)
+    except ArgumentError:
+        return False
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (see _sqlite_begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -50,16 +62,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin(conn) -> None:
+def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
-def make_engine(url: str, *, create_folder: bool = True) -> Engine:
+def make_engine(url: str, *, create_folder: bool = True,
+                password_provider: PasswordProvider | None = None) -> Engine:
+    """An engine for the URL. A server URL without a password asks `password_provider(url)`
+    (e.g. core.secrets.get_database_password) when the server wants one."""
     url = normalise_url(url)
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise BadInput(f"--db: not a database URL: {safe_url(url)}")
+        raise BadInput(f"not a database URL: {safe_url(url)}", subject="db_url")
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and create_folder:
@@ -69,8 +84,8 @@ def make_engine(url: str, *, create_folder: bool = True) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() != "postgresql":
-        raise BadInput(f"--db: unsupported database {parsed.get_backend_name()!r} "
-                       "(use sqlite:///FILE or postgresql://USER@HOST/DB)")
+        raise BadInput(f"unsupported database {parsed.get_backend_name()!r} "
+                       "(use sqlite:///FILE or postgresql://USER@HOST/DB)", subject="db_url")
     try:
         # No hstore here: without it the first connection skips a catalogue lookup (10 ms).
         # A console's threads (two readers, one writer, the alert watcher) need at most a
@@ -80,8 +95,8 @@ def make_engine(url: str, *, create_folder: bool = True) -> Engine:
                                pool_size=3, max_overflow=2)
     except ImportError as exc:
         raise DatabaseProblem(f"database driver missing: {exc}")
-    if not parsed.password:
-        event.listen(engine, "do_connect", _keyring_password_when_asked(url))
+    if not parsed.password and password_provider is not None:
+        event.listen(engine, "do_connect", _password_when_asked(url, password_provider))
     return engine
 
 
@@ -89,15 +104,15 @@ def make_engine(url: str, *, create_folder: bool = True) -> Engine:
 NO_PASSWORD_SUPPLIED = "no password supplied"
 
 
-def _keyring_password_when_asked(url: str):
-    """A server URL without a password: the password saved in the OS keyring for it (by the
-    console's settings) is looked up only when the server asks for one - as psql prompts
-    only then - and kept in memory for the engine's later connections. Servers that trust
-    the machine, or find the password in ~/.pgpass or PGPASSWORD, never wake the keyring,
-    whose start alone takes 0.15-0.3 s and may ask to unlock it."""
+def _password_when_asked(url: str, password_provider: PasswordProvider) -> Callable[..., Any]:
+    """A server URL without a password: the provider (the OS keyring) is asked only when
+    the server wants one - as psql prompts only then - and the password kept in memory for
+    the engine's later connections. Servers that trust the machine, or find the password
+    in ~/.pgpass or PGPASSWORD, never wake the keyring, whose start alone takes 0.15-0.3 s
+    and may ask to unlock it."""
     found: dict[str, str] = {}
 
-    def connect(dialect, _record, cargs, cparams):
+    def connect(dialect: Any, _record: object, cargs: list[Any], cparams: dict[str, Any]) -> Any:
         if "password" in found:
             cparams["password"] = found["password"]
             return None  # SQLAlchemy connects, with the password added
@@ -106,9 +121,7 @@ def _keyring_password_when_asked(url: str):
         except dialect.loaded_dbapi.OperationalError as exc:
             if NO_PASSWORD_SUPPLIED not in str(exc):
                 raise
-            from core.secrets import get_database_password
-
-            password = get_database_password(url)
+            password = password_provider(url)
             if not password:
                 raise
             found["password"] = cparams["password"] = password
@@ -130,7 +143,7 @@ def sqlite_path(engine: Engine) -> Path | None:
 def describe_db_error(exc: BaseException, url: str) -> str:
     """One line a person can act on, never a traceback, never a password."""
     original = getattr(exc, "orig", None) or exc
-    message = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
+    message = one_line(original)
     if "file is not a database" in message or "not a database" in message:
         return f"{safe_url(url)} is not a Support Console database (file is not a database)"
     return f"database {safe_url(url)}: {message}"
@@ -147,7 +160,7 @@ def current_revision(engine: Engine) -> str | None:
             return None
 
 
-def _alembic_config(engine: Engine):
+def _alembic_config(engine: Engine) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -169,13 +182,14 @@ def backup_sqlite(engine: Engine) -> Path | None:
         backup = path.with_name(f"{path.name}.{stamp}-{serial}.bak")
     raw = engine.raw_connection()  # VACUUM cannot run inside SQLAlchemy's transaction
     try:  # a consistent copy even while others write
-        raw.driver_connection.execute("VACUUM INTO ?", (backup.as_posix(),))
+        driver: Any = raw.driver_connection
+        driver.execute("VACUUM INTO ?", (backup.as_posix(),))
     finally:
         raw.close()
     return backup
 
 
-def upgrade_schema(engine: Engine) -> dict:
+def upgrade_schema(engine: Engine) -> dict[str, Any]:
     """Create the schema or bring it to the newest revision. Idempotent."""
     try:
         before = current_revision(engine)

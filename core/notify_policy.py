@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from core.access import Actor
 from core.breaches import open_sla_counts
-from core.timeutil import from_us
+from core.timeutil import from_us, parse_hhmm
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -29,21 +29,13 @@ class Notice:
     alert_ids: tuple[int, ...] = field(default=())
 
 
-def parse_hhmm(text: str) -> time | None:
-    """'22:30' as a time; empty means none; anything else is refused."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        hours, minutes = (int(part) for part in text.split(":"))
-        return time(hours, minutes)
-    except ValueError:
-        raise ValueError(f"not a time of day (HH:MM): {text!r}")
+def _quiet_bound(text: str) -> time | None:
+    return parse_hhmm(text) if (text or "").strip() else None
 
 
 def in_quiet_hours(now_us: int, start: str, end: str, tz: ZoneInfo) -> bool:
     """True inside [start, end) local time; a window may wrap past midnight."""
-    begin, finish = parse_hhmm(start), parse_hhmm(end)
+    begin, finish = _quiet_bound(start), _quiet_bound(end)
     if begin is None or finish is None or begin == finish:
         return False
     local = from_us(now_us).astimezone(tz).time().replace(tzinfo=None)
@@ -74,7 +66,7 @@ def latest_alert_id(session: Session, recipient_id: str | None) -> int:
     return int(newest[0]["id"]) if newest else 0
 
 
-def new_alerts(session: Session, recipient_id: str | None, after_id: int) -> list[dict]:
+def new_alerts(session: Session, recipient_id: str | None, after_id: int) -> list[dict[str, Any]]:
     """The person's breach and reassignment alerts newer than after_id, oldest first."""
     if recipient_id is None:
         return []
@@ -84,7 +76,7 @@ def new_alerts(session: Session, recipient_id: str | None, after_id: int) -> lis
     return [alert for alert in reversed(fresh) if alert["kind"] in NOTIFIED_KINDS]
 
 
-def _one(alerts: list[dict]) -> Notice:
+def _one(alerts: list[dict[str, Any]]) -> Notice:
     """One item's alerts (e.g. both targets breached at once) as one notice."""
     first = alerts[0]
     item = first.get("item_id") or "an item"
@@ -97,9 +89,9 @@ def _one(alerts: list[dict]) -> Notice:
     return Notice(summary, body, items, tuple(a["id"] for a in alerts))
 
 
-def notices_for(alerts: list[dict]) -> list[Notice]:
+def notices_for(alerts: list[dict[str, Any]]) -> list[Notice]:
     """One notice per item, or one summary when more than SUMMARY_THRESHOLD items are new."""
-    groups: dict[tuple, list[dict]] = {}
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for alert in alerts:
         key = (alert["kind"], alert.get("item_id") or f"alert-{alert['id']}")
         groups.setdefault(key, []).append(alert)

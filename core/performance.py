@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement
 
 from core import sla
 from core.schema import items
 from core.settings import Settings
-from core.teams import in_team
+from core.sql_types import AnySelect, Reader
 from core.timeutil import US_PER_HOUR, period_starts, round_or_none
 from core.window import Window
 
@@ -44,13 +44,13 @@ def tickets_in_scope(agent_id: str | None, team: str | None = None) -> ColumnEle
     of those the ones whose effective team it is."""
     condition = items.c.kind == "ticket"
     if team is not None:
-        condition = and_(condition, in_team(team))
+        condition = and_(condition, items.c.effective_team == team)
     if agent_id is not None:
         condition = and_(condition, items.c.assignee_id == agent_id)
     return condition
 
 
-def performance_aggregates(now_us: int) -> tuple[ColumnElement, ...]:
+def performance_aggregates(now_us: int) -> tuple[ColumnElement[Any], ...]:
     """The SQL aggregates behind the performance fields, over any grouping."""
     return (
         func.count().label("handled"),
@@ -66,8 +66,8 @@ def performance_aggregates(now_us: int) -> tuple[ColumnElement, ...]:
     )
 
 
-def handled_query(window: Window, agent_id: str | None, *group_by: ColumnElement,
-                  team: str | None = None) -> Select:
+def handled_query(window: Window, agent_id: str | None, *group_by: ColumnElement[Any],
+                  team: str | None = None) -> AnySelect:
     query = select(*group_by, *performance_aggregates(window.now_us)).select_from(items)
     query = sla.with_policy(query).where(tickets_in_scope(agent_id, team),
                                          window.created_within())
@@ -110,14 +110,25 @@ def performance_fields(row: Any, weights: ScoreWeights) -> dict[str, Any]:
     }
 
 
-def performance_score(handled: int, rate: float | None, response_hours: float | None,
-                      compliance: float | None, weights: ScoreWeights) -> float | None:
-    """score = 100 * (0.4 R + 0.3 S + 0.3 C); null when nothing was handled."""
+def score_factors(handled: int | None, rate: float | None, response_hours: float | None,
+                  compliance: float | None,
+                  weights: ScoreWeights) -> tuple[float, float, float] | None:
+    """The score's R, S and C (each 0 to 1); None when nothing was handled."""
     if not handled:
         return None
     r = (rate or 0.0) / 100.0
     s = 0.0 if response_hours is None else max(0.0, 1.0 - response_hours / weights.response_horizon_hours)
     c = 1.0 if compliance is None else compliance / 100.0
+    return r, s, c
+
+
+def performance_score(handled: int, rate: float | None, response_hours: float | None,
+                      compliance: float | None, weights: ScoreWeights) -> float | None:
+    """score = 100 * (0.4 R + 0.3 S + 0.3 C); null when nothing was handled."""
+    factors = score_factors(handled, rate, response_hours, compliance, weights)
+    if factors is None:
+        return None
+    r, s, c = factors
     return round(100.0 * (weights.resolution * r + weights.response * s + weights.sla * c), 1)
 
 
@@ -128,8 +139,8 @@ def performance(db: Connection, window: Window, agent_id: str | None,
     return performance_fields(row, weights)
 
 
-def resolved_since(db: Connection, window: Window, agent_id: str | None,
-                   team: str | None = None, *group_by: ColumnElement) -> Any:
+def resolved_since(db: Reader, window: Window, agent_id: str | None,
+                   team: str | None = None, *group_by: ColumnElement[Any]) -> Any:
     """Tickets resolved since the start of today, this week and this month (local); with
     group_by (one column), {group: counts} for the groups that resolved any."""
     starts = period_starts(window.now_us, window.tz)

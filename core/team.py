@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from core.performance import NOTHING_HANDLED, ScoreWeights, handled_query, performance_fields
 from core.schema import KINDS, OPEN_STATUSES, agents, items
+from core.sql_types import AnyRow, Reader
 from core.teams import narrow, team_agents
 from core.window import Window
 
 
-def role_agents(db: Connection, team: str | None = None) -> list[Row]:
+def role_agents(db: Reader, team: str | None = None) -> list[AnyRow]:
     """Every role-`agent` person (a row of agents), active or not, by id; of a team if given."""
     return list(db.execute(select(agents).where(agents.c.role == "agent", team_agents(team))
                            .order_by(agents.c.id)))
@@ -40,7 +42,7 @@ def comparison(db: Connection, window: Window, weights: ScoreWeights,
     return {"agents": entries}
 
 
-def open_counts(db: Connection, team: str | None = None) -> dict[str | None, dict[str, int]]:
+def open_counts(db: Reader, team: str | None = None) -> dict[str | None, dict[str, int]]:
     """Open items (of the team) per assignee (None: unassigned) and kind."""
     query = narrow(select(items.c.assignee_id, items.c.kind, func.count().label("n"))
                    .where(items.c.status.in_(OPEN_STATUSES)), team)
@@ -53,7 +55,7 @@ def open_counts(db: Connection, team: str | None = None) -> dict[str | None, dic
 def workload(db: Connection, window: Window, agent_id: str | None = None,
              team: str | None = None) -> dict[str, Any]:
     """Rows of the role-agents (of the team); shares of the (team's) assigned open items."""
-    in_window = dict(db.execute(narrow(
+    in_window: dict[str, int] = dict(db.execute(narrow(
         select(items.c.assignee_id, func.count())
         .where(window.created_within(), items.c.assignee_id.is_not(None)), team)
         .group_by(items.c.assignee_id)
@@ -61,8 +63,9 @@ def workload(db: Connection, window: Window, agent_id: str | None = None,
     return workload_rows(role_agents(db, team), open_counts(db, team), in_window, agent_id)
 
 
-def workload_rows(role_agent_rows: list[Row], counts: dict[str | None, dict[str, int]],
-                  in_window: dict[str, int], agent_id: str | None = None) -> dict[str, Any]:
+def workload_rows(role_agent_rows: Sequence[AnyRow],
+                  counts: Mapping[str | None, Mapping[str, int]],
+                  in_window: Mapping[str, int], agent_id: str | None = None) -> dict[str, Any]:
     """The workload report from open counts per assignee and kind and the window's
     assigned counts per assignee."""
     assigned_total = sum(sum(kinds.values()) for who, kinds in counts.items() if who is not None)
@@ -84,4 +87,3 @@ def workload_rows(role_agent_rows: list[Row], counts: dict[str | None, dict[str,
         })
     unassigned = sum(counts.get(None, {}).get(kind, 0) for kind in KINDS)
     return {"agents": entries, "unassigned_open": unassigned}
-

@@ -8,6 +8,7 @@ item's team, its assignee or an agent's team keeps it right through this module.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, func, or_, select, true, update
 from sqlalchemy.engine import Connection
@@ -15,6 +16,7 @@ from sqlalchemy.sql import ColumnElement
 
 from core.errors import BadInput
 from core.schema import agents, items
+from core.sql_types import AnySelect, Reader
 
 
 def optional_team(value: str | None) -> str | None:
@@ -32,7 +34,7 @@ def in_team(team: str | None) -> ColumnElement[bool] | None:
     return None if team is None else items.c.effective_team == team
 
 
-def narrow(query, team: str | None):
+def narrow(query: AnySelect, team: str | None) -> AnySelect:
     """query.where(items of the team) when a team is given."""
     return query if team is None else query.where(items.c.effective_team == team)
 
@@ -42,7 +44,7 @@ def team_agents(team: str | None) -> ColumnElement[bool]:
     return agents.c.team == team if team is not None else true()
 
 
-def teams(db: Connection) -> list[str]:
+def teams(db: Reader) -> list[str]:
     """Every team named by an agent or an item, sorted."""
     named = select(agents.c.team.label("team")).where(agents.c.team.is_not(None)).union(
         select(items.c.team).where(items.c.team.is_not(None)))
@@ -59,13 +61,13 @@ def require_team(db: Connection, team: str) -> str:
     return team
 
 
-def agent_team(db: Connection, agent_id: str | None) -> str | None:
+def agent_team(db: Reader, agent_id: str | None) -> str | None:
     if agent_id is None:
         return None
     return db.execute(select(agents.c.team).where(agents.c.id == agent_id)).scalar()
 
 
-def assignee_team() -> ColumnElement:
+def assignee_team() -> Any:
     """The team of the item's assignee, as a correlated scalar subquery."""
     return (select(agents.c.team).where(agents.c.id == items.c.assignee_id)
             .correlate(items).scalar_subquery())

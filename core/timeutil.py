@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import BadInput
@@ -23,16 +23,13 @@ def to_us(moment: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * US_PER_SECOND + delta.microseconds
 
 
-def from_us(value: int | None) -> datetime | None:
-    if value is None:
-        return None
+def from_us(value: int) -> datetime:
     return _EPOCH + timedelta(microseconds=int(value))
 
 
 def iso_utc(value: int | None) -> str | None:
     """Microseconds as an ISO 8601 string in UTC, e.g. 2026-11-30T10:00:00+00:00."""
-    moment = from_us(value)
-    return None if moment is None else moment.isoformat()
+    return None if value is None else from_us(value).isoformat()
 
 
 def zone(name: str | None) -> ZoneInfo:
@@ -46,22 +43,31 @@ def zone(name: str | None) -> ZoneInfo:
 
 
 def local_zone() -> ZoneInfo:
-    """The machine's time zone, UTC when it cannot be told."""
-    import os
+    """The machine's time zone (tzlocal reads TZ, /etc/localtime or Windows' registry),
+    UTC when it cannot be told."""
+    import warnings
 
-    name = os.environ.get("TZ", "").lstrip(":")
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
+    import tzlocal
+
     try:
-        link = os.path.realpath("/etc/localtime")
-        if "zoneinfo/" in link:
-            return ZoneInfo(link.split("zoneinfo/", 1)[1])
-    except (OSError, ZoneInfoNotFoundError, ValueError):
-        pass
-    return ZoneInfo("UTC")
+        with warnings.catch_warnings():
+            # It warns when the zone's offset and the system clock's differ: not ours to fix.
+            warnings.simplefilter("ignore")
+            found = tzlocal.get_localzone()
+        key = getattr(found, "key", None)
+        return ZoneInfo(key) if key else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError, LookupError, OSError):
+        return ZoneInfo("UTC")
+
+
+def parse_hhmm(text: str) -> time:
+    """'22:30' as a time of day; anything else (also '24:00' or '7:5') is refused."""
+    try:
+        if len(text.strip()) != 5:
+            raise ValueError(text)
+        return datetime.strptime(text.strip(), "%H:%M").time()
+    except (ValueError, AttributeError):
+        raise ValueError(f"not a time of day (HH:MM): {text!r}")
 
 
 def parse_time(text: str, default_zone: ZoneInfo | timezone = UTC) -> datetime:
@@ -82,7 +88,7 @@ def parse_now(text: str | None) -> int:
     try:
         return to_us(parse_time(text))
     except ValueError as exc:
-        raise BadInput(f"--now: {exc}")
+        raise BadInput(f"the clock: {exc}", subject="now")
 
 
 def local_midnight_us(day: date, tz: ZoneInfo) -> int:
@@ -103,7 +109,6 @@ def period_starts(now_us: int, tz: ZoneInfo) -> dict[str, int]:
         "week": local_midnight_us(monday, tz),
         "month": local_midnight_us(today.replace(day=1), tz),
     }
-
 
 
 def round_or_none(value: float | None, digits: int) -> float | None:

@@ -35,7 +35,7 @@ def previous_local_day(now_us: int, settings: Settings) -> tuple[str, int, int]:
 
 
 def day_figures(session: Session, now_us: int, start_us: int, end_us: int,
-                settings: Settings) -> dict[tuple, dict[str, Any]]:
+                settings: Settings) -> dict[tuple[str, str | None], dict[str, Any]]:
     """The performance fields over the tickets created in [start, end), evaluated at now
     (the same rules as the performance report), of every scope that handled a ticket:
     ("agent", id), ("team", name) and ("all", None)."""

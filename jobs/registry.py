@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from core.errors import BadInput
 from core.settings import Settings
+from core.timeutil import parse_hhmm
 from jobs.auto_reassign_unresolved_tasks import run_auto_reassign_unresolved_tasks
 from jobs.calculate_support_performance_metrics import run_calculate_support_performance_metrics
 from jobs.check_sla_breaches import run_check_sla_breaches
@@ -41,12 +42,10 @@ class JobSpec:
             return None
         text = str(getattr(settings, self.daily_setting)).strip()
         try:
-            hour, minute = (int(part) for part in text.split(":"))
-            if not (0 <= hour < 24 and 0 <= minute < 60):
-                raise ValueError(text)
-        except ValueError:
-            raise BadInput(f"{self.daily_setting} must be HH:MM, not {text!r}")
-        return hour, minute
+            at = parse_hhmm(text)
+        except ValueError as exc:
+            raise BadInput(f"{self.daily_setting}: {exc}")
+        return at.hour, at.minute
 
 
 JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (

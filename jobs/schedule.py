@@ -8,7 +8,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from core.settings import Settings
-from core.timeutil import US_PER_MINUTE, from_us, iso_utc, to_us, zone
+from core.timeutil import US_PER_MINUTE, from_us, to_us, zone
 from jobs.registry import JobSpec
 
 # Interval triggers count from the epoch, so every console fires at the same instants
@@ -16,11 +16,19 @@ from jobs.registry import JobSpec
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def trigger_for(spec: JobSpec, settings: Settings):
+def _daily_at(spec: JobSpec, settings: Settings) -> tuple[int, int]:
+    """(hour, minute) of a job that is not run every N minutes: every job is one or the other."""
+    at = spec.daily_at(settings)
+    if at is None:
+        raise ValueError(f"{spec.name} has neither an interval nor a time of day")
+    return at
+
+
+def trigger_for(spec: JobSpec, settings: Settings) -> IntervalTrigger | CronTrigger:
     minutes = spec.interval_minutes(settings)
     if minutes is not None:
         return IntervalTrigger(minutes=minutes, start_date=EPOCH, timezone=UTC)
-    hour, minute = spec.daily_at(settings)
+    hour, minute = _daily_at(spec, settings)
     return CronTrigger(hour=hour, minute=minute, timezone=zone(settings.timezone))
 
 
@@ -28,7 +36,7 @@ def describe_schedule(spec: JobSpec, settings: Settings) -> str:
     minutes = spec.interval_minutes(settings)
     if minutes is not None:
         return f"every {minutes} minutes"
-    hour, minute = spec.daily_at(settings)
+    hour, minute = _daily_at(spec, settings)
     return f"daily at {hour:02d}:{minute:02d} ({zone(settings.timezone).key})"
 
 
@@ -39,8 +47,8 @@ def current_period(spec: JobSpec, now_us: int, settings: Settings) -> tuple[str,
     if minutes is not None:
         length = minutes * US_PER_MINUTE
         start = now_us - now_us % length
-        return iso_utc(start), start
-    hour, minute = spec.daily_at(settings)
+        return from_us(start).isoformat(), start
+    hour, minute = _daily_at(spec, settings)
     tz = zone(settings.timezone)
     local_now = from_us(now_us).astimezone(tz)
     fire = local_now.replace(hour=hour, minute=minute, second=0, microsecond=0)

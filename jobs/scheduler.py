@@ -93,13 +93,7 @@ class JobScheduler:
 
     @property
     def running(self) -> bool:
-        return self._scheduler.running
-
-    def add_run_listener(self, listener: RunListener) -> None:
-        self._listeners.append(listener)
-
-    def remove_run_listener(self, listener: RunListener) -> None:
-        self._listeners.remove(listener)
+        return bool(self._scheduler.running)
 
     # ------------------------------------------------------------ control
 
