@@ -213,34 +213,33 @@ workload_snapshots = Table(
     Index(None, "taken_at"),
 )
 
+def _day_figures() -> list[Column[Any]]:
+    """The performance figures of one local day (daily_metrics, daily_team_metrics)."""
+    return [
+        Column("day", String(10), primary_key=True),  # YYYY-MM-DD
+        Column("tickets_handled", Integer, nullable=False, default=0),
+        Column("tickets_resolved", Integer, nullable=False, default=0),
+        Column("resolution_rate_percent", Double),
+        Column("avg_resolution_time_hours", Double),
+        Column("avg_response_time_hours", Double),
+        Column("sla_compliance_rate_percent", Double),
+        Column("performance_score", Double),
+        _instant("computed_at"),
+    ]
+
+
 # An agent's performance figures for one local day (a rerun replaces the row).
 daily_metrics = Table(
     "daily_metrics", metadata,
     Column("agent_id", ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True),
-    Column("day", String(10), primary_key=True),  # YYYY-MM-DD
-    Column("tickets_handled", Integer, nullable=False, default=0),
-    Column("tickets_resolved", Integer, nullable=False, default=0),
-    Column("resolution_rate_percent", Double),
-    Column("avg_resolution_time_hours", Double),
-    Column("avg_response_time_hours", Double),
-    Column("sla_compliance_rate_percent", Double),
-    Column("performance_score", Double),
-    _instant("computed_at"),
+    *_day_figures(),
 )
 
 # Everyone's ('team') or a team's ('team:<name>') performance figures for one local day.
 daily_team_metrics = Table(
     "daily_team_metrics", metadata,
     Column("scope", String(80), primary_key=True),
-    Column("day", String(10), primary_key=True),  # YYYY-MM-DD
-    Column("tickets_handled", Integer, nullable=False, default=0),
-    Column("tickets_resolved", Integer, nullable=False, default=0),
-    Column("resolution_rate_percent", Double),
-    Column("avg_resolution_time_hours", Double),
-    Column("avg_response_time_hours", Double),
-    Column("sla_compliance_rate_percent", Double),
-    Column("performance_score", Double),
-    _instant("computed_at"),
+    *_day_figures(),
 )
 
 # The last computed dashboard of the team ('team') or an agent ('agent:<id>'), as JSON.

@@ -89,13 +89,12 @@ def wait_until(condition, timeout_s: float = 120) -> None:
         wait(50)
 
 
-def take_team_screenshots(out: Path) -> list[Path]:
-    """A lead's console on 200 agents in 10 teams: the team selector on their team, and
-    the workload of all teams (the chart's 20 most loaded agents and the others)."""
+def open_demo_console(agents: int = 14, items: int = 4000, actor=None):
+    """A started console (the admin's, or actor's) on a throwaway demo database around the
+    fixed clock, with the workload history backfilled, every view built and loaded."""
     from PySide6.QtCore import QSettings
 
     from console.app import Console, application
-    from core.access import Actor
     from core.db import ensure_schema, make_engine
     from core.demo import load_demo
     from core.settings import Settings
@@ -106,27 +105,39 @@ def take_team_screenshots(out: Path) -> list[Path]:
     url = f"sqlite:///{folder / 'demo.db'}"
     engine = make_engine(url)
     ensure_schema(engine)
-    load_demo(engine, agents=200, items=12_000, now_us=now)
+    load_demo(engine, agents=agents, items=items, now_us=now)
     backfill_workload_history(engine, now)
     engine.dispose()
-    app = application()
+    app = application()  # kept alive while the window exists
     app.setQuitOnLastWindowClosed(False)
     state = QSettings(str(folder / "state.ini"), QSettings.Format.IniFormat)
     console = Console(Settings(db_url=url, timezone=ZONE), clock=lambda: now, state=state,
-                      watch_changes=False, actor=Actor(id="lead02", role="lead"))
+                      watch_changes=False, actor=actor)
     window = console.window
     console.start()
     window.setGeometry(0, 0, *SIZE)
     window.build_all_views()
     wait_until(lambda: all(v.refresh_count for v in window.views.values()))
+    return console
+
+
+def take_team_screenshots(out: Path) -> list[Path]:
+    """A lead's console on 200 agents in 10 teams: the team selector on their team, and
+    the workload of all teams (the chart's 20 most loaded agents and the others)."""
+    from core.access import Actor
+
+    console = open_demo_console(agents=200, items=12_000,
+                                actor=Actor(id="lead02", role="lead"))
+    window = console.window
     out.mkdir(parents=True, exist_ok=True)
     written = []
+    workload = window.views["workload"]
     for name, team, view in (("teams-selector", "logistics", "dashboard"),
                              ("workload-200-agents", None, "workload")):
-        workload = window.views["workload"]
-        before = workload.refresh_count
-        console.context.team.set_name(team)
-        wait_until(lambda: workload.refresh_count > before or team == "logistics")
+        if team != console.context.team.name:  # the lead's own team is chosen at start
+            before = workload.refresh_count
+            console.context.team.set_name(team)
+            wait_until(lambda before=before: workload.refresh_count > before)
         window.show_view(view)
         window.setGeometry(0, 0, *SIZE)
         wait(1500)
@@ -138,34 +149,8 @@ def take_team_screenshots(out: Path) -> list[Path]:
 
 
 def take_screenshots(out: Path) -> list[Path]:
-    from PySide6.QtCore import QSettings
-
-    from console.app import Console, application
-    from core.db import ensure_schema, make_engine
-    from core.demo import load_demo
-    from core.settings import Settings
-    from core.timeutil import parse_now
-
-    now = parse_now(NOW_ISO)
-    folder = Path(tempfile.mkdtemp(prefix="sc-screens-"))
-    url = f"sqlite:///{folder / 'demo.db'}"
-    engine = make_engine(url)
-    ensure_schema(engine)
-    load_demo(engine, now_us=now)
-    backfill_workload_history(engine, now)
-    engine.dispose()
-
-    app = application()  # kept alive while the window exists
-    app.setQuitOnLastWindowClosed(False)
-    state = QSettings(str(folder / "state.ini"), QSettings.Format.IniFormat)
-    console = Console(Settings(db_url=url, timezone=ZONE), clock=lambda: now, state=state,
-                      watch_changes=False)
+    console = open_demo_console()
     window = console.window
-
-    console.start()
-    window.setGeometry(0, 0, *SIZE)
-    window.build_all_views()
-    wait_until(lambda: all(v.refresh_count for v in window.views.values()))
     out.mkdir(parents=True, exist_ok=True)
     written = []
     # The alert list and the jobs panel need a signed-in person and a running scheduler:
