@@ -121,6 +121,15 @@ def open_demo_console(agents: int = 14, items: int = 4000, actor=None):
     return console
 
 
+def picture(window, key: str, path: Path, settle_ms: int = 600) -> Path:
+    """The window showing view `key`, grabbed from the screen into path."""
+    window.show_view(key)
+    window.setGeometry(0, 0, *SIZE)
+    wait(settle_ms)
+    window.screen().grabWindow(0, 0, 0, *SIZE).save(str(path), "PNG")
+    return path
+
+
 def take_team_screenshots(out: Path) -> list[Path]:
     """A lead's console on 200 agents in 10 teams: the team selector on their team, and
     the workload of all teams (the chart's 20 most loaded agents and the others)."""
@@ -138,12 +147,7 @@ def take_team_screenshots(out: Path) -> list[Path]:
             before = workload.refresh_count
             console.context.team.set_name(team)
             wait_until(lambda before=before: workload.refresh_count > before)
-        window.show_view(view)
-        window.setGeometry(0, 0, *SIZE)
-        wait(1500)
-        path = out / f"{name}.png"
-        window.screen().grabWindow(0, 0, 0, *SIZE).save(str(path), "PNG")
-        written.append(path)
+        written.append(picture(window, view, out / f"{name}.png", settle_ms=1500))
     console.shutdown()
     return written
 
@@ -159,12 +163,7 @@ def take_screenshots(out: Path) -> list[Path]:
     for number, (key, view) in enumerate(report_views, start=1):
         if key == "breaches" and view.proxy.rowCount():
             view.table.selectRow(0)
-        window.show_view(key)
-        window.setGeometry(0, 0, *SIZE)
-        wait(600)
-        path = out / f"{number:02d}-{key}.png"
-        window.screen().grabWindow(0, 0, 0, *SIZE).save(str(path), "PNG")
-        written.append(path)
+        written.append(picture(window, key, out / f"{number:02d}-{key}.png"))
     console.shutdown()
     return written
 
