@@ -96,7 +96,13 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors,
             # An older file: the required columns in order, no optional one.
             padding = ([""] * len(optional)
                        if positions == list(range(width)) + [None] * len(optional) else None)
+            # Optional columns ending the header may be left off a row: they read as empty.
+            trailing = 0
+            while trailing < width and header[width - 1 - trailing] in optional:
+                trailing += 1
             for record in reader:
+                if width - trailing <= len(record) < width:
+                    record = record + [""] * (width - len(record))
                 if len(record) != width:
                     if not record or record == [""]:
                         continue
@@ -128,8 +134,7 @@ def _parse_policy(row: list, _zone: tzinfo) -> tuple:
 
 
 def has_column(path: Path, column: str) -> bool:
-    """Whether the CSV file's header names the column (False when unreadable: the load
-    reports that)."""
+    """Whether the CSV file's header names the column (unreadable: False, _rows says why)."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             header = next(csv.reader(handle), None)
@@ -326,15 +331,14 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
     errors = _Errors()
     with write_transaction(engine) as session:
         conn = session.connection()
-        agent_team = ((TEAM_COLUMN,) if files[AGENTS_FILE].is_file()
-                      and has_column(files[AGENTS_FILE], TEAM_COLUMN) else ())
+        agent_team = (TEAM_COLUMN,) if has_column(files[AGENTS_FILE], TEAM_COLUMN) else ()
         policies, agents = policy_upsert(conn), agent_upsert(conn, team=agent_team)
         items_written = 0
         if files[POLICIES_FILE].is_file():
             _load(files[POLICIES_FILE], POLICY_COLUMNS, _parse_policy, lambda r: f"{r[0]}/{r[1]}",
                   tz, errors, policies)
         # Each agent's team (valid agents of the file are valid assignees).
-        known: dict[str, str | None] = dict(conn.execute(select(Agent.id, Agent.team)).all())
+        known = dict(conn.execute(select(Agent.id, Agent.team)).all())
         teams_before = dict(known)
         if files[AGENTS_FILE].is_file():
             def parse_agent(row: list, zone_: tzinfo) -> tuple:
@@ -372,8 +376,7 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
         # SQLite's default page cache is the fastest for these sorts (measured: a 128 MiB
         # cache makes the three index builds about twice as slow).
         create_indexes(conn, rebuild)
-        # Effective teams: items of agents who changed team follow them; without a team
-        # column, items keep their own queue.
+        # Items of agents who changed team follow them; without a team column, their queue.
         refresh_agents_items(conn, changed_teams(teams_before, known.items()))
         if files[ITEMS_FILE].is_file() and not with_team and not empty:
             refresh_item_queues(conn)
