@@ -187,3 +187,11 @@ class DashboardSnapshot(Base):
     scope: Mapped[str]
     computed_at: Mapped[int]
     payload: Mapped[str]
+
+
+class SignInFailure(Base):
+    __table__ = schema.sign_in_failures
+    login_id: Mapped[str]
+    failures: Mapped[int]
+    last_failed_at: Mapped[int]
+    locked_until: Mapped[int | None]

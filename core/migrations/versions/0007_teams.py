@@ -2,7 +2,7 @@
 daily metrics per team and for everyone
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01 06:40:00
 
 Existing rows have no team: every effective team starts empty, which is right (an item
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
