@@ -77,9 +77,10 @@ def demo_teams(agent_count: int) -> list[str]:
 
 
 def demo_agents(rng: random.Random, count: int, now_us: int) -> list[tuple]:
-    """An admin, leads (one per ~8 agents, at least one per team) and `count` agents with a
-    spread of activity, spread over demo_teams; the admin belongs to no team. The teams are
-    dealt without the random generator, so the rest of the data does not depend on them."""
+    """An admin, leads (one per ~8 agents) and `count` agents with a spread of activity, dealt
+    in turn to demo_teams (with few agents, a team may have no lead); the admin belongs to
+    no team. The teams are dealt without the random generator, so the rest of the data does
+    not depend on them."""
     people = [("admin", "Alex Admin", "admin@example.com", "admin", True, now_us, None)]
     names = _distinct_names(rng, max(1, count // 8) + count)
     for n in range(1, max(1, count // 8) + 1):
@@ -97,10 +98,6 @@ def demo_agents(rng: random.Random, count: int, now_us: int) -> list[tuple]:
         people.append((f"agent{n:0{width}d}", name, email, "agent", active, now_us - idle,
                        rng.choice((None, 15, 20, 25, 30, 40))))
     teams = demo_teams(count)
-    leads = max(1, count // 8)
-    for n in range(leads + 1, len(teams) + 1):  # a lead for every team
-        people.append((f"lead{n:02d}", next(names), f"lead{n:02d}@example.com", "lead", True,
-                       now_us - (n % 7) * 10 * US_PER_MINUTE, None))
     lead_no = agent_no = 0
     for index, person in enumerate(people):
         team = None
