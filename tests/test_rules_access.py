@@ -11,7 +11,7 @@ import pytest
 # whatever pytest's import mode is.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_rules_cli import NOW, D, H, agent, item, load, policy, report, run_raw, ts  # noqa: E402
+from test_rules_cli import NOW, D, H, agent, item, load, policy, report, run_raw, ts
 
 AGENT_REPORTS = ["performance", "metrics", "trends", "performance-trends", "sla", "breaches", "at-risk"]
 

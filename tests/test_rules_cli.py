@@ -13,12 +13,12 @@ import json
 import re
 import sqlite3
 import warnings
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-UTC = timezone.utc
+UTC = UTC
 M = timedelta(minutes=1)
 H = timedelta(hours=1)
 D = timedelta(days=1)

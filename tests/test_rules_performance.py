@@ -13,9 +13,22 @@ import pytest
 # whatever pytest's import mode is.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_rules_cli import (  # noqa: E402
-    METRICS_FIELDS, NOW, PERFORMANCE_FIELDS, UTC, D, H, M, S,
-    agent, hours, item, load, pct, policy, report,
+from test_rules_cli import (
+    METRICS_FIELDS,
+    NOW,
+    PERFORMANCE_FIELDS,
+    UTC,
+    D,
+    H,
+    M,
+    S,
+    agent,
+    hours,
+    item,
+    load,
+    pct,
+    policy,
+    report,
 )
 
 

@@ -9,8 +9,19 @@ from pathlib import Path
 # whatever pytest's import mode is.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_rules_cli import (  # noqa: E402
-    NOW, D, H, M, S, agent, instant, item, load, pct, policy, report,
+from test_rules_cli import (
+    NOW,
+    D,
+    H,
+    M,
+    S,
+    agent,
+    instant,
+    item,
+    load,
+    pct,
+    policy,
+    report,
 )
 
 BREACH_ENTRY_FIELDS = {
