@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QSettings
-from tests.test_gui_helpers import FIXED_NOW, TZ, build_demo_database, wait_all_loaded
 
 from console.views.dashboard_charts import WORKLOAD_TOP, top_by_load
 from console.widgets.team_selector import ALL_TEAMS
@@ -17,6 +16,7 @@ from core.db import make_engine, session_scope
 from core.reports import run_report
 from core.settings import Settings
 from core.window import Window
+from tests.gui_helpers import FIXED_NOW, TZ, build_demo_database, wait_all_loaded
 
 pytestmark = pytest.mark.gui
 

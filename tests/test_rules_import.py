@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -10,9 +9,7 @@ import pytest
 
 # tests/ is not a package and conftest.py is not ours: make the shared helpers importable
 # whatever pytest's import mode is.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_rules_cli import (
+from tests.rules_helpers import (
     AGENT_HEADER,
     ITEM_HEADER,
     NOW,

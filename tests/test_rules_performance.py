@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import math
-import sys
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 # tests/ is not a package and conftest.py is not ours: make the shared helpers importable
 # whatever pytest's import mode is.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_rules_cli import (
+from tests.rules_helpers import (
     METRICS_FIELDS,
     NOW,
     PERFORMANCE_FIELDS,

@@ -4,16 +4,10 @@ statements that give exactly what each scope's own dashboard gives."""
 from __future__ import annotations
 
 import json
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_jobs_support import settings
 
 from core.dashboard import build_dashboard, read_dashboard_snapshot
 from core.demo import load_demo
@@ -28,8 +22,7 @@ from jobs.calculate_support_performance_metrics import (
     run_calculate_support_performance_metrics,
 )
 from jobs.refresh_support_dashboards import run_refresh_support_dashboards
-
-pytest_plugins = ["test_jobs_support"]  # its fixtures: engine
+from tests.jobs_helpers import settings
 
 NOW = to_us(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
 

@@ -4,16 +4,16 @@ teams imported through the real importer, on both databases."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_jobs_support import NOW, H, M, settings, us
-from test_rules_cli import (
+from core.importer import import_folder
+from core.models import Alert, Item
+from jobs.auto_reassign_unresolved_tasks import run_auto_reassign_unresolved_tasks
+from jobs.check_sla_breaches import run_check_sla_breaches
+from jobs.send_sla_breach_alerts import run_send_sla_breach_alerts
+from tests.jobs_helpers import NOW, H, M, settings, us
+from tests.rules_helpers import (
     AGENT_HEADER,
     ITEM_HEADER,
     agent,
@@ -23,14 +23,6 @@ from test_rules_cli import (
     write_csv,
     write_folder,
 )
-
-from core.importer import import_folder
-from core.models import Alert, Item
-from jobs.auto_reassign_unresolved_tasks import run_auto_reassign_unresolved_tasks
-from jobs.check_sla_breaches import run_check_sla_breaches
-from jobs.send_sla_breach_alerts import run_send_sla_breach_alerts
-
-pytest_plugins = ["test_jobs_support"]  # its fixtures: engine, mail_sink
 
 ACTIVE = ts(NOW - M)
 

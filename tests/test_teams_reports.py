@@ -3,14 +3,9 @@ rules, and the team columns of import and export, on hand-made teams."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_rules_cli import (
+from tests.rules_helpers import (
     AGENT_HEADER,
     ITEM_HEADER,
     NOW,
