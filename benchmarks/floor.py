@@ -13,8 +13,10 @@ defaults. `breaches` is one SQL statement for the breach list (the plain rule, w
 calendars: a reference for speed, not for the answer). `comparison` is one SQL statement that computes the
 comparison report's rows (the same fields, rounding and order as the rules) and prints them
 as the same JSON object `support-console report comparison` prints (medians and P90s
-included, ranked with window functions). `sla-breached` is one SQL statement listing the
-items behind the team's `sla_breached` figure, printed as `report items` prints them.
+included, ranked with window functions); the breach list is also the least the breach
+check must do before it records and alerts anything. `sla-breached` is one SQL statement
+listing the items behind the team's `sla_breached` figure, printed as `report items` prints
+them.
 
 Deliberately standalone: it imports nothing from the project, so its start cost is the
 interpreter's and sqlite3's alone.

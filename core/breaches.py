@@ -11,6 +11,7 @@ from sqlalchemy.sql import ColumnElement
 from core import sla
 from core.schema import OPEN_STATUSES, items
 from core.sql_types import AnySelect, Reader
+from core.teams import narrow
 from core.timeutil import US_PER_MINUTE, iso_utc
 
 
@@ -35,7 +36,7 @@ def at_risk(now_us: int, agent_id: str | None, warn_percent: float) -> ColumnEle
     return and_(open_in_scope(agent_id), at_risk_now(now_us, warn_percent))
 
 
-def _open_items_query(now_us: int, agent_id: str | None) -> AnySelect:
+def _open_items_query(now_us: int, agent_id: str | None, team: str | None) -> AnySelect:
     query = sla.with_policy(select(
         items.c.id, items.c.kind, items.c.priority, items.c.subject, items.c.assignee_id, items.c.status,
         items.c.created_at,
@@ -43,8 +44,10 @@ def _open_items_query(now_us: int, agent_id: str | None) -> AnySelect:
         sla.resolution_due().label("resolution_due"),
         sla.flag(sla.response_breached(now_us)).label("response_breached"),
         sla.flag(sla.resolution_breached(now_us)).label("resolution_breached"),
-    ).select_from(items)).where(open_in_scope(agent_id))
-    return query
+    ).select_from(items)).where(items.c.status.in_(OPEN_STATUSES))
+    if agent_id is not None:
+        query = query.where(items.c.assignee_id == agent_id)
+    return narrow(query, team)
 
 
 def _entry(row: Any, targets: list[str], due_at: int, now_us: int) -> dict[str, Any]:
@@ -61,9 +64,10 @@ def _entry(row: Any, targets: list[str], due_at: int, now_us: int) -> dict[str, 
     }
 
 
-def breach_entries(db: Connection, now_us: int, agent_id: str | None) -> list[dict[str, Any]]:
+def breach_entries(db: Connection, now_us: int, agent_id: str | None,
+                   team: str | None = None) -> list[dict[str, Any]]:
     """Open items breached now, most overdue first, then by item id."""
-    query = _open_items_query(now_us, agent_id).where(active_breach(now_us, agent_id))
+    query = _open_items_query(now_us, agent_id, team).where(sla.is_breached(now_us))
     entries = []
     for row in db.execute(query):
         dues = {}
@@ -77,11 +81,11 @@ def breach_entries(db: Connection, now_us: int, agent_id: str | None) -> list[di
 
 
 def at_risk_entries(db: Connection, now_us: int, agent_id: str | None,
-                    warn_percent: float) -> list[dict[str, Any]]:
+                    warn_percent: float, team: str | None = None) -> list[dict[str, Any]]:
     """Open, not yet breached, and past warn_percent of a target still to be met."""
     response_risk = sla.response_at_risk(now_us, warn_percent)
     resolution_risk = sla.resolution_at_risk(now_us, warn_percent)
-    query = (_open_items_query(now_us, agent_id)
+    query = (_open_items_query(now_us, agent_id, team)
              .add_columns(sla.flag(response_risk).label("response_risk"),
                           sla.flag(resolution_risk).label("resolution_risk"))
              .where(at_risk(now_us, agent_id, warn_percent)))
@@ -106,12 +110,22 @@ def public(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in e.items() if k != "due_at_us"} for e in entries]
 
 
+def breached_and_at_risk(now_us: int,
+                         warn_percent: float) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """(breached now, at risk now) of an item joined with its policy (sla.with_policy)."""
+    breached = sla.is_breached(now_us)
+    return breached, and_(not_(breached), or_(sla.response_at_risk(now_us, warn_percent),
+                                              sla.resolution_at_risk(now_us, warn_percent)))
+
+
 def open_sla_counts(db: Reader, now_us: int, agent_id: str | None,
-                    warn_percent: float) -> dict[str, int]:
+                    warn_percent: float, team: str | None = None) -> dict[str, int]:
     """How many open items are breached and at risk now, in one aggregate."""
+    breached, at_risk = breached_and_at_risk(now_us, warn_percent)
     query = sla.with_policy(select(
-        sla.count_if(sla.is_breached(now_us)).label("breached"),
-        sla.count_if(at_risk_now(now_us, warn_percent)).label("at_risk"),
-    ).select_from(items)).where(open_in_scope(agent_id))
-    row = db.execute(query).one()
+        sla.count_if(breached).label("breached"), sla.count_if(at_risk).label("at_risk"),
+    ).select_from(items)).where(items.c.status.in_(OPEN_STATUSES))
+    if agent_id is not None:
+        query = query.where(items.c.assignee_id == agent_id)
+    row = db.execute(narrow(query, team)).one()
     return {"active_breaches": int(row.breached), "at_risk": int(row.at_risk)}

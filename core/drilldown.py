@@ -33,6 +33,7 @@ class FigureScope:
     window: Window
     agent_id: str | None  # after the role rules; None: the team
     warn_percent: float = 80.0
+    team: str | None = None  # after the role rules; None: no narrowing
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ def figure_condition(name: str, scope: FigureScope, week: int | None = None
     """The WHERE clause of a figure, narrowed to one week of the window when asked."""
     figure = figure_named(name)
     condition = figure.condition(scope)
+    if scope.team is not None:  # the items of the team's queue (core.teams.narrow)
+        condition = and_(condition, items.c.effective_team == scope.team)
     if week is None:
         return condition
     if not figure.windowed:

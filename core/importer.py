@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import logging
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta, tzinfo
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, cast
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, Index, select
 
 from core import schema
 from core.bulk import (
@@ -18,8 +17,10 @@ from core.bulk import (
     bulk_mode,
     create_indexes,
     drop_secondary_indexes,
+    estimated_rows,
     item_upsert,
     policy_upsert,
+    vacuum_analyze,
 )
 from core.csv_format import (
     AGENT_COLUMNS,
@@ -31,133 +32,28 @@ from core.csv_format import (
     POLICIES_FILE,
     POLICY_CALENDAR,
     POLICY_COLUMNS,
+    TEAM_COLUMN,
     RowError,
     boolean,
     choice,
+    has_column,
     identifier,
     optional_count,
     optional_time,
     required_time,
     time_out_of_range,
 )
+from core.csv_reading import MAX_REPORTED, ImportErrors, ImportFailed, csv_rows
 from core.db import write_transaction
 from core.errors import BadInput
 from core.import_hours import HOURS_FILES, BusinessHoursImport, policy_parser
 from core.models import CLOSED_STATUSES, KINDS, PRIORITIES, ROLES, STATUSES, Agent
+from core.teams import changed_teams, optional_team, refresh_agents_items, refresh_item_queues
 from core.timeutil import zone
 
-MAX_REPORTED = 200
-log = logging.getLogger(__name__)
 
-
-class ImportFailed(BadInput):
-    def __init__(self, errors: list[str], total: int):
-        more = f"\n... and {total - len(errors)} more" if total > len(errors) else ""
-        lines = "\n".join(errors)
-        super().__init__(f"import refused, nothing was written: {total} bad row(s)\n{lines}{more}")
-        self.errors = errors
-        self.total = total
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.total = 0
-
-    def add(self, file: str, line: int, reason: str) -> None:
-        self.total += 1
-        if len(self.lines) < MAX_REPORTED:
-            self.lines.append(f"{file} line {line}: {reason}")
-
-
-def _rows(path: Path, columns: tuple[str, ...], errors: _Errors,
-          optional: tuple[str, ...] = ()) -> Iterator[tuple[int, list]]:
-    """(line, values) pairs of a CSV file, values in the order of `columns` then `optional`
-    (an optional column the file lacks reads as empty); file-level problems become errors."""
-    name = path.name
-    try:
-        handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        errors.add(name, 0, f"cannot be read ({exc.strerror})")
-        return
-    nul_lines: list[int] = []  # lines holding a NUL byte, not yet reported
-    with handle:
-        reader = csv.reader(_watch_for_nul(handle, nul_lines))
-        try:
-            header = next(reader, None)
-            if header is None:
-                errors.add(name, 1, "the file is empty (a header row is required)")
-                return
-            header = [h.strip() for h in header]
-            if not _header_ok(header, columns, name, nul_lines, errors):
-                return
-            width = len(header)
-            header += [c for c in optional if c not in header]  # absent ones read as empty
-            positions = [header.index(c) for c in (*columns, *optional)]
-            in_order = positions == list(range(width))  # the usual case: no reshuffling
-            for record in reader:
-                if nul_lines:
-                    # SQLite would store it, PostgreSQL refuses it: neither is data.
-                    errors.add(name, nul_lines[0], "contains a NUL byte (\\0)")
-                    del nul_lines[:]
-                    continue
-                if len(record) != width:
-                    if not record or record == [""]:
-                        continue
-                    errors.add(name, reader.line_num,
-                               f"expected {width} fields, found {len(record)}")
-                    continue
-                if width == 1 and record == [""]:
-                    continue
-                if len(header) > width:
-                    record = [*record, *[""] * (len(header) - width)]
-                yield reader.line_num, (record if in_order else [record[p] for p in positions])
-        except UnicodeDecodeError:
-            errors.add(name, _first_undecodable_line(path), "not UTF-8 text (is this a CSV "
-                       "file? save it as UTF-8)")
-        except csv.Error as exc:
-            errors.add(name, reader.line_num, f"not a readable CSV file ({exc})")
-
-
-def _watch_for_nul(lines: Iterator[str], found: list[int]) -> Iterator[str]:
-    """The lines, noting the number of each one that holds a NUL byte."""
-    for number, line in enumerate(lines, start=1):
-        if "\0" in line:
-            found.append(number)
-        yield line
-
-
-def _header_ok(header: list[str], columns: tuple[str, ...], name: str, nul_lines: list[int],
-               errors: _Errors) -> bool:
-    if nul_lines:
-        errors.add(name, 1, "the header contains a NUL byte (\\0)")
-        return False
-    twice = sorted({c for c in header if c and header.count(c) > 1})
-    if twice:
-        errors.add(name, 1, f"column(s) {', '.join(map(repr, twice))} appear more than once "
-                            "in the header")
-        return False
-    missing = [c for c in columns if c not in header]
-    if missing:
-        errors.add(name, 1, f"missing column(s): {', '.join(missing)}")
-        return False
-    return True
-
-
-def _first_undecodable_line(path: Path) -> int:
-    """The text decoder reads ahead in blocks, so the reader's line count at the error is not
-    the bad line: find it in the bytes, only once the file is known to be bad."""
-    with open(path, "rb") as raw:
-        for number, line in enumerate(raw, start=1):
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                return number
-    return 0
-
-
-def _parse_agent(row: list, tz: tzinfo) -> tuple:
-    id_, name, email, role, active, last_activity_at, max_open = row
+def _parse_agent(row: list[Any], tz: ZoneInfo) -> tuple[Any, ...]:
+    id_, name, email, role, active, last_activity_at, max_open, team = row
     email = email.strip() or None
     if email is not None and "@" not in email:
         raise RowError(f"email: {email!r} is not an email address")
@@ -169,6 +65,7 @@ def _parse_agent(row: list, tz: tzinfo) -> tuple:
         boolean(active, "active"),
         optional_time(last_activity_at, tz, "last_activity_at"),
         optional_count(max_open, "max_open"),
+        optional_team(team),
     )
 
 
@@ -176,7 +73,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
 
 
-def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
+def _item_parser(known_agents: dict[str, str | None],
+                 with_team: bool) -> Callable[[list[Any], ZoneInfo], tuple[Any, ...]]:
     """The items.csv row parser. Hot: a million rows must parse in seconds, so the common
     case (clean values, times with an offset) takes a fast path; anything else goes through
     the general readers of core.csv_format, which give the same values and the errors."""
@@ -184,7 +82,7 @@ def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
     closed = frozenset(CLOSED_STATUSES)
     fromiso = datetime.fromisoformat
 
-    def time_of(text: str, tz: tzinfo, column: str, required: bool) -> int | None:
+    def time_of(text: str, tz: ZoneInfo, column: str, required: bool) -> int | None:
         if text:
             try:  # an aware ISO time: exact integer microseconds
                 moment = (fromiso(text) - _EPOCH) // _ONE_US
@@ -196,14 +94,16 @@ def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
                 return moment
         return required_time(text, tz, column) if required else optional_time(text, tz, column)
 
-    def parse(row: list, tz: tzinfo) -> tuple:
-        id_, kind, subject, priority, status, assignee, created, responded, resolved = row
+    def parse(row: list[Any], tz: ZoneInfo) -> tuple[Any, ...]:
+        id_, kind, subject, priority, status, assignee, created, responded, resolved, team = row
         if status not in statuses:
             status = choice(status.strip(), STATUSES, "status")
         assignee = assignee.strip() or None if assignee else None
         if assignee is not None and assignee not in known_agents:
             raise RowError(f"assignee {assignee!r} is not an agent")
         created = time_of(created, tz, "created_at", True)
+        if created is None:  # time_of raised already: a required time is never empty
+            raise RowError("created_at: a time is required")
         responded = time_of(responded, tz, "first_response_at", False)
         resolved = time_of(resolved, tz, "resolved_at", False)
         if responded is not None and responded < created:
@@ -217,6 +117,9 @@ def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
             raise RowError("resolved_at is before created_at")
         if not (0 < len(id_) <= 64) or id_[0].isspace() or id_[-1].isspace():
             id_ = identifier(id_)
+        team = optional_team(team)  # without the column: empty, the assignee's team
+        own_team: tuple[str | None, ...] = (team,) if with_team else ()
+        teams = (*own_team, team or (known_agents.get(assignee) if assignee else None))
         return (
             id_,
             kind if kind in kinds else choice(kind.strip(), KINDS, "kind"),
@@ -228,17 +131,20 @@ def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
             created,
             responded,
             resolved,
+            *teams,
         )
 
     return parse
 
 
-def _load(path: Path, columns: tuple[str, ...], parse, key_of, tz: tzinfo, errors: _Errors,
-          sink: BatchUpsert, optional: tuple[str, ...] = ()) -> dict:
+def _load(path: Path, columns: tuple[str, ...],
+          parse: Callable[[list[Any], ZoneInfo], tuple[Any, ...]],
+          key_of: Callable[[tuple[Any, ...]], str], tz: ZoneInfo, errors: ImportErrors,
+          sink: BatchUpsert, optional: tuple[str, ...] = ()) -> dict[str, int]:
     """Validate every row; write (through sink) only while no error has been seen."""
     seen: dict[str, int] = {}
     add = sink.add
-    for line, row in _rows(path, columns, errors, optional):
+    for line, row in csv_rows(path, columns, errors, optional):
         try:
             parsed = parse(row, tz)
         except RowError as exc:
@@ -256,25 +162,28 @@ def _load(path: Path, columns: tuple[str, ...], parse, key_of, tz: tzinfo, error
     return seen
 
 
-def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
-                sink: BatchUpsert) -> dict[str, int]:
+def _load_items(path: Path, known_agents: dict[str, str | None], tz: ZoneInfo,
+                errors: ImportErrors,
+                sink: BatchUpsert, with_team: bool) -> dict[str, int]:
     """_load for items.csv, with the parser's common case inlined: a clean row (exact
     kind, priority and status, a known assignee or none, times with an offset, in order)
     is read here; any other row goes through _item_parser, which gives the same values
     for a row it accepts and the reason for one it refuses. A million rows in seconds."""
-    parse = _item_parser(known_agents)
+    parse = _item_parser(known_agents, with_team)
+    team_of = known_agents.get
     kinds, priorities, statuses = frozenset(KINDS), frozenset(PRIORITIES), frozenset(STATUSES)
     closed = frozenset(CLOSED_STATUSES)
     fromiso, epoch, one_us = datetime.fromisoformat, _EPOCH, _ONE_US
     seen: dict[str, int] = {}
     name = path.name
-    batch: list[tuple] = []
+    batch: list[tuple[Any, ...]] = []
     append = batch.append
     limit = sink.limit
-    for line, row in _rows(path, ITEM_COLUMNS, errors):
+    for line, row in csv_rows(path, ITEM_COLUMNS, errors, (TEAM_COLUMN,)):
         parsed = None
         try:
-            id_, kind, subject, priority, status, assignee, created, responded, resolved = row
+            (id_, kind, subject, priority, status, assignee, created, responded, resolved,
+             team) = row
             created = (fromiso(created) - epoch) // one_us
             responded = (fromiso(responded) - epoch) // one_us if responded else None
             resolved = (fromiso(resolved) - epoch) // one_us if resolved else None
@@ -284,9 +193,12 @@ def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
                     and (responded is None or created <= responded <= LATEST_US)
                     and (resolved is None or created <= resolved <= LATEST_US)
                     and (resolved is not None) == (status in closed)
-                    and 0 < len(id_) <= 64 and not id_[0].isspace() and not id_[-1].isspace()):
-                parsed = (id_, kind, subject, priority, status, assignee or None, created,
-                          responded, resolved)
+                    and 0 < len(id_) <= 64 and not id_[0].isspace() and not id_[-1].isspace()
+                    and team == team.strip()):
+                assignee, team = assignee or None, team or None
+                parsed = (id_, kind, subject, priority, status, assignee, created, responded,
+                          resolved, *((team,) if with_team else ()),
+                          team or (team_of(assignee) if assignee else None))
         except (ValueError, TypeError, OverflowError):
             pass
         if parsed is None:
@@ -313,18 +225,8 @@ def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
     return seen
 
 
-SMALLEST_ITEM_ROW_BYTES = 60  # id, kind, priority, status and one time: a lower bound
-
-
-def _estimated_rows(path: Path) -> int:
-    """At most this many rows in the file (from its size): enough to tell a bulk import."""
-    try:
-        return path.stat().st_size // SMALLEST_ITEM_ROW_BYTES
-    except OSError:
-        return 0
-
-
-def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC") -> dict:
+def import_folder(engine: Engine, folder: str | Path,
+                  tz_name: str | None = "UTC") -> dict[str, int]:
     """Import the CSV files of the rules (each optional) from folder."""
     folder = Path(folder)
     if not folder.is_dir():
@@ -334,40 +236,46 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
     files = {name: folder / name for name in names}
     if not any(path.is_file() for path in files.values()):
         raise BadInput(f"{folder}: none of {', '.join(names)} is there")
-    errors = _Errors()
+    errors = ImportErrors()
     with write_transaction(engine) as session:
         conn = session.connection()
-        policies, agents = policy_upsert(conn), agent_upsert(conn)
+        agent_team = (TEAM_COLUMN,) if has_column(files[AGENTS_FILE], TEAM_COLUMN) else ()
+        policies, agents = policy_upsert(conn), agent_upsert(conn, team=agent_team)
         items_written = 0
-        hours = BusinessHoursImport(conn, files, lambda p, c: _rows(p, c, errors), errors)
+        hours = BusinessHoursImport(conn, files, lambda p, c: csv_rows(p, c, errors), errors)
         hours.load_calendars()
         pairs: set[tuple[str, str]] = set()  # the imported policies
         if files[POLICIES_FILE].is_file():
-            pairs = {tuple(key.split("/")) for key in _load(
+            pairs = {(key.partition("/")[0], key.partition("/")[2]) for key in _load(
                 files[POLICIES_FILE], POLICY_COLUMNS, policy_parser(hours.calendar_ids),
                 lambda r: f"{r[0]}/{r[1]}", tz, errors, policies, (POLICY_CALENDAR,))}
-        known = set(conn.execute(select(Agent.id)).scalars())
+        # Each agent's team (valid agents of the file are valid assignees).
+        known = dict(conn.execute(select(Agent.id, Agent.team)).all())
+        teams_before = dict(known)
         if files[AGENTS_FILE].is_file():
-            def parse_agent(row: dict, zone_: tzinfo) -> tuple:
+            def parse_agent(row: list[Any], zone_: ZoneInfo) -> tuple[Any, ...]:
                 parsed = _parse_agent(row, zone_)
-                known.add(parsed[0])  # valid agents of the file are valid assignees
-                return parsed
+                known[parsed[0]] = parsed[-1] if agent_team else known.get(parsed[0])
+                return parsed if agent_team else parsed[:-1]
 
             _load(files[AGENTS_FILE], AGENT_COLUMNS, parse_agent, lambda r: r[0], tz, errors,
-                  agents)
-        rebuild: list = []
+                  agents, (TEAM_COLUMN,))
+        rebuild: list[Index] = []
         item_ids: dict[str, int] = {}
+        with_team = has_column(files[ITEMS_FILE], TEAM_COLUMN)
         if files[ITEMS_FILE].is_file():
             # A very large import (a first load, a migration from another tool) drops the
             # secondary indexes of items and builds them again at the end, in this same
             # transaction: one sort per index instead of a million random index updates.
             bulk, empty = (False, False) if errors.total else bulk_mode(
-                conn, schema.items, _estimated_rows(files[ITEMS_FILE]))
+                conn, schema.items, estimated_rows(files[ITEMS_FILE]))
             if bulk:
                 rebuild = drop_secondary_indexes(conn, schema.items)
-            items = item_upsert(conn, background=True, into_empty=empty)
+            items = item_upsert(conn, background=True, into_empty=empty,
+                                team=("team", "effective_team") if with_team
+                                else ("effective_team",))
             try:
-                item_ids = _load_items(files[ITEMS_FILE], known, tz, errors, items)
+                item_ids = _load_items(files[ITEMS_FILE], known, tz, errors, items, with_team)
             finally:
                 items.close()  # the writer thread is done with the connection
             items_written = items.count
@@ -379,46 +287,37 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
         # SQLite's default page cache is the fastest for these sorts (measured: a 128 MiB
         # cache makes the three index builds about twice as slow).
         create_indexes(conn, rebuild)
+        # Items of agents who changed team follow them; without a team column, their queue.
+        refresh_agents_items(conn, changed_teams(teams_before, known.items()))
+        if files[ITEMS_FILE].is_file() and not with_team:
+            refresh_item_queues(conn)
     if rebuild and engine.dialect.name == "postgresql":
         # The agents too: with no statistics the planner takes 500 agents for one.
-        _vacuum_analyze(engine, schema.items.name, schema.agents.name, schema.sla_policies.name)
+        vacuum_analyze(engine, schema.items.name, schema.agents.name, schema.sla_policies.name,
+                       schema.status_changes.name)
     return {**hours.counts, "sla_policies": policies.count, "agents": agents.count,
             "items": items_written}
 
-
-def _vacuum_analyze(engine: Engine, *tables: str) -> None:
-    """After a bulk load on PostgreSQL, at once rather than whenever autovacuum comes: fresh
-    planner statistics, and the visibility map that lets the reports' index-only scans skip
-    the table (measured: the comparison report takes 1.4 s before, 0.85 s after, at a million
-    items; the VACUUM takes about half a second). The import is committed already: if this
-    is not allowed (not the table's owner), autovacuum does it later."""
-    try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(tables)}")
-    except SQLAlchemyError as exc:
-        log.warning("VACUUM (ANALYZE) %s after the import failed: %s", tables, exc)
-
-
-
-class _Collected(list):
+class _Collected(list[tuple[Any, ...]]):
     """A sink for _load that keeps the parsed rows (nothing is written)."""
 
-    add = list.append
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.append(row)
 
     def flush(self) -> None:
         pass
 
 
-def read_policies(path: str | Path, calendar_ids: set[str]) -> list[tuple]:
+def read_policies(path: str | Path, calendar_ids: set[str]) -> list[tuple[Any, ...]]:
     """The rows of an sla_policies.csv with the import's checks (a calendar it names must be
     one of calendar_ids), written nowhere: (kind, priority, first_response_minutes,
     resolution_minutes, calendar_id) tuples."""
     path = Path(path)
     if not path.is_file():
         raise BadInput(f"{path}: no such file")
-    errors, rows = _Errors(), _Collected()
-    _load(path, POLICY_COLUMNS, policy_parser(calendar_ids), lambda r: f"{r[0]}/{r[1]}", UTC,
-          errors, rows, (POLICY_CALENDAR,))
+    errors, rows = ImportErrors(), _Collected()
+    _load(path, POLICY_COLUMNS, policy_parser(calendar_ids), lambda r: f"{r[0]}/{r[1]}",
+          zone("UTC"), errors, cast(BatchUpsert, rows), (POLICY_CALENDAR,))
     if errors.total:
         raise BadInput(f"{path}: {errors.total} bad row(s)\n" + "\n".join(errors.lines))
     return list(rows)

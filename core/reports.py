@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from core import breaches, drilldown, performance, sla_analytics, team, trends
-from core.access import Actor, require_supervisor, resolve_actor, scope_agent
+from core.access import Actor, require_supervisor, resolve_actor, scope_agent, scope_team
 from core.errors import BadInput
 from core.performance import ScoreWeights
 from core.settings import Settings
@@ -25,6 +25,9 @@ class ReportContext:
     actor: Actor
     agent_id: str | None  # after the role rules; None means the team
     settings: Settings = field(default_factory=Settings)
+    # After the role rules: a report narrows to the items of this effective team, and its
+    # per-agent rows to the team's agents (None: no narrowing).
+    team: str | None = None
     figure: str | None = None  # report items
     week: int | None = None
 
@@ -34,50 +37,51 @@ class ReportContext:
 
 
 def _performance(ctx: ReportContext) -> dict[str, Any]:
-    return performance.performance(ctx.db, ctx.window, ctx.agent_id, ctx.weights)
+    return performance.performance(ctx.db, ctx.window, ctx.agent_id, ctx.weights, ctx.team)
 
 
 def _metrics(ctx: ReportContext) -> dict[str, Any]:
-    return performance.metrics(ctx.db, ctx.window, ctx.agent_id, ctx.weights)
+    return performance.metrics(ctx.db, ctx.window, ctx.agent_id, ctx.weights, ctx.team)
 
 
 def _trends(ctx: ReportContext) -> dict[str, Any]:
-    return trends.trends(ctx.db, ctx.window, ctx.agent_id)
+    return trends.trends(ctx.db, ctx.window, ctx.agent_id, ctx.team)
 
 
 def _performance_trends(ctx: ReportContext) -> dict[str, Any]:
-    return trends.performance_trends(ctx.db, ctx.window, ctx.agent_id, ctx.weights)
+    return trends.performance_trends(ctx.db, ctx.window, ctx.agent_id, ctx.weights, ctx.team)
 
 
 def _sla(ctx: ReportContext) -> dict[str, Any]:
-    return sla_analytics.sla_analytics(ctx.db, ctx.window, ctx.agent_id)
+    return sla_analytics.sla_analytics(ctx.db, ctx.window, ctx.agent_id, ctx.team)
 
 
 def _comparison(ctx: ReportContext) -> dict[str, Any]:
     require_supervisor(ctx.actor, "the agent comparison")
-    return team.comparison(ctx.db, ctx.window, ctx.weights)
+    return team.comparison(ctx.db, ctx.window, ctx.weights, ctx.team)
 
 
 def _workload(ctx: ReportContext) -> dict[str, Any]:
     require_supervisor(ctx.actor, "the workload distribution")
-    return team.workload(ctx.db, ctx.window, ctx.agent_id)
+    return team.workload(ctx.db, ctx.window, ctx.agent_id, ctx.team)
 
 
 def _breaches(ctx: ReportContext) -> dict[str, Any]:
-    entries = breaches.breach_entries(ctx.db, ctx.window.now_us, ctx.agent_id)
+    entries = breaches.breach_entries(ctx.db, ctx.window.now_us, ctx.agent_id, ctx.team)
     return {"breaches": breaches.public(entries), "count": len(entries)}
 
 
 def _at_risk(ctx: ReportContext) -> dict[str, Any]:
     entries = breaches.at_risk_entries(ctx.db, ctx.window.now_us, ctx.agent_id,
-                                       ctx.settings.warn_percent)
+                                       ctx.settings.warn_percent, ctx.team)
     return {"items": breaches.public(entries), "count": len(entries)}
 
 
 def _figure_scope(ctx: ReportContext) -> drilldown.FigureScope:
     if drilldown.figure_named(ctx.figure).supervisors_only:
         require_supervisor(ctx.actor, f"the figure {ctx.figure!r}")
-    return drilldown.FigureScope(ctx.window, ctx.agent_id, ctx.settings.warn_percent)
+    return drilldown.FigureScope(ctx.window, ctx.agent_id, ctx.settings.warn_percent,
+                                 ctx.team)
 
 
 def _items(ctx: ReportContext) -> dict[str, Any]:
@@ -86,13 +90,13 @@ def _items(ctx: ReportContext) -> dict[str, Any]:
 
 
 def figure_scope(db: Connection, window: Window, figure: str, *, actor_id: str | None = None,
-                 agent_id: str | None = None,
-                 settings: Settings | None = None) -> drilldown.FigureScope:
+                 agent_id: str | None = None, settings: Settings | None = None,
+                 team: str | None = None) -> drilldown.FigureScope:
     """The scope of a figure's items after the role rules (for the console's items view and
     its export, which read the items in pages rather than as one report)."""
     actor = resolve_actor(db, actor_id)
     ctx = ReportContext(db, window, actor, scope_agent(db, actor, agent_id),
-                        settings or Settings(), figure)
+                        settings or Settings(), scope_team(db, actor, team), figure)
     return _figure_scope(ctx)
 
 
@@ -114,9 +118,10 @@ WHAT_IF_REPORTS = ("performance", "metrics", "performance-trends", "sla", "compa
 
 def run_report(db: Connection, name: str, window: Window, *, actor_id: str | None = None,
                agent_id: str | None = None, settings: Settings | None = None,
-               figure: str | None = None, week: int | None = None,
+               team: str | None = None, figure: str | None = None, week: int | None = None,
                policies: str | Path | Sequence[Sequence[Any]] | None = None) -> dict[str, Any]:
-    """Run a report on behalf of actor_id (None: the local operator, an admin).
+    """Run a report on behalf of actor_id (None: the local operator, an admin), narrowed
+    to a team's items and agents when team is given.
 
     figure and week: for `items`. policies (an sla_policies.csv, or policy rows): answer as
     if those were the SLA policies, writing nothing (supervisors only)."""
@@ -131,7 +136,8 @@ def run_report(db: Connection, name: str, window: Window, *, actor_id: str | Non
     if policies is not None:
         require_supervisor(actor, "a what-if over other SLA policies")
     scope = scope_agent(db, actor, agent_id)
-    ctx = ReportContext(db, window, actor, scope, settings or Settings(), figure, week)
+    ctx = ReportContext(db, window, actor, scope, settings or Settings(),
+                        scope_team(db, actor, team), figure, week)
     if policies is None:
         return REPORTS[name](ctx)
     with policies_swapped(db, policy_rows(db, policies)):

@@ -10,6 +10,7 @@ from sqlalchemy.sql import ColumnElement
 
 from core import sla
 from core.schema import items
+from core.teams import narrow
 from core.window import Window
 
 
@@ -23,13 +24,17 @@ def resolved_on_time(now_us: int) -> ColumnElement[bool]:
     return and_(items.c.resolved_at.is_not(None), not_(sla.is_breached(now_us)))
 
 
-def sla_analytics(db: Connection, window: Window, agent_id: str | None) -> dict[str, Any]:
+def sla_analytics(db: Connection, window: Window, agent_id: str | None,
+                  team: str | None = None) -> dict[str, Any]:
+    breached = sla.is_breached(window.now_us)
     query = sla.with_policy(select(
         func.count().label("total"),
-        sla.count_if(sla.is_breached(window.now_us)).label("breached"),
-        sla.count_if(resolved_on_time(window.now_us)).label("on_time"),
-    ).select_from(items)).where(tracked_in_window(window, agent_id))
-    row = db.execute(query).one()
+        sla.count_if(breached).label("breached"),
+        sla.count_if(and_(items.c.resolved_at.is_not(None), not_(breached))).label("on_time"),
+    ).select_from(items)).where(sla.is_tracked(), window.created_within())
+    if agent_id is not None:
+        query = query.where(items.c.assignee_id == agent_id)
+    row = db.execute(narrow(query, team)).one()
     total, breached_count = int(row.total), int(row.breached)
     return {
         "total_sla_tasks": total,
