@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_rules_cli import NOW, D, H, M, agent, hours, item, load, report
+from tests.rules_helpers import NOW, D, H, M, agent, hours, item, load, report
 
 AGENTS = [agent("odd"), agent("even"), agent("one"), agent("none"), agent("lead1", "lead")]
 

@@ -3,16 +3,11 @@ were stored, and writes nothing, on both databases, even when the report fails h
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from sqlalchemy import MetaData, create_engine, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_rules_cli import NOW, POLICY_HEADER, load, policy, run, write_csv
-from test_rules_drilldown import AGENTS, POLICIES, mixed_items
+from tests.drilldown_data import AGENTS, POLICIES, mixed_items
+from tests.rules_helpers import NOW, POLICY_HEADER, load, policy, run, write_csv
 
 OTHER_POLICIES = [policy("ticket", "high", response=180, resolution=60),
                   policy("ticket", "low", response=60),
