@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from core import breaches, performance, team, trends
-from core.distributions import DISTRIBUTION_FIELDS
+from core.distributions import NO_DISTRIBUTION, distributions
 from core.performance import ScoreWeights, tickets_in_scope
 from core.schema import OPEN_STATUSES, dashboard_snapshots, items
 from core.settings import Settings
@@ -89,8 +89,7 @@ def read_dashboard_snapshot(db: Connection, agent_id: str | None,
 TILE_FIGURES = ("resolution_rate_percent", "avg_response_time_hours",
                 "avg_resolution_time_hours", "sla_compliance_rate_percent", "performance_score",
                 "tickets_handled", "tickets_resolved")
-# The medians and P90s shown under the means, where the dashboard was built with them.
-TILE_PERCENTILES = DISTRIBUTION_FIELDS
+
 
 
 def dashboard_payload(window: Window, agent_id: str | None, team_name: str | None,
@@ -122,20 +121,33 @@ def build_dashboard(db: Connection, window: Window, settings: Settings,
 
     The caller has applied the role rules already."""
     weights = ScoreWeights.from_settings(settings)
-    figures = performance.performance(db, window, agent_id, weights, team_name)
+    figures = performance.performance(db, window, agent_id, weights, team_name,
+                                      with_percentiles=False)
     tiles = {
         **open_items(db, agent_id, team_name),
         **breaches.open_sla_counts(db, window.now_us, agent_id, settings.warn_percent,
                                    team_name),
-        **{k: figures[k] for k in (*TILE_FIGURES, *TILE_PERCENTILES)},
+        **{k: figures[k] for k in TILE_FIGURES},
     }
     details = ({"workload": team.workload(db, window, None, team_name)} if agent_id is None
                else {"metrics": performance.metrics(db, window, agent_id, weights, team_name)})
     return dashboard_payload(
         window, agent_id, team_name, tiles,
         trends.trends(db, window, agent_id, team_name)["trends"],
-        # Everyone's or a team's weekly medians are not drawn and cost a sort of every
-        # duration of the window; one agent's are cheap (an index range).
         trends.performance_trends(db, window, agent_id, weights, team_name,
-                                  with_percentiles=agent_id is not None)["trends"],
+                                  with_percentiles=False)["trends"],
         response_histogram(db, window, agent_id, team_name), details)
+
+
+def add_percentiles(db: Connection, window: Window, payload: dict[str, Any],
+                    agent_id: str | None = None, team: str | None = None) -> dict[str, Any]:
+    """A dashboard (build_dashboard's, or a stored one) with the medians and P90s beside its
+    means: in its tiles, and for one agent in each week (medians do not add up over groups,
+    so the stored dashboards, built by sums, leave them to the console)."""
+    handled_set = performance.handled(window, agent_id, team)
+    payload["tiles"].update(distributions(db, handled_set).get((), NO_DISTRIBUTION))
+    if agent_id is not None:
+        weekly = distributions(db, handled_set, trends.week_number(window))
+        for week in payload["performance_trends"]:
+            week.update(weekly.get((week["week"],), NO_DISTRIBUTION))
+    return payload

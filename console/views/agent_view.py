@@ -25,7 +25,7 @@ from console.views.dashboard_view import TILE_PERCENTILES, percentile_line
 from console.widgets.charts import SERIES_COLOURS, Chart
 from console.widgets.tiles import Tile, TileGrid, number
 from core.access import resolve_actor, scope_agent
-from core.dashboard import build_dashboard
+from core.dashboard import add_percentiles, build_dashboard
 from core.performance import ScoreWeights
 from core.score_components import score_components
 from core.team import role_agents
@@ -169,7 +169,8 @@ class AgentView(ConsoleView):
         if wanted is None:
             return {"agents": [], "agent_id": None}
         agent_id = scope_agent(session, actor, wanted)
-        dashboard = build_dashboard(session, request.window, self.context.settings, agent_id)
+        dashboard = add_percentiles(session, request.window, build_dashboard(
+            session, request.window, self.context.settings, agent_id), agent_id)
         return {"agents": agents, "agent_id": agent_id, "dashboard": dashboard}
 
     def show_figures(self, result: dict[str, Any]) -> None:
