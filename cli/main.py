@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", parents=[common], help="print a report as JSON")
     p.add_argument("name")
-    p.add_argument("--days", type=int, default=30)
+    p.add_argument("--days", type=int, help="the window (default 30; wallboard: 1)")
     p.add_argument("--agent", metavar="ID")
     p.add_argument("--as", dest="as_id", metavar="ID", help="who is asking (default: admin)")
     p.add_argument("--now", metavar="ISO")
@@ -141,13 +141,14 @@ def cmd_demo(args, settings) -> dict:
 
 def cmd_report(args, settings) -> dict:
     from core.db import read_scope
-    from core.reports import REPORTS, run_report
+    from core.reports import REPORTS, default_days, run_report
     from core.timeutil import parse_now, zone
     from core.window import Window
 
     if args.name not in REPORTS:
         raise BadInput(f"unknown report {args.name!r} (one of: {', '.join(REPORTS)})")
-    window = Window(parse_now(args.now), args.days, zone(args.tz or settings.timezone))
+    days = default_days(args.name) if args.days is None else args.days
+    window = Window(parse_now(args.now), days, zone(args.tz or settings.timezone))
     with read_scope(_engine(args, settings)) as conn:
         return run_report(conn, args.name, window, actor_id=args.as_id,
                           agent_id=args.agent, settings=settings)

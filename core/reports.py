@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from core import breaches, performance, sla_analytics, team, trends
+from core import breaches, performance, sla_analytics, team, trends, wallboard
 from core.access import Actor, require_supervisor, resolve_actor, scope_agent
 from core.errors import BadInput
 from core.performance import ScoreWeights
@@ -70,6 +70,11 @@ def _at_risk(ctx: ReportContext) -> dict[str, Any]:
     return {"items": breaches.public(entries), "count": len(entries)}
 
 
+def _wallboard(ctx: ReportContext) -> dict[str, Any]:
+    require_supervisor(ctx.actor, "the wallboard")
+    return wallboard.wallboard(ctx.db, ctx.window, ctx.settings)
+
+
 REPORTS: dict[str, Callable[[ReportContext], dict[str, Any]]] = {
     "performance": _performance,
     "metrics": _metrics,
@@ -80,7 +85,15 @@ REPORTS: dict[str, Callable[[ReportContext], dict[str, Any]]] = {
     "workload": _workload,
     "breaches": _breaches,
     "at-risk": _at_risk,
+    "wallboard": _wallboard,
 }
+DEFAULT_DAYS = 30
+# Reports whose window is not the usual 30 days when --days is not given.
+REPORT_DAYS = {"wallboard": wallboard.DEFAULT_DAYS}
+
+
+def default_days(name: str) -> int:
+    return REPORT_DAYS.get(name, DEFAULT_DAYS)
 
 
 def run_report(db: Connection, name: str, window: Window, *, actor_id: str | None = None,
