@@ -185,3 +185,24 @@ def breach_message(sender: str, recipient_name: str, recipient_email: str,
         "<p>Open Support Console to act on them.</p></body></html>",
         subtype="html")
     return message
+
+
+def send_each(config: SmtpConfig, messages: Sequence[EmailMessage]) -> list[str | None]:
+    """Send each message over one connection: its error (one line) or None, in order. When
+    the connection is lost, that message and the rest get the connection's error."""
+    errors: list[str | None] = []
+    try:
+        with SmtpConnection(config) as smtp:
+            for index, message in enumerate(messages):
+                try:
+                    smtp.send(message)
+                    errors.append(None)
+                except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                    error = f"SMTP {config.host}:{config.port}: {describe_smtp_error(exc)}"
+                    errors += [error] * (len(messages) - index)
+                    break
+                except smtplib.SMTPException as exc:
+                    errors.append(describe_smtp_error(exc))
+    except MailProblem as exc:
+        errors += [str(exc)] * (len(messages) - len(errors))
+    return errors

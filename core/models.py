@@ -79,3 +79,7 @@ class DailyMetric(Base):
 
 class DashboardSnapshot(Base):
     __table__ = schema.dashboard_snapshots
+
+
+class DigestDelivery(Base):
+    __table__ = schema.digest_deliveries

@@ -15,6 +15,7 @@ from jobs.calculate_support_performance_metrics import run_calculate_support_per
 from jobs.check_sla_breaches import run_check_sla_breaches
 from jobs.refresh_support_dashboards import run_refresh_support_dashboards
 from jobs.send_sla_breach_alerts import run_send_sla_breach_alerts
+from jobs.send_team_digest import run_send_team_digest
 from jobs.update_support_workload_trackers import run_update_support_workload_trackers
 
 JobFunction = Callable[[Engine, int, Settings], dict[str, Any]]
@@ -27,6 +28,7 @@ class JobSpec:
     description: str
     interval_setting: str | None = None  # Settings field: every N minutes
     daily_setting: str | None = None  # Settings field: HH:MM local to settings.timezone
+    weekly_setting: str | None = None  # Settings field: "mon 08:00", local to settings.timezone
 
     def interval_minutes(self, settings: Settings) -> int | None:
         if self.interval_setting is None:
@@ -39,14 +41,31 @@ class JobSpec:
     def daily_at(self, settings: Settings) -> tuple[int, int] | None:
         if self.daily_setting is None:
             return None
-        text = str(getattr(settings, self.daily_setting)).strip()
-        try:
-            hour, minute = (int(part) for part in text.split(":"))
-            if not (0 <= hour < 24 and 0 <= minute < 60):
-                raise ValueError(text)
-        except ValueError:
-            raise BadInput(f"{self.daily_setting} must be HH:MM, not {text!r}")
-        return hour, minute
+        return _hour_minute(self.daily_setting, str(getattr(settings, self.daily_setting)))
+
+    def weekly_at(self, settings: Settings) -> tuple[int, int, int] | None:
+        """(weekday 0 = Monday, hour, minute), or None for a job that is not weekly."""
+        if self.weekly_setting is None:
+            return None
+        text = str(getattr(settings, self.weekly_setting)).strip()
+        day, _, at = text.partition(" ")
+        if day.lower()[:3] not in WEEKDAYS:
+            raise BadInput(f"{self.weekly_setting} must be a weekday and HH:MM "
+                           f"(e.g. \"mon 08:00\"), not {text!r}")
+        return (WEEKDAYS.index(day.lower()[:3]), *_hour_minute(self.weekly_setting, at))
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _hour_minute(setting: str, text: str) -> tuple[int, int]:
+    try:
+        hour, minute = (int(part) for part in text.strip().split(":"))
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError(text)
+    except ValueError:
+        raise BadInput(f"{setting} must be HH:MM, not {text.strip()!r}")
+    return hour, minute
 
 
 JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
@@ -68,6 +87,9 @@ JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
     JobSpec("calculate-support-performance-metrics", run_calculate_support_performance_metrics,
             "store each agent's figures for the previous day",
             daily_setting="calculate_support_performance_metrics_at"),
+    JobSpec("send-team-digest", run_send_team_digest,
+            "mail the supervisors the week's figures beside the week before",
+            weekly_setting="send_team_digest_at"),
 )}
 
 

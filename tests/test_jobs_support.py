@@ -29,7 +29,7 @@ H = timedelta(hours=1)
 D = timedelta(days=1)
 JOB_NAMES = ("check-sla-breaches", "send-sla-breach-alerts", "auto-reassign-unresolved-tasks",
              "update-support-workload-trackers", "refresh-support-dashboards",
-             "calculate-support-performance-metrics")
+             "calculate-support-performance-metrics", "send-team-digest")
 
 
 def us(moment: datetime) -> int:
@@ -158,7 +158,7 @@ def body_text(message: Message, subtype: str = "plain") -> str:
 
 # ---------------------------------------------------------------- the registry
 
-def test_registry_has_exactly_the_six_jobs_with_plain_functions():
+def test_registry_has_exactly_the_seven_jobs_with_plain_functions():
     from jobs.registry import JOBS
 
     assert tuple(JOBS) == JOB_NAMES
@@ -179,4 +179,5 @@ def test_default_schedules_are_the_seeds():
         "update-support-workload-trackers": "every 10 minutes",
         "refresh-support-dashboards": "every 15 minutes",
         "calculate-support-performance-metrics": "daily at 02:00 (Europe/Berlin)",
+        "send-team-digest": "weekly on Monday at 08:00 (Europe/Berlin)",
     }
