@@ -88,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="open, load and draw every view once, then exit")
     p.add_argument("--demo", action="store_true",
                    help="load demo data first when the database is empty")
+    p.add_argument("--wallboard", action="store_true",
+                   help="show the team's wallboard full-screen (read-only, no sign-in)")
+    p.add_argument("--screen", metavar="NAME",
+                   help="the wallboard's screen: a name or a number from 0 (default: primary)")
     return parser
 
 
