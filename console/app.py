@@ -110,7 +110,8 @@ def run_gui(args, settings: Settings) -> int:
     if getattr(args, "wallboard", False):
         from console.wallboard.standalone import run_wallboard
 
-        return run_wallboard(app, settings, screen=getattr(args, "screen", None))
+        return run_wallboard(app, settings, screen=getattr(args, "screen", None),
+                             smoke_test=bool(getattr(args, "smoke_test", False)))
     smoke = bool(getattr(args, "smoke_test", False))
     signed_in = None
     if not smoke:  # the smoke test signs nobody in: it draws every view as the operator

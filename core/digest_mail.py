@@ -80,14 +80,15 @@ def figure_rows(content: dict[str, Any]) -> list[tuple[str, str, str, str]]:
 
 
 def breach_rows(content: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    return [(entry["item_id"], entry["subject"] or "", ", ".join(TARGET_LABELS[t] for t in entry["targets"]),
+    return [(entry["item_id"], entry["subject"] or "",
+             ", ".join(TARGET_LABELS[target] for target in entry["targets"]),
              overdue_text(entry["overdue_minutes"])) for entry in content["breaches"]]
 
 
 def _plain(greeting: str, scope: str, content: dict[str, Any]) -> str:
-    lines = [greeting, "", f"{scope}: the 7 days up to {content['as_of']} beside the 7 days "
-                           "before.", "", f"{'Figure':34} {'This week':>10} {'Before':>10} "
-                                          f"{'Change':>10}"]
+    intro = f"{scope}: the 7 days up to {content['as_of']} beside the 7 days before."
+    header = f"{'Figure':34} {'This week':>10} {'Before':>10} {'Change':>10}"
+    lines = [greeting, "", intro, "", header]
     lines += [f"{a:34} {b:>10} {c:>10} {d:>10}" for a, b, c, d in figure_rows(content)]
     lines += ["", f"Active breaches: {content['breach_count']}; the longest overdue:"]
     lines += [f"- {item} {subject} ({targets}), overdue by {overdue}"

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "docs"))
 sys.path.insert(0, str(ROOT))
 
-import make_screenshots  # noqa: E402
+import make_screenshots
 
 PAGES = ("wallboard.png", "wallboard-breaches.png", "wallboard-workload.png")
 

@@ -9,7 +9,19 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_jobs_breaches import load_team
-from test_jobs_support import D, H, M, NOW, MailSink, add_agent, add_item, body_text, cli, settings, us
+from test_jobs_support import (
+    NOW,
+    D,
+    H,
+    M,
+    MailSink,
+    add_agent,
+    add_item,
+    body_text,
+    cli,
+    settings,
+    us,
+)
 
 from core.db import read_scope
 from core.models import DigestDelivery

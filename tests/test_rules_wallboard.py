@@ -9,12 +9,22 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_rules_cli import (  # noqa: E402
-    NOW, D, H, M, agent, item, load, policy, report, run, ts,
+from test_rules_cli import (
+    NOW,
+    D,
+    H,
+    M,
+    agent,
+    item,
+    load,
+    policy,
+    report,
+    run,
+    ts,
 )
 
-from core.errors import BadInput  # noqa: E402
-from core.wallboard import DEFAULT_THRESHOLDS, TILE_NAMES, Threshold, parse_thresholds  # noqa: E402
+from core.errors import BadInput
+from core.wallboard import DEFAULT_THRESHOLDS, TILE_NAMES, Threshold, parse_thresholds
 
 # ================================================================ states
 

@@ -12,9 +12,11 @@ from core.db import make_engine
 from core.settings import Settings
 
 
-def run_wallboard(app: QApplication, settings: Settings, screen: str | None = None) -> int:
+def run_wallboard(app: QApplication, settings: Settings, screen: str | None = None, *,
+                  smoke_test: bool = False) -> int:
     """Until the window closes. The database may be away at start: the window then shows
-    its stale marker and keeps trying; it never migrates or writes anything."""
+    its stale marker and keeps trying; it never migrates or writes anything.
+    smoke_test: open, show the figures once, say what is on screen, and exit (0 or 1)."""
     from console.app import quit_on_signals
 
     if screen is not None:
@@ -25,11 +27,31 @@ def run_wallboard(app: QApplication, settings: Settings, screen: str | None = No
     context = ConsoleContext(engine=engine, settings=settings, tasks=tasks, bus=bus,
                              period=Period(1))
     board = WallboardWindow(context)
+    if smoke_test:
+        board.figures_shown.connect(lambda: app.exit(_report(board)))
+        board.went_stale.connect(lambda reason: app.exit(_fail(reason)))
     board.start()
     bus.watch(engine)
     quit_on_signals(app)
     code = app.exec()
+    board.close()
     bus.stop_watching()
     tasks.wait_for_done()
     engine.dispose()
     return code
+
+
+def _report(board: WallboardWindow) -> int:
+    geometry = board.geometry()
+    print(f"wallboard smoke test passed: {board.windowTitle()!r}, "
+          f"{'full-screen' if board.isFullScreen() else 'windowed'} "
+          f"{geometry.width()}x{geometry.height()} on {board.screen().name()!r}, "
+          f"{len(board.tiles.tiles)} tiles, {board.as_of.text()}")
+    return 0
+
+
+def _fail(reason: str) -> int:
+    import sys
+
+    print(f"support-console: wallboard smoke test failed: {reason}", file=sys.stderr)
+    return 1

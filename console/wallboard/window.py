@@ -54,6 +54,8 @@ class WallboardWindow(QWidget):
     def __init__(self, context: ConsoleContext, *, retry_ms: int = RETRY_MS,
                  parent: QWidget | None = None):
         super().__init__(parent)
+        if parent is not None:  # its own top-level window, closed with the console's
+            self.setWindowFlag(Qt.WindowType.Window)
         self.context = context
         self.settings = context.settings
         self.figures: WallboardFigures | None = None
@@ -207,13 +209,14 @@ def install_wallboard_action(main_window, context: ConsoleContext) -> QAction:
 
     def open_wallboard() -> None:
         board = getattr(main_window, "wallboard", None)
-        if board is None or not isValid(board) or not board.isVisible():
-            board = WallboardWindow(context)
-            board.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            main_window.wallboard = board
-            board.start()
-        board.raise_()
-        board.activateWindow()
+        if board is not None and isValid(board) and board.isVisible():
+            board.raise_()
+            board.activateWindow()
+            return
+        board = WallboardWindow(context, parent=main_window)
+        board.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        main_window.wallboard = board
+        board.start()
 
     action.triggered.connect(open_wallboard)
     main_window.menus["view"].addAction(action)
