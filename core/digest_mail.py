@@ -6,12 +6,12 @@ import csv
 import html
 import io
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import make_msgid
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from core.mailer import TARGET_LABELS, overdue_text
+from core.mailer import TARGET_LABELS, greeting_for, new_message, overdue_text
 
 ATTACHMENT_NAME = "agents.csv"
 LABELS = {
@@ -109,13 +109,9 @@ def digest_message(sender: str, recipient_name: str, recipient_email: str,
                    content: dict[str, Any]) -> EmailMessage:
     """One supervisor's digest: plain and HTML (chart inline), agents.csv attached."""
     scope = f"Team {content['team']}" if content.get("team") else "The whole team"
-    message = EmailMessage()
-    message["Subject"] = f"Support digest: the week to {content['as_of'][:10]}"
-    message["From"] = sender
-    message["To"] = recipient_email
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    greeting = f"Hello {recipient_name}," if recipient_name else "Hello,"
+    message = new_message(sender, recipient_email,
+                          f"Support digest: the week to {content['as_of'][:10]}")
+    greeting = greeting_for(recipient_name)
     message.set_content(_plain(greeting, scope, content))
     chart_id = make_msgid(domain="support-console")
     breaches = (_table(("Item", "Subject", "Breached", "Overdue by"), breach_rows(content))
