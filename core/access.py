@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from core.errors import BadInput, PermissionDenied
 from core.schema import SUPERVISOR_ROLES, agents
+from core.sql_types import AnyRow
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Actor:
 LOCAL_OPERATOR = Actor(id=None, role="admin", name="local operator")
 
 
-def _agent(db: Connection, agent_id: str) -> Row | None:
+def _agent(db: Connection, agent_id: str) -> AnyRow | None:
     return db.execute(select(agents.c.id, agents.c.role, agents.c.name)
                       .where(agents.c.id == agent_id)).one_or_none()
 

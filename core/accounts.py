@@ -13,6 +13,7 @@ from core.access import Actor, require_admin
 from core.db import read_scope, write_transaction
 from core.errors import BadInput, PermissionDenied
 from core.schema import agents
+from core.sql_types import changed_rows
 
 _N, _R, _P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 8
@@ -43,8 +44,8 @@ def set_password(engine: Engine, actor: Actor, agent_id: str, password: str) -> 
     if len(password) < MIN_PASSWORD_LENGTH:
         raise BadInput(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     with write_transaction(engine) as session:
-        changed = session.execute(update(agents).where(agents.c.id == agent_id)
-                                  .values(password_hash=hash_password(password))).rowcount
+        changed = changed_rows(session.execute(update(agents).where(agents.c.id == agent_id)
+                                               .values(password_hash=hash_password(password))))
         if not changed:
             raise BadInput(f"no person with id {agent_id!r} on the team")
 

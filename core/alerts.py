@@ -4,43 +4,52 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import and_, case, func, insert, literal, select, union_all, update
+from sqlalchemy import Table, and_, case, func, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import Executable
 
 from core.access import Actor
 from core.errors import BadInput, PermissionDenied
-from core.models import SUPERVISOR_ROLES, Agent, Alert, BreachRecord, Item
+from core.models import SUPERVISOR_ROLES, Agent, Alert, Base, BreachRecord, Item
+from core.sql_types import changed_rows
 from core.timeutil import US_PER_HOUR, iso_utc
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    DialectInsert: TypeAlias = postgresql.Insert | sqlite.Insert
 
 # A claimed delivery older than this was interrupted (the process died mid-run): requeue it.
 STALE_SENDING_US = 2 * US_PER_HOUR
 EMAIL_NONE, EMAIL_PENDING, EMAIL_SENDING, EMAIL_SENT = "none", "pending", "sending", "sent"
 
 
-def dialect_insert(session: Session, model):
+def dialect_insert(session: Session, model: type[Base] | Table) -> DialectInsert:
     """INSERT with ON CONFLICT support for the session's database (SQLite or PostgreSQL)."""
     # Imported here: the PostgreSQL dialect module alone costs ~70 ms of start-up.
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(model)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model)
 
 
-def inserted_keys(session: Session, statement, key_column) -> list:
+def inserted_keys(session: Session, statement: DialectInsert, key_column: Any) -> list[Any]:
     """The keys of the rows an INSERT (... ON CONFLICT DO NOTHING) added, by RETURNING."""
     return list(session.scalars(statement.returning(key_column)))
 
 
-def inserted(session: Session, statement) -> int:
+def inserted(session: Session, statement: Executable) -> int:
     """How many rows an INSERT (... ON CONFLICT DO NOTHING) added: SQLAlchemy 2.1 reports
     an INSERT's rowcount on PostgreSQL only when asked to keep it (else -1)."""
-    return session.execute(statement, execution_options={"preserve_rowcount": True}).rowcount
+    return changed_rows(session.execute(statement, execution_options={"preserve_rowcount": True}))
 
 
-def _has_email(person) -> Any:
+def _has_email(person: Any) -> Any:
     return and_(person.email.is_not(None), func.trim(person.email) != "")
 
 
@@ -105,7 +114,7 @@ def requeue_interrupted(session: Session, now_us: int) -> int:
                         Alert.emailed_at < now_us - STALE_SENDING_US)
                  .values(email_status=EMAIL_PENDING, emailed_at=None,
                          email_error="an earlier delivery was interrupted"))
-    return session.execute(statement).rowcount or 0
+    return changed_rows(session.execute(statement))
 
 
 def claim_pending_emails(session: Session, now_us: int) -> list[dict[str, Any]]:
@@ -154,7 +163,7 @@ def record_email_outcome(session: Session, alert_ids: list[int], now_us: int,
                                             Alert.email_status == EMAIL_SENDING).values(**values))
 
 
-def _chunks(values: list, size: int = 500) -> Iterable[list]:
+def _chunks(values: list[int], size: int = 500) -> Iterable[list[int]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
 
@@ -200,7 +209,7 @@ def mark_read(session: Session, recipient_id: str, alert_ids: Iterable[int] | No
                                     Alert.read_at.is_(None))
     if alert_ids is not None:
         statement = statement.where(Alert.id.in_(list(alert_ids)))
-    return session.execute(statement.values(read_at=now_us)).rowcount or 0
+    return changed_rows(session.execute(statement.values(read_at=now_us)))
 
 
 def acknowledge_alert(session: Session, recipient_id: str, alert_id: int, now_us: int) -> bool:

@@ -9,10 +9,11 @@ from sqlalchemy.engine import Connection
 
 from core import sla
 from core.schema import OPEN_STATUSES, items
+from core.sql_types import AnySelect, Reader
 from core.timeutil import US_PER_MINUTE, iso_utc
 
 
-def _open_items_query(now_us: int, agent_id: str | None):
+def _open_items_query(now_us: int, agent_id: str | None) -> AnySelect:
     query = sla.with_policy(select(
         items.c.id, items.c.kind, items.c.priority, items.c.subject, items.c.assignee_id, items.c.status,
         items.c.created_at,
@@ -85,7 +86,7 @@ def public(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in e.items() if k != "due_at_us"} for e in entries]
 
 
-def open_sla_counts(db: Connection, now_us: int, agent_id: str | None,
+def open_sla_counts(db: Reader, now_us: int, agent_id: str | None,
                     warn_percent: float) -> dict[str, int]:
     """How many open items are breached and at risk now, in one aggregate."""
     breached = sla.is_breached(now_us)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from zoneinfo import ZoneInfo
 
 from core.timeutil import iso_utc, parse_time, to_us
 
@@ -35,7 +35,7 @@ def identifier(value: str, what: str = "id") -> str:
     return value
 
 
-def optional_time(value: str, zone: tzinfo, column: str) -> int | None:
+def optional_time(value: str, zone: ZoneInfo, column: str) -> int | None:
     if not value.strip():
         return None
     try:
@@ -44,7 +44,7 @@ def optional_time(value: str, zone: tzinfo, column: str) -> int | None:
         raise RowError(f"{column}: bad time {value!r} (expected ISO 8601, e.g. 2026-11-30T09:15:00Z)")
 
 
-def required_time(value: str, zone: tzinfo, column: str) -> int:
+def required_time(value: str, zone: ZoneInfo, column: str) -> int:
     moment = optional_time(value, zone, column)
     if moment is None:
         raise RowError(f"{column} is empty")

@@ -23,7 +23,7 @@ def bucket_label(low: int, high: int | None) -> str:
     return f"{low}-{high} h" if high is not None else f"{low}+ h"
 
 
-def response_histogram(db: Connection, window: Window, agent_id: str | None) -> list[dict]:
+def response_histogram(db: Connection, window: Window, agent_id: str | None) -> list[dict[str, Any]]:
     """Handled tickets by first-response time bucket (tickets with a first response)."""
     elapsed = items.c.first_response_at - items.c.created_at
     bucket = case(*(

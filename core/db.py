@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlche
 from core.errors import BadInput, DatabaseProblem
 
 if TYPE_CHECKING:  # the ORM is imported only where objects are used (not by reports)
+    from alembic.config import Config
     from sqlalchemy.orm import Session
 
 # Keep in step with the newest file in core/migrations/versions (a test checks it).
@@ -39,7 +40,7 @@ def safe_url(url: str) -> str:
         return "<bad database URL>"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (see _sqlite_begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -50,7 +51,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin(conn) -> None:
+def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
@@ -85,7 +86,7 @@ def make_engine(url: str, *, create_folder: bool = True) -> Engine:
 NO_PASSWORD_SUPPLIED = "no password supplied"
 
 
-def _keyring_password_when_asked(url: str):
+def _keyring_password_when_asked(url: str) -> Callable[..., Any]:
     """A server URL without a password: the password saved in the OS keyring for it (by the
     console's settings) is looked up only when the server asks for one - as psql prompts
     only then - and kept in memory for the engine's later connections. Servers that trust
@@ -93,7 +94,7 @@ def _keyring_password_when_asked(url: str):
     whose start alone takes 0.15-0.3 s and may ask to unlock it."""
     found: dict[str, str] = {}
 
-    def connect(dialect, _record, cargs, cparams):
+    def connect(dialect: Any, _record: object, cargs: list[Any], cparams: dict[str, Any]) -> Any:
         if "password" in found:
             cparams["password"] = found["password"]
             return None  # SQLAlchemy connects, with the password added
@@ -143,7 +144,7 @@ def current_revision(engine: Engine) -> str | None:
             return None
 
 
-def _alembic_config(engine: Engine):
+def _alembic_config(engine: Engine) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -165,13 +166,14 @@ def backup_sqlite(engine: Engine) -> Path | None:
         backup = path.with_name(f"{path.name}.{stamp}-{serial}.bak")
     raw = engine.raw_connection()  # VACUUM cannot run inside SQLAlchemy's transaction
     try:  # a consistent copy even while others write
-        raw.driver_connection.execute("VACUUM INTO ?", (backup.as_posix(),))
+        driver: Any = raw.driver_connection
+        driver.execute("VACUUM INTO ?", (backup.as_posix(),))
     finally:
         raw.close()
     return backup
 
 
-def upgrade_schema(engine: Engine) -> dict:
+def upgrade_schema(engine: Engine) -> dict[str, Any]:
     """Create the schema or bring it to the newest revision. Idempotent."""
     try:
         before = current_revision(engine)

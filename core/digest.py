@@ -29,7 +29,7 @@ def change(this: Any, before: Any) -> float | int | None:
         return None
     if isinstance(this, int) and isinstance(before, int):
         return this - before
-    return round(this - before, 2)
+    return round(float(this) - float(before), 2)
 
 
 def _day_index(column: ColumnElement[int], window: Window) -> ColumnElement[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
@@ -97,7 +98,7 @@ def _plain(greeting: str, scope: str, content: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def _table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     cells = "".join(f"<th align='left'>{html.escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
                    for row in rows)
@@ -124,8 +125,10 @@ def digest_message(sender: str, recipient_name: str, recipient_email: str,
         f"<h3>Active breaches: {content['breach_count']}, the longest overdue</h3>{breaches}"
         f"<p>Each agent's figures are attached ({ATTACHMENT_NAME}).</p></body></html>",
         subtype="html")
-    message.get_payload()[1].add_related(week_chart_png(content["daily"]), "image", "png",
-                                         cid=chart_id, filename="week.png")
+    html_part = message.get_body(preferencelist=("html",))
+    assert html_part is not None  # added just above
+    html_part.add_related(week_chart_png(content["daily"]), "image", "png", cid=chart_id,
+                          filename="week.png")
     message.add_attachment(agents_csv(content), maintype="text", subtype="csv",
                            filename=ATTACHMENT_NAME)
     return message

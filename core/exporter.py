@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -22,7 +23,7 @@ from core.errors import BadInput
 from core.models import Agent, Item, SlaPolicy
 
 
-def write_csv_file(path: Path, header: tuple[str, ...], rows) -> int:
+def write_csv_file(path: Path, header: tuple[str, ...], rows: Iterable[Sequence[object]]) -> int:
     """Write header and rows (None as an empty cell) to path, replacing it only when done."""
     tmp = path.with_name(path.name + ".part")
     count = 0

@@ -105,7 +105,7 @@ class SmtpConnection:
                 self._client.close()
             self._client = None
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._close()
 
 

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from sqlalchemy import Index, text
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped
 
 from core import schema
-from core.schema import (  # noqa: F401  (the constants, for code that imports the models)
+from core.schema import (
     CLOSED_STATUSES,
     KINDS,
     OPEN_STATUSES,
@@ -17,6 +17,13 @@ from core.schema import (  # noqa: F401  (the constants, for code that imports t
     SUPERVISOR_ROLES,
     TARGETS,
 )
+
+__all__ = [
+    "CLOSED_STATUSES", "KINDS", "OPEN_STATUSES", "PRIORITIES", "ROLES", "STATUSES",
+    "SUPERVISOR_ROLES", "TARGETS", "Agent", "Alert", "Base", "BreachRecord", "DailyMetric",
+    "DashboardSnapshot", "Item", "JobLease", "JobRun", "Meta", "Reassignment", "SlaPolicy",
+    "WorkloadSnapshot",
+]
 
 # The alerts' (move, person) and (key, person) guards: partial, since the many breach alerts
 # have neither (migration 0003). Declared here, not in core.schema, because a WHERE for
@@ -35,51 +42,146 @@ class Base(DeclarativeBase):
 
 class Agent(Base):
     __table__ = schema.agents
+    id: Mapped[str]
+    name: Mapped[str]
+    email: Mapped[str | None]
+    role: Mapped[str]
+    active: Mapped[bool]
+    last_activity_at: Mapped[int | None]
+    max_open: Mapped[int | None]
+    password_hash: Mapped[str | None]
 
 
 class Item(Base):
     __table__ = schema.items
+    id: Mapped[str]
+    kind: Mapped[str]
+    subject: Mapped[str]
+    priority: Mapped[str]
+    status: Mapped[str]
+    assignee_id: Mapped[str | None]
+    created_at: Mapped[int]
+    first_response_at: Mapped[int | None]
+    resolved_at: Mapped[int | None]
 
 
 class SlaPolicy(Base):
     __table__ = schema.sla_policies
+    kind: Mapped[str]
+    priority: Mapped[str]
+    first_response_minutes: Mapped[int | None]
+    resolution_minutes: Mapped[int | None]
 
 
 class Meta(Base):
     __table__ = schema.meta
+    key: Mapped[str]
+    value: Mapped[str]
 
 
 class BreachRecord(Base):
     __table__ = schema.breach_records
+    id: Mapped[int]
+    item_id: Mapped[str]
+    target: Mapped[str]
+    due_at: Mapped[int]
+    detected_at: Mapped[int]
+    acknowledged_at: Mapped[int | None]
+    acknowledged_by: Mapped[str | None]
 
 
 class Reassignment(Base):
     __table__ = schema.reassignments
+    id: Mapped[int]
+    item_id: Mapped[str]
+    from_agent_id: Mapped[str | None]
+    to_agent_id: Mapped[str]
+    moved_at: Mapped[int]
+    reason: Mapped[str]
 
 
 class Alert(Base):
     __table__ = schema.alerts
+    id: Mapped[int]
+    recipient_id: Mapped[str]
+    kind: Mapped[str]
+    breach_id: Mapped[int | None]
+    reassignment_id: Mapped[int | None]
+    item_id: Mapped[str | None]
+    dedupe_key: Mapped[str | None]
+    message: Mapped[str]
+    created_at: Mapped[int]
+    read_at: Mapped[int | None]
+    acknowledged_at: Mapped[int | None]
+    email_status: Mapped[str]
+    email_attempts: Mapped[int]
+    email_error: Mapped[str | None]
+    emailed_at: Mapped[int | None]
 
 
 class JobRun(Base):
     __table__ = schema.job_runs
+    id: Mapped[int]
+    job: Mapped[str]
+    started_at: Mapped[int]
+    finished_at: Mapped[int | None]
+    outcome: Mapped[str]
+    counts: Mapped[str]
+    error: Mapped[str | None]
+    host: Mapped[str]
+    trigger: Mapped[str]
+    clock_at: Mapped[int | None]
 
 
 class JobLease(Base):
     __table__ = schema.job_leases
+    job: Mapped[str]
+    period: Mapped[str]
+    holder: Mapped[str]
+    acquired_at: Mapped[int]
 
 
 class WorkloadSnapshot(Base):
     __table__ = schema.workload_snapshots
+    id: Mapped[int]
+    taken_at: Mapped[int]
+    agent_id: Mapped[str]
+    open_tickets: Mapped[int]
+    open_disputes: Mapped[int]
+    open_orders: Mapped[int]
 
 
 class DailyMetric(Base):
     __table__ = schema.daily_metrics
+    agent_id: Mapped[str]
+    day: Mapped[str]
+    tickets_handled: Mapped[int]
+    tickets_resolved: Mapped[int]
+    resolution_rate_percent: Mapped[float | None]
+    avg_resolution_time_hours: Mapped[float | None]
+    avg_response_time_hours: Mapped[float | None]
+    sla_compliance_rate_percent: Mapped[float | None]
+    performance_score: Mapped[float | None]
+    computed_at: Mapped[int]
 
 
 class DashboardSnapshot(Base):
     __table__ = schema.dashboard_snapshots
+    scope: Mapped[str]
+    computed_at: Mapped[int]
+    payload: Mapped[str]
 
 
 class DigestDelivery(Base):
     __table__ = schema.digest_deliveries
+    id: Mapped[int]
+    period: Mapped[str]
+    recipient_id: Mapped[str]
+    team: Mapped[str | None]
+    as_of: Mapped[int]
+    queued_at: Mapped[int]
+    status: Mapped[str]
+    attempts: Mapped[int]
+    error: Mapped[str | None]
+    attempted_at: Mapped[int | None]
+    sent_at: Mapped[int | None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from core.access import Actor
@@ -74,7 +74,7 @@ def latest_alert_id(session: Session, recipient_id: str | None) -> int:
     return int(newest[0]["id"]) if newest else 0
 
 
-def new_alerts(session: Session, recipient_id: str | None, after_id: int) -> list[dict]:
+def new_alerts(session: Session, recipient_id: str | None, after_id: int) -> list[dict[str, Any]]:
     """The person's breach and reassignment alerts newer than after_id, oldest first."""
     if recipient_id is None:
         return []
@@ -84,7 +84,7 @@ def new_alerts(session: Session, recipient_id: str | None, after_id: int) -> lis
     return [alert for alert in reversed(fresh) if alert["kind"] in NOTIFIED_KINDS]
 
 
-def _one(alerts: list[dict]) -> Notice:
+def _one(alerts: list[dict[str, Any]]) -> Notice:
     """One item's alerts (e.g. both targets breached at once) as one notice."""
     first = alerts[0]
     item = first.get("item_id") or "an item"
@@ -97,9 +97,9 @@ def _one(alerts: list[dict]) -> Notice:
     return Notice(summary, body, items, tuple(a["id"] for a in alerts))
 
 
-def notices_for(alerts: list[dict]) -> list[Notice]:
+def notices_for(alerts: list[dict[str, Any]]) -> list[Notice]:
     """One notice per item, or one summary when more than SUMMARY_THRESHOLD items are new."""
-    groups: dict[tuple, list[dict]] = {}
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for alert in alerts:
         key = (alert["kind"], alert.get("item_id") or f"alert-{alert['id']}")
         groups.setdefault(key, []).append(alert)

@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement
 
 from core import sla
 from core.schema import items
 from core.settings import Settings
+from core.sql_types import AnySelect
 from core.timeutil import US_PER_HOUR, period_starts, round_or_none
 from core.window import Window
 
@@ -46,7 +47,7 @@ def tickets_in_scope(agent_id: str | None) -> ColumnElement[bool]:
     return condition
 
 
-def performance_aggregates(now_us: int) -> tuple[ColumnElement, ...]:
+def performance_aggregates(now_us: int) -> tuple[ColumnElement[Any], ...]:
     """The SQL aggregates behind the performance fields, over any grouping."""
     return (
         func.count().label("handled"),
@@ -58,7 +59,7 @@ def performance_aggregates(now_us: int) -> tuple[ColumnElement, ...]:
     )
 
 
-def handled_query(window: Window, agent_id: str | None, *group_by: ColumnElement) -> Select:
+def handled_query(window: Window, agent_id: str | None, *group_by: ColumnElement[Any]) -> AnySelect:
     query = select(*group_by, *performance_aggregates(window.now_us)).select_from(items)
     query = sla.with_policy(query).where(tickets_in_scope(agent_id), window.created_within())
     return query.group_by(*group_by) if group_by else query

@@ -15,6 +15,7 @@ from core.alerts import dialect_insert, queue_unplaced_alerts
 from core.errors import BadInput
 from core.models import OPEN_STATUSES, Agent, Item, Reassignment, SlaPolicy
 from core.settings import Settings
+from core.sql_types import changed_rows
 from core.timeutil import US_PER_HOUR, iso_utc
 
 
@@ -95,7 +96,7 @@ class _Capacity:
         """Fewest open items, below max_open; ties go to the smallest agent id."""
         free = [(load, agent_id) for agent_id, load in self.load.items()
                 if agent_id != exclude
-                and (self.limit[agent_id] is None or load < self.limit[agent_id])]
+                and ((limit := self.limit[agent_id]) is None or load < limit)]
         return min(free)[1] if free else None
 
     def why_full(self) -> str:
@@ -121,7 +122,7 @@ def plan_reassignment(session: Session, now_us: int, settings: Settings, *,
     ).where(Item.status.in_(OPEN_STATUSES), Item.assignee_id.in_(list(inactive)))
     if lock:
         query = query.with_for_update(skip_locked=True, of=Item)
-    rows = session.execute(query).all()
+    rows = list(session.execute(query).all())
     # Earliest due first (no SLA: last), then the oldest, then the id: the same every time.
     rows.sort(key=lambda r: (r.due is None, r.due or 0, r.created_at, r.id))
     capacity = _Capacity(session, now_us, settings)
@@ -209,18 +210,18 @@ def reassign_item(session: Session, actor: Actor, item_id: str, to_agent_id: str
         raise BadInput(f"item {item_id} is already assigned to {to_agent_id}")
     if target.max_open is not None and not allow_over_capacity:
         load = session.scalar(select(func.count()).select_from(Item).where(
-            Item.assignee_id == to_agent_id, Item.status.in_(OPEN_STATUSES)))
+            Item.assignee_id == to_agent_id, Item.status.in_(OPEN_STATUSES))) or 0
         if load >= target.max_open:
             raise BadInput(f"{to_agent_id} already has {load} open items (max_open "
                            f"{target.max_open})")
     who = actor.name or actor.id or "local operator"
     from_agent_id = item.assignee_id
-    changed = session.execute(
+    changed = changed_rows(session.execute(
         update(Item).where(Item.id == item_id, Item.status.in_(OPEN_STATUSES),
                            Item.assignee_id.is_(None) if from_agent_id is None
                            else Item.assignee_id == from_agent_id)
         .values(assignee_id=to_agent_id).execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if not changed:
         raise BadInput(f"item {item_id} changed meanwhile; reload and try again")
     session.expire(item)

@@ -8,6 +8,8 @@ core.models, for the code that works with objects (import, demo, accounts, job b
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -42,15 +44,15 @@ NAMING = {
 metadata = MetaData(naming_convention=NAMING)
 
 
-def _id(length: int = 64) -> Column:
+def _id(length: int = 64) -> Column[Any]:
     return Column("id", String(length), primary_key=True)
 
 
-def _serial() -> Column:
+def _serial() -> Column[Any]:
     return Column("id", Integer, primary_key=True, autoincrement=True)
 
 
-def _instant(name: str, nullable: bool = False) -> Column:
+def _instant(name: str, nullable: bool = False) -> Column[Any]:
     return Column(name, BigInteger, nullable=nullable)
 
 

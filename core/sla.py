@@ -7,9 +7,10 @@ SQL runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, and_, case, func, literal, or_
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement
 
 from core.schema import items, sla_policies
+from core.sql_types import AnySelect
 from core.timeutil import US_PER_MINUTE
 
 
@@ -30,7 +31,7 @@ def effective_response() -> ColumnElement[int]:
     return func.coalesce(items.c.first_response_at, items.c.resolved_at)
 
 
-def with_policy(query: Select) -> Select:
+def with_policy(query: AnySelect) -> AnySelect:
     """Join each item to the policy of its (kind, priority), if any."""
     return query.outerjoin(
         sla_policies, and_(sla_policies.c.kind == items.c.kind, sla_policies.c.priority == items.c.priority)
@@ -62,7 +63,7 @@ def is_breached(now_us: int) -> ColumnElement[bool]:
     return or_(response_breached(now_us), resolution_breached(now_us))
 
 
-def _reached(minutes, now_us: int, warn_percent: float) -> ColumnElement[bool]:
+def _reached(minutes: ColumnElement[int], now_us: int, warn_percent: float) -> ColumnElement[bool]:
     """Elapsed time has reached warn_percent of the target: elapsed*100 >= warn*target.
     Kept in integers (warn in tenths of a percent) so the boundary is exact."""
     warn_tenths = round(warn_percent * 10)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -11,7 +13,7 @@ from core.errors import BadInput
 from core.models import KINDS, PRIORITIES, SlaPolicy
 
 
-def list_policies(session: Session) -> list[dict]:
+def list_policies(session: Session) -> list[dict[str, Any]]:
     """Every (kind, priority) pair, with None where no target is set."""
     stored = {(p.kind, p.priority): p for p in session.scalars(select(SlaPolicy))}
     rows = []
@@ -26,7 +28,7 @@ def list_policies(session: Session) -> list[dict]:
     return rows
 
 
-def save_policies(engine: Engine, actor: Actor, rows: list[dict]) -> int:
+def save_policies(engine: Engine, actor: Actor, rows: list[dict[str, Any]]) -> int:
     """Replace the targets of the given pairs; a pair with no target at all is removed."""
     require_admin(actor, "changing SLA policies")
     for row in rows:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from core.performance import NOTHING_HANDLED, ScoreWeights, handled_query, performance_fields
 from core.schema import KINDS, OPEN_STATUSES, agents, items
+from core.sql_types import AnyRow, Reader
 from core.window import Window
 
 
-def role_agents(db: Connection) -> list[Row]:
+def role_agents(db: Reader) -> list[AnyRow]:
     """Every role-`agent` person (a row of agents), active or not, by id."""
     return list(db.execute(select(agents).where(agents.c.role == "agent").order_by(agents.c.id)))
 
@@ -36,7 +37,7 @@ def comparison(db: Connection, window: Window, weights: ScoreWeights) -> dict[st
     return {"agents": entries}
 
 
-def open_counts(db: Connection) -> dict[str | None, dict[str, int]]:
+def open_counts(db: Reader) -> dict[str | None, dict[str, int]]:
     """Open items per assignee (None: unassigned) and kind."""
     query = (select(items.c.assignee_id, items.c.kind, func.count().label("n"))
              .where(items.c.status.in_(OPEN_STATUSES))
@@ -50,7 +51,7 @@ def open_counts(db: Connection) -> dict[str | None, dict[str, int]]:
 def workload(db: Connection, window: Window, agent_id: str | None = None) -> dict[str, Any]:
     counts = open_counts(db)
     assigned_total = sum(sum(kinds.values()) for who, kinds in counts.items() if who is not None)
-    in_window = dict(db.execute(
+    in_window: dict[str, int] = dict(db.execute(
         select(items.c.assignee_id, func.count())
         .where(window.created_within(), items.c.assignee_id.is_not(None))
         .group_by(items.c.assignee_id)

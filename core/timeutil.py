@@ -23,16 +23,13 @@ def to_us(moment: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * US_PER_SECOND + delta.microseconds
 
 
-def from_us(value: int | None) -> datetime | None:
-    if value is None:
-        return None
+def from_us(value: int) -> datetime:
     return _EPOCH + timedelta(microseconds=int(value))
 
 
 def iso_utc(value: int | None) -> str | None:
     """Microseconds as an ISO 8601 string in UTC, e.g. 2026-11-30T10:00:00+00:00."""
-    moment = from_us(value)
-    return None if moment is None else moment.isoformat()
+    return None if value is None else from_us(value).isoformat()
 
 
 def zone(name: str | None) -> ZoneInfo:

@@ -8,12 +8,13 @@ from core import sla
 from core.alerts import dialect_insert, inserted_keys, queue_breach_alerts
 from core.models import OPEN_STATUSES, BreachRecord, Item
 from core.settings import Settings
+from core.sql_types import AnySelect
 from jobs.exclusive import job_transaction
 
 NAME = "check-sla-breaches"
 
 
-def breached_rows(target: str, now_us: int):
+def breached_rows(target: str, now_us: int) -> AnySelect:
     """(item_id, target, due_at, detected_at) of the open items whose target is breached now."""
     if target == "first_response":
         breached, due = sla.response_breached(now_us), sla.response_due()

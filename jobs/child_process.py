@@ -52,7 +52,8 @@ def run_in_child_process(engine: Engine, name: str, now_us: int, settings: Setti
         return failed_outcome(name, trigger, now_us, f"the job's process: {exc}")
     if done.returncode == 0:
         try:
-            return json.loads(done.stdout)
+            outcome: dict[str, Any] = json.loads(done.stdout)
+            return outcome
         except ValueError:
             return failed_outcome(name, trigger, now_us, "the job's process answered "
                                   f"{done.stdout.strip()[:200]!r}")

@@ -22,7 +22,7 @@ from jobs.runner import run_job
 log = logging.getLogger(__name__)
 
 
-def jobs_command(args: argparse.Namespace, settings: Settings, engine: Engine) -> dict | None:
+def jobs_command(args: argparse.Namespace, settings: Settings, engine: Engine) -> dict[str, Any] | None:
     if args.jobs_command == "list":
         return {"jobs": jobs_overview(engine, settings, parse_now(None))}
     if args.jobs_command == "run":
@@ -58,7 +58,7 @@ def serve(engine: Engine, settings: Settings) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stop = threading.Event()
 
-    def request_stop(signum, _frame) -> None:
+    def request_stop(signum: int, _frame: object) -> None:
         log.info("received %s: stopping", signal.Signals(signum).name)
         stop.set()
 

@@ -8,7 +8,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from core.settings import Settings
-from core.timeutil import US_PER_MINUTE, from_us, iso_utc, to_us, zone
+from core.timeutil import US_PER_MINUTE, from_us, to_us, zone
 from jobs.registry import JobSpec
 
 # Interval triggers count from the epoch, so every console fires at the same instants
@@ -17,7 +17,15 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def trigger_for(spec: JobSpec, settings: Settings):
+def _daily_at(spec: JobSpec, settings: Settings) -> tuple[int, int]:
+    """(hour, minute) of a job run daily: every job is run every N minutes, weekly or daily."""
+    at = spec.daily_at(settings)
+    if at is None:
+        raise ValueError(f"{spec.name} has no interval, weekly time or time of day")
+    return at
+
+
+def trigger_for(spec: JobSpec, settings: Settings) -> IntervalTrigger | CronTrigger:
     minutes = spec.interval_minutes(settings)
     if minutes is not None:
         return IntervalTrigger(minutes=minutes, start_date=EPOCH, timezone=UTC)
@@ -26,7 +34,7 @@ def trigger_for(spec: JobSpec, settings: Settings):
         weekday, hour, minute = weekly
         return CronTrigger(day_of_week=weekday, hour=hour, minute=minute,
                            timezone=zone(settings.timezone))
-    hour, minute = spec.daily_at(settings)
+    hour, minute = _daily_at(spec, settings)
     return CronTrigger(hour=hour, minute=minute, timezone=zone(settings.timezone))
 
 
@@ -39,7 +47,7 @@ def describe_schedule(spec: JobSpec, settings: Settings) -> str:
         weekday, hour, minute = weekly
         return (f"weekly on {WEEKDAY_NAMES[weekday]} at {hour:02d}:{minute:02d} "
                 f"({zone(settings.timezone).key})")
-    hour, minute = spec.daily_at(settings)
+    hour, minute = _daily_at(spec, settings)
     return f"daily at {hour:02d}:{minute:02d} ({zone(settings.timezone).key})"
 
 
@@ -50,9 +58,13 @@ def current_period(spec: JobSpec, now_us: int, settings: Settings) -> tuple[str,
     if minutes is not None:
         length = minutes * US_PER_MINUTE
         start = now_us - now_us % length
-        return iso_utc(start), start
+        return from_us(start).isoformat(), start
     weekly = spec.weekly_at(settings)
-    weekday, (hour, minute) = (weekly[0], weekly[1:]) if weekly else (None, spec.daily_at(settings))
+    weekday: int | None = None
+    if weekly is not None:
+        weekday, hour, minute = weekly
+    else:
+        hour, minute = _daily_at(spec, settings)
     tz = zone(settings.timezone)
     local_now = from_us(now_us).astimezone(tz)
     fire = local_now.replace(hour=hour, minute=minute, second=0, microsecond=0)

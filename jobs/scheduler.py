@@ -93,7 +93,7 @@ class JobScheduler:
 
     @property
     def running(self) -> bool:
-        return self._scheduler.running
+        return bool(self._scheduler.running)
 
     def add_run_listener(self, listener: RunListener) -> None:
         self._listeners.append(listener)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, select, update
@@ -73,7 +74,7 @@ def record_outcome(session: Session, delivery_id: int, now_us: int, error: str |
 
 
 def _messages(engine: Engine, claims: list[dict[str, Any]], config: SmtpConfig,
-              settings: Settings) -> list:
+              settings: Settings) -> list[EmailMessage]:
     """One message per claim; the figures of each (team, clock) are computed once."""
     from core.digest_mail import digest_message  # Pillow: loaded when a digest is made
 
