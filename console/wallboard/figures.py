@@ -47,16 +47,19 @@ class WallboardFigures:
 
 
 def load_figures(engine: Engine, now_us: int, settings: Settings, tz: ZoneInfo,
-                 days: int = DEFAULT_DAYS) -> WallboardFigures:
-    """On a worker thread: the wallboard now and over the period before, in one connection."""
+                 actor_id: str | None = None, days: int = DEFAULT_DAYS) -> WallboardFigures:
+    """On a worker thread: the wallboard now and over the period before, in one connection,
+    asked by actor_id (None: the local operator, as `gui --wallboard` runs)."""
     window = Window(now_us, days, tz)
     before = Window(now_us - days * US_PER_DAY, days, tz)
     with read_scope(engine) as conn:
-        board = run_report(conn, "wallboard", window, settings=settings)
-        previous = {tile["name"]: tile["value"]
-                    for tile in run_report(conn, "wallboard", before, settings=settings)["tiles"]}
-        breach_list = run_report(conn, "breaches", window, settings=settings)
-        workload = run_report(conn, "workload", window, settings=settings)["agents"]
+        def report(name: str, over: Window) -> dict[str, Any]:
+            return run_report(conn, name, over, actor_id=actor_id, settings=settings)
+
+        board = report("wallboard", window)
+        previous = {tile["name"]: tile["value"] for tile in report("wallboard", before)["tiles"]}
+        breach_list = report("breaches", window)
+        workload = report("workload", window)["agents"]
     tiles = [TileFigure(tile["name"], tile["value"], tile["state"], previous.get(tile["name"]))
              for tile in board["tiles"]]
     return WallboardFigures(now_us, tiles, breach_list["breaches"][:10], breach_list["count"],

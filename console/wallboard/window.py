@@ -6,7 +6,15 @@ import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QScreen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 from shiboken6 import isValid
 
 from console.context import ConsoleContext
@@ -84,6 +92,10 @@ class WallboardWindow(QWidget):
         header.addWidget(self.heading, 1)
         header.addWidget(self.as_of)
         layout = QVBoxLayout(self)
+        # The window keeps its screen's size whatever its labels would like (big fonts).
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        for label in (self.heading, self.stale):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.setContentsMargins(24, 16, 24, 24)
         layout.addLayout(header)
         layout.addWidget(self.stale)
@@ -137,12 +149,17 @@ class WallboardWindow(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self._rescale()
+
+    def _rescale(self) -> None:
+        """Fonts from the window's height; the pages get what the header and marker leave."""
         height = max(200, self.height())
         self.heading.setFont(pixel_font(height // 22, bold=True))
         self.as_of.setFont(pixel_font(height // 22, bold=True))
-        self.stale.setFont(pixel_font(height // 24, bold=True))
+        self.stale.setFont(pixel_font(height // 30, bold=True))
+        page_height = height - height // 10 - (0 if self.stale.isHidden() else height // 9)
         for index in range(self.pages.count()):
-            self.pages.widget(index).scale(height - height // 10)
+            self.pages.widget(index).scale(page_height)
 
     # -- loading ---------------------------------------------------------------------------
     @Slot()
@@ -154,7 +171,8 @@ class WallboardWindow(QWidget):
         context = self.context
         now = context.clock()
         self.context.tasks.run_in_background(
-            self, lambda: load_figures(context.engine, now, context.settings, context.tz),
+            self, lambda: load_figures(context.engine, now, context.settings, context.tz,
+                                       context.actor_id),
             self._loaded, self._failed)
 
     def _done_loading(self) -> None:
@@ -168,7 +186,9 @@ class WallboardWindow(QWidget):
             self.pages.widget(index).show_figures(figures)
         self.as_of.setText("as of " + self._clock_text(figures.as_of_us))
         self.stale_since = None
-        self.stale.hide()
+        if not self.stale.isHidden():
+            self.stale.hide()
+            self._rescale()
         self.retry_timer.stop()
         self._done_loading()
         self.figures_shown.emit()
@@ -180,10 +200,12 @@ class WallboardWindow(QWidget):
             self.stale_since = self.context.clock()
         shown = (f"figures as of {self._clock_text(self.figures.as_of_us)}"
                  if self.figures else "no figures yet")
-        self.stale.setText(f"⚠ STALE — the database cannot be reached since "
-                           f"{self._clock_text(self.stale_since)}; showing {shown}. "
-                           f"Retrying every {self.retry_timer.interval() // 1000 or 1} s.")
-        self.stale.show()
+        since = from_us(self.stale_since).astimezone(self.context.tz).strftime("%H:%M:%S")
+        self.stale.setText(f"⚠ STALE since {since} — {reason}. Showing {shown}; "
+                           f"retrying every {self.retry_timer.interval() // 1000 or 1} s.")
+        if self.stale.isHidden():
+            self.stale.show()
+            self._rescale()
         self.retry_timer.start()
         self._done_loading()
         self.went_stale.emit(reason)
@@ -206,6 +228,7 @@ def install_wallboard_action(main_window, context: ConsoleContext) -> QAction:
     """View > Wallboard in the console: opens the wallboard on the console's services."""
     action = QAction("&Wallboard", main_window)
     action.setShortcut(QKeySequence("Ctrl+Shift+W"))
+    action.setVisible(context.supervisor)  # the wallboard is a supervisors' report
 
     def open_wallboard() -> None:
         board = getattr(main_window, "wallboard", None)
