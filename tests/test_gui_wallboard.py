@@ -18,7 +18,7 @@ from core.db import make_engine
 from core.settings import Settings
 from tests.desktop_helpers import NOW, breach_now, team_engine
 from tests.tcp_proxy import TcpProxy
-from tests.test_gui_helpers import build_demo_database, open_console
+from tests.test_gui_helpers import build_demo_database, open_console, wait_all_loaded
 from tests.test_jobs_support import ROOT, cli_command, cli_env
 
 pytestmark = [pytest.mark.gui,
@@ -141,6 +141,7 @@ def test_view_menu_opens_the_wallboard_on_the_consoles_services(qtbot, sqlite_ur
     build_demo_database(sqlite_url)
     console = open_console(qtbot, sqlite_url, tmp_path)
     try:
+        wait_all_loaded(qtbot, console)  # no view is loading when the console shuts down
         action = next(a for a in console.window.menus["view"].actions()
                       if a.text() == "&Wallboard")
         action.trigger()

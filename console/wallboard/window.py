@@ -69,6 +69,7 @@ class WallboardWindow(QWidget):
         self.figures: WallboardFigures | None = None
         self.stale_since: int | None = None
         self._loading = self._again = False
+        self._closed = False  # after close, nothing loads (a late result asks no reload)
         self.awake = ScreenAwake()
         self.setObjectName("wallboard")
         self.setWindowTitle(TITLE)
@@ -164,6 +165,8 @@ class WallboardWindow(QWidget):
     # -- loading ---------------------------------------------------------------------------
     @Slot()
     def refresh(self) -> None:
+        if self._closed:
+            return
         if self._loading:
             self._again = True
             return
@@ -214,6 +217,7 @@ class WallboardWindow(QWidget):
         return from_us(value_us).astimezone(self.context.tz).strftime("%a %d %b %H:%M:%S")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
         for timer in (self.refresh_timer, self.retry_timer, self.rotate_timer):
             timer.stop()
         try:
