@@ -16,6 +16,9 @@ from core.startup_gc import pause_while_loading, process_done, program_loaded
 
 log = logging.getLogger("support_console")
 
+# The options that set a value core names in its own words (BadInput.subject, settings).
+OPTION_OF = {"db_url": "--db", "agent": "--agent", "days": "--days", "now": "--now"}
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that raises BadInput instead of printing usage and exiting."""
@@ -106,9 +109,11 @@ def _settings(args: argparse.Namespace):
 def _engine(args: argparse.Namespace, settings, *, migrate: bool = True):
     """The command's one engine (disposed by main), the schema brought up to date first."""
     from core.db import ensure_schema, make_engine
+    from core.secrets import get_database_password
 
     if getattr(args, "engine", None) is None:
-        args.engine = make_engine(settings.resolved_db_url())
+        args.engine = make_engine(settings.resolved_db_url(),
+                                  password_provider=get_database_password)
         if migrate:
             ensure_schema(args.engine)
         program_loaded()
@@ -208,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = _settings(args)
         result = COMMANDS[args.command](args, settings)
     except SupportConsoleError as exc:
-        return _fail(exc.exit_code, str(exc))
+        return _fail(exc.exit_code, _with_option_name(exc))
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
     except KeyboardInterrupt:
@@ -237,6 +242,17 @@ def main(argv: list[str] | None = None) -> int:
         except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading: not an error
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def _with_option_name(exc: SupportConsoleError) -> str:
+    """Core's message, led by the option that gave the bad value when there is one."""
+    from core.settings import InvalidSettings
+
+    if isinstance(exc, InvalidSettings) and exc.source == "option":
+        return "; ".join(f"{OPTION_OF.get(name, name)}: {reason}"
+                         for name, reason in exc.problems.items())
+    option = OPTION_OF.get(getattr(exc, "subject", None) or "")
+    return f"{option}: {exc}" if option else str(exc)
 
 
 def run() -> None:

@@ -21,6 +21,7 @@ from console.startup import DatabaseState, Startup
 from console.tasks import TaskRunner
 from console.wallboard.window import install_wallboard_action
 from core.db import make_engine, safe_url
+from core.secrets import get_database_password
 from core.settings import Settings
 
 ORGANISATION = "support-console"
@@ -38,7 +39,7 @@ class Console:
         sys.setswitchinterval(0.0002)
         self.settings = settings
         self.url = settings.resolved_db_url()
-        self.engine = make_engine(self.url)  # a keyring password, if needed: core.db
+        self.engine = make_engine(self.url, password_provider=get_database_password)
         self.tasks = TaskRunner(self.engine)
         self.bus = DataBus()
         self.context = ConsoleContext(engine=self.engine, settings=settings, tasks=self.tasks,
@@ -115,7 +116,8 @@ def run_gui(args, settings: Settings) -> int:
     smoke = bool(getattr(args, "smoke_test", False))
     signed_in = None
     if not smoke:  # the smoke test signs nobody in: it draws every view as the operator
-        sign_in_engine = make_engine(settings.resolved_db_url())
+        sign_in_engine = make_engine(settings.resolved_db_url(),
+                                     password_provider=get_database_password)
         signed_in = sign_in_for(sign_in_engine, settings)
         sign_in_engine.dispose()
         if signed_in is None:

@@ -26,32 +26,39 @@ FailureCallback = Callable[[BaseException], None]
 class _Relay(QObject):
     """Lives on the GUI thread; the worker emits, Qt queues the call to the GUI thread."""
 
-    finished = Signal(object, object)  # result, error
+    finished = Signal(object, object, object)  # result, error, the job's function in a list
 
     def __init__(self, arrived: Callable[[_Relay, Any, BaseException | None], None]):
         super().__init__()
-        self._arrived = arrived
+        self._arrived: Callable[[_Relay, Any, BaseException | None], None] | None = arrived
         self.finished.connect(self._on_finished)
 
-    @Slot(object, object)
-    def _on_finished(self, result: Any, error: BaseException | None) -> None:
-        self._arrived(self, result, error)
+    @Slot(object, object, object)
+    def _on_finished(self, result: Any, error: BaseException | None, call: list) -> None:
+        arrived, self._arrived = self._arrived, None
+        call.clear()
+        if arrived is not None:
+            arrived(self, result, error)
 
 
 class _Job(QRunnable):
     def __init__(self, fn: Callable[[], Any], relay: _Relay):
         super().__init__()
         self.setAutoDelete(True)
-        self._fn = fn
+        # The function and the relay's callbacks (closures over a view) are let go on the
+        # GUI thread: were a view's last reference dropped on the worker, the view would be
+        # destroyed there, and Qt crashes.
+        self._call = [fn]
         self._relay = relay
 
     def run(self) -> None:  # on a worker thread: never touch widgets here
+        call = self._call
         try:
-            result, error = self._fn(), None
+            result, error = call[0](), None
         except BaseException as exc:  # noqa: BLE001 - every failure goes to on_failure
             log.debug("background task failed\n%s", traceback.format_exc())
             result, error = None, exc
-        self._relay.finished.emit(result, error)
+        self._relay.finished.emit(result, error, call)
 
 
 class TaskRunner(QObject):
@@ -163,12 +170,10 @@ def describe_error(error: BaseException) -> str:
     """One line for the banner: the message of errors a user can act on, never a traceback."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from core.errors import SupportConsoleError
+    from core.errors import SupportConsoleError, one_line
 
     if isinstance(error, SupportConsoleError):
         return str(error)
     if isinstance(error, SQLAlchemyError):
-        original = getattr(error, "orig", None) or error
-        lines = str(original).strip().splitlines()
-        return f"database error: {lines[0] if lines else type(error).__name__}"
+        return f"database error: {one_line(getattr(error, 'orig', None) or error)}"
     return f"unexpected error: {type(error).__name__}: {error}"

@@ -52,7 +52,7 @@ def scope_agent(db: Connection, actor: Actor, agent_id: str | None) -> str | Non
             raise PermissionDenied("an agent sees only their own figures")
         return actor.id
     if agent_id is not None and _agent(db, agent_id) is None:
-        raise BadInput(f"--agent: no agent with id {agent_id!r}")
+        raise BadInput(f"no agent with id {agent_id!r}", subject="agent")
     return agent_id
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -244,12 +243,3 @@ def acknowledge_breach(session: Session, actor: Actor, breach_id: int, now_us: i
     breach.acknowledged_by = actor.id or "local operator"
     return True
 
-
-def email_queue_summary(session: Session) -> dict[str, int]:
-    """How many breach e-mails are pending, sending, sent (for a status line)."""
-    rows = session.execute(select(Alert.email_status, func.count()).where(
-        Alert.kind == "breach").group_by(Alert.email_status))
-    summary: dict[str, int] = defaultdict(int)
-    for status, count in rows:
-        summary[status] += int(count)
-    return dict(summary)

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
-from core.errors import BadInput, DatabaseProblem
+from core.errors import BadInput, DatabaseProblem, one_line
 
 if TYPE_CHECKING:  # the ORM is imported only where objects are used (not by reports)
     from alembic.config import Config
@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the ORM is imported only where objects are used (not by rep
 # Keep in step with the newest file in core/migrations/versions (a test checks it).
 HEAD_REVISION = "0009"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+PasswordProvider = Callable[[str], str | None]
 
 
 def normalise_url(url: str) -> str:
@@ -40,6 +41,16 @@ def safe_url(url: str) -> str:
         return "<bad database URL>"
 
 
+def url_has_password(url: str) -> bool:
+    """Whether a database URL carries a password (False for a file path or a bad URL)."""
+    if "://" not in url:
+        return False
+    try:
+        return bool(make_url(normalise_url(url)).password)
+    except ArgumentError:
+        return False
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (see _sqlite_begin).
     dbapi_connection.isolation_level = None
@@ -55,12 +66,15 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
-def make_engine(url: str, *, create_folder: bool = True) -> Engine:
+def make_engine(url: str, *, create_folder: bool = True,
+                password_provider: PasswordProvider | None = None) -> Engine:
+    """An engine for the URL. A server URL without a password asks `password_provider(url)`
+    (e.g. core.secrets.get_database_password) when the server wants one."""
     url = normalise_url(url)
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise BadInput(f"--db: not a database URL: {safe_url(url)}")
+        raise BadInput(f"not a database URL: {safe_url(url)}", subject="db_url")
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and create_folder:
@@ -70,15 +84,15 @@ def make_engine(url: str, *, create_folder: bool = True) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() != "postgresql":
-        raise BadInput(f"--db: unsupported database {parsed.get_backend_name()!r} "
-                       "(use sqlite:///FILE or postgresql://USER@HOST/DB)")
+        raise BadInput(f"unsupported database {parsed.get_backend_name()!r} "
+                       "(use sqlite:///FILE or postgresql://USER@HOST/DB)", subject="db_url")
     try:
         # No hstore here: without it the first connection skips a catalogue lookup (10 ms).
         engine = create_engine(url, pool_pre_ping=True, use_native_hstore=False)
     except ImportError as exc:
         raise DatabaseProblem(f"database driver missing: {exc}")
-    if not parsed.password:
-        event.listen(engine, "do_connect", _keyring_password_when_asked(url))
+    if not parsed.password and password_provider is not None:
+        event.listen(engine, "do_connect", _password_when_asked(url, password_provider))
     return engine
 
 
@@ -86,12 +100,12 @@ def make_engine(url: str, *, create_folder: bool = True) -> Engine:
 NO_PASSWORD_SUPPLIED = "no password supplied"
 
 
-def _keyring_password_when_asked(url: str) -> Callable[..., Any]:
-    """A server URL without a password: the password saved in the OS keyring for it (by the
-    console's settings) is looked up only when the server asks for one - as psql prompts
-    only then - and kept in memory for the engine's later connections. Servers that trust
-    the machine, or find the password in ~/.pgpass or PGPASSWORD, never wake the keyring,
-    whose start alone takes 0.15-0.3 s and may ask to unlock it."""
+def _password_when_asked(url: str, password_provider: PasswordProvider) -> Callable[..., Any]:
+    """A server URL without a password: the provider (the OS keyring) is asked only when
+    the server wants one - as psql prompts only then - and the password kept in memory for
+    the engine's later connections. Servers that trust the machine, or find the password
+    in ~/.pgpass or PGPASSWORD, never wake the keyring, whose start alone takes 0.15-0.3 s
+    and may ask to unlock it."""
     found: dict[str, str] = {}
 
     def connect(dialect: Any, _record: object, cargs: list[Any], cparams: dict[str, Any]) -> Any:
@@ -103,9 +117,7 @@ def _keyring_password_when_asked(url: str) -> Callable[..., Any]:
         except dialect.loaded_dbapi.OperationalError as exc:
             if NO_PASSWORD_SUPPLIED not in str(exc):
                 raise
-            from core.secrets import get_database_password
-
-            password = get_database_password(url)
+            password = password_provider(url)
             if not password:
                 raise
             found["password"] = cparams["password"] = password
@@ -127,7 +139,7 @@ def sqlite_path(engine: Engine) -> Path | None:
 def describe_db_error(exc: BaseException, url: str) -> str:
     """One line a person can act on, never a traceback, never a password."""
     original = getattr(exc, "orig", None) or exc
-    message = str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
+    message = one_line(original)
     if "file is not a database" in message or "not a database" in message:
         return f"{safe_url(url)} is not a Support Console database (file is not a database)"
     return f"database {safe_url(url)}: {message}"

@@ -128,7 +128,7 @@ def load_demo(engine: Engine, *, agents: int = 14, items: int = 4000, seed: int 
               now_us: int | None = None) -> dict:
     """Fill an empty (or demo) database with demo data; a real database is refused."""
     if agents < 1 or items < 0:
-        raise BadInput("--agents must be at least 1 and --items at least 0")
+        raise BadInput("the demo needs at least 1 agent and 0 or more items")
     now_us = default_now() if now_us is None else now_us
     rng = random.Random(seed)
     with write_transaction(engine) as session:

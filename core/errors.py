@@ -8,9 +8,15 @@ class SupportConsoleError(Exception):
 
 
 class BadInput(SupportConsoleError):
-    """Bad input or usage: a value, a file or an option is wrong (exit 2)."""
+    """Bad input or usage: a value, a file or an option is wrong (exit 2). `subject` names
+    the value in the domain's words (e.g. "agent", "days"), for a front end to say which
+    of its fields or options it was."""
 
     exit_code = 2
+
+    def __init__(self, message: str, *, subject: str | None = None):
+        super().__init__(message)
+        self.subject = subject
 
 
 class PermissionDenied(SupportConsoleError):
@@ -28,3 +34,9 @@ class DatabaseProblem(SupportConsoleError):
     """The database cannot be opened or used (exit 1)."""
 
     exit_code = 1
+
+
+def one_line(error: BaseException) -> str:
+    """An error as one line a person can read: its message's first line, or its type's name."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -12,11 +12,12 @@ from email.utils import formatdate, make_msgid
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
+from core.errors import one_line
 from core.secrets import get_smtp_password, smtp_key
 from core.settings import Settings
+from core.settings_rules import SMTP_SECURITY_MODES
 from core.timeutil import US_PER_MINUTE, from_us
 
-SECURITY_MODES = ("none", "starttls", "ssl")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 TARGET_LABELS = {"first_response": "first response", "resolution": "resolution"}
 
@@ -41,8 +42,8 @@ class SmtpConfig:
         if not host:
             return None
         security = settings.smtp_security.strip().lower() or "none"
-        if security not in SECURITY_MODES:
-            raise MailProblem(f"smtp_security must be one of {', '.join(SECURITY_MODES)}, "
+        if security not in SMTP_SECURITY_MODES:
+            raise MailProblem(f"smtp_security must be one of {', '.join(SMTP_SECURITY_MODES)}, "
                               f"not {settings.smtp_security!r}")
         return cls(host=host, port=settings.smtp_port or DEFAULT_PORTS[security],
                    security=security, sender=settings.smtp_sender,
@@ -118,8 +119,7 @@ def describe_smtp_error(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return "recipient refused: " + ", ".join(
             f"{who} ({code})" for who, (code, _msg) in exc.recipients.items())
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]
+    return one_line(exc)
 
 
 def overdue_text(minutes: int) -> str:

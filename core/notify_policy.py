@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from core.access import Actor
 from core.breaches import open_sla_counts
-from core.timeutil import from_us
+from core.timeutil import from_us, parse_hhmm
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -29,21 +29,13 @@ class Notice:
     alert_ids: tuple[int, ...] = field(default=())
 
 
-def parse_hhmm(text: str) -> time | None:
-    """'22:30' as a time; empty means none; anything else is refused."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        hours, minutes = (int(part) for part in text.split(":"))
-        return time(hours, minutes)
-    except ValueError:
-        raise ValueError(f"not a time of day (HH:MM): {text!r}")
+def _quiet_bound(text: str) -> time | None:
+    return parse_hhmm(text) if (text or "").strip() else None
 
 
 def in_quiet_hours(now_us: int, start: str, end: str, tz: ZoneInfo) -> bool:
     """True inside [start, end) local time; a window may wrap past midnight."""
-    begin, finish = parse_hhmm(start), parse_hhmm(end)
+    begin, finish = _quiet_bound(start), _quiet_bound(end)
     if begin is None or finish is None or begin == finish:
         return False
     local = from_us(now_us).astimezone(tz).time().replace(tzinfo=None)

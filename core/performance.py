@@ -101,14 +101,25 @@ def performance_fields(row: Any, weights: ScoreWeights) -> dict[str, Any]:
     }
 
 
-def performance_score(handled: int, rate: float | None, response_hours: float | None,
-                      compliance: float | None, weights: ScoreWeights) -> float | None:
-    """score = 100 * (0.4 R + 0.3 S + 0.3 C); null when nothing was handled."""
+def score_factors(handled: int | None, rate: float | None, response_hours: float | None,
+                  compliance: float | None,
+                  weights: ScoreWeights) -> tuple[float, float, float] | None:
+    """The score's R, S and C (each 0 to 1); None when nothing was handled."""
     if not handled:
         return None
     r = (rate or 0.0) / 100.0
     s = 0.0 if response_hours is None else max(0.0, 1.0 - response_hours / weights.response_horizon_hours)
     c = 1.0 if compliance is None else compliance / 100.0
+    return r, s, c
+
+
+def performance_score(handled: int, rate: float | None, response_hours: float | None,
+                      compliance: float | None, weights: ScoreWeights) -> float | None:
+    """score = 100 * (0.4 R + 0.3 S + 0.3 C); null when nothing was handled."""
+    factors = score_factors(handled, rate, response_hours, compliance, weights)
+    if factors is None:
+        return None
+    r, s, c = factors
     return round(100.0 * (weights.resolution * r + weights.response * s + weights.sla * c), 1)
 
 

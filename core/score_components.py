@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.performance import ScoreWeights
+from core.performance import ScoreWeights, score_factors
 
 
 def score_components(fields: dict[str, Any], weights: ScoreWeights) -> dict[str, Any]:
@@ -19,11 +19,10 @@ def score_components(fields: dict[str, Any], weights: ScoreWeights) -> dict[str,
     compliance = fields.get("sla_compliance_rate_percent", fields.get("sla_compliance_rate"))
     maximum = {"resolution": 100.0 * weights.resolution, "response": 100.0 * weights.response,
                "sla": 100.0 * weights.sla}
-    if not handled:
+    factors = score_factors(handled, rate, response, compliance, weights)
+    if factors is None:
         return {"resolution": None, "response": None, "sla": None, "max": maximum}
-    r = (rate or 0.0) / 100.0
-    s = 0.0 if response is None else max(0.0, 1.0 - response / weights.response_horizon_hours)
-    c = 1.0 if compliance is None else compliance / 100.0
+    r, s, c = factors
     return {
         "resolution": round(maximum["resolution"] * r, 1),
         "response": round(maximum["response"] * s, 1),

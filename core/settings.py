@@ -14,6 +14,9 @@ from typing import Any
 import platformdirs
 
 from core.errors import BadInput
+from core.settings_rules import InvalidSettings, settings_problems, validate
+
+__all__ = ["InvalidSettings", "Settings", "load_settings", "save_user_settings", "validate"]
 
 APP_NAME = "support-console"
 SITE_CONFIG_ENV = "SUPPORT_CONSOLE_SITE_CONFIG"
@@ -71,7 +74,7 @@ class Settings:
 
     def with_overrides(self, **overrides: Any) -> Settings:
         clean = {k: v for k, v in overrides.items() if v is not None}
-        return dataclasses.replace(self, **{k: _coerce(k, v, "option") for k, v in clean.items()})
+        return dataclasses.replace(self, **_from_mapping(clean, "option"))
 
 
 FIELD_TYPES = {f.name: f.type for f in fields(Settings)}
@@ -111,9 +114,10 @@ def user_config_path() -> Path:
     return config_dir() / "config.toml"
 
 
-def _coerce(name: str, value: Any, source: str) -> Any:
+def _coerce(name: str, value: Any) -> Any:
+    """The value as the field's type; ValueError says why not."""
     if name not in FIELD_TYPES:
-        raise BadInput(f"{source}: unknown setting {name!r}")
+        raise ValueError("unknown setting")
     kind = FIELD_TYPES[name]
     try:
         if kind == "bool":
@@ -135,7 +139,7 @@ def _coerce(name: str, value: Any, source: str) -> Any:
             return tuple(str(v) for v in value)
         return str(value)
     except (TypeError, ValueError):
-        raise BadInput(f"{source}: setting {name!r} has a bad value {value!r} (expected {kind})")
+        raise ValueError(f"bad value {value!r} (expected {kind})")
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -158,26 +162,47 @@ def read_toml(path: Path) -> dict[str, Any]:
     return flat
 
 
-def _from_mapping(mapping: dict[str, Any], source: str) -> dict[str, Any]:
-    return {k: _coerce(k, v, source) for k, v in mapping.items()}
-
-
-def _from_environment(environ: dict[str, str]) -> dict[str, Any]:
+def _coerced(mapping: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The values as their fields' types, and the reason for each that is not one."""
     values: dict[str, Any] = {}
-    for key, raw in environ.items():
+    problems: dict[str, str] = {}
+    for name, raw in mapping.items():
+        try:
+            values[name] = _coerce(name, raw)
+        except ValueError as exc:
+            problems[name] = str(exc)
+    return values, problems
+
+
+def _from_mapping(mapping: dict[str, Any], source: str) -> dict[str, Any]:
+    values, problems = _coerced(mapping)
+    if problems:
+        raise InvalidSettings(problems, source)
+    return values
+
+
+def _from_environment(environ: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The settings in the environment, and the variable each came from."""
+    raw: dict[str, str] = {}
+    variables: dict[str, str] = {}
+    for key, text in environ.items():
         if not key.startswith(ENV_PREFIX) or key in SECRET_ENV:
             continue
         name = ENV_ALIASES.get(key) or key[len(ENV_PREFIX):].lower()
         if name in EDITABLE:
-            values[name] = _coerce(name, raw, key)
-    return values
+            raw[name], variables[name] = text, key
+    values, problems = _coerced(raw)
+    if problems:
+        raise InvalidSettings(problems, ", ".join(variables[name] for name in problems))
+    return values, variables
 
 
 def load_settings(
     environ: dict[str, str] | None = None, **options: Any
 ) -> Settings:
     """Read the layers in order; later wins, except that a locked key keeps the site value
-    against the user's file and environment (an explicit command-line option still wins)."""
+    against the user's file and environment (an explicit command-line option still wins).
+    The result is checked by `validate`, each problem named with the layer it came from."""
     environ = dict(os.environ if environ is None else environ)
     site_path = site_config_path()
     site = read_toml(site_path)
@@ -186,17 +211,38 @@ def load_settings(
     user_path = user_config_path()
     user_values = _from_mapping(read_toml(user_path), str(user_path))
     user_values.pop("locked", None)
-    env_values = _from_environment(environ)
+    env_values, env_variables = _from_environment(environ)
+    option_values = _from_mapping({k: v for k, v in options.items() if v is not None}, "option")
 
     merged: dict[str, Any] = {}
-    for layer in (site_values, user_values, env_values):
+    origin: dict[str, str] = {}
+    for layer, where in ((site_values, str(site_path)), (user_values, str(user_path)),
+                         (env_values, "environment"), (option_values, "option")):
         merged.update(layer)
+        origin.update({name: where for name in layer})
     for key in locked:
-        if key in site_values:
+        if key in site_values and key not in option_values:
             merged[key] = site_values[key]
+            origin[key] = str(site_path)
     merged["locked"] = locked
     settings = Settings(**merged)
-    return settings.with_overrides(**options)
+    problems = settings_problems(settings, url_password_allowed=origin.get("db_url") in
+                                 ("environment", "option"))
+    if problems:
+        raise InvalidSettings(problems, _where(problems, origin, env_variables))
+    return settings
+
+
+def _where(problems: dict[str, str], origin: dict[str, str], env_variables: dict[str, str]) -> str:
+    """Where the bad settings came from: a file, an environment variable or 'option'."""
+    places: list[str] = []
+    for name in problems:
+        where = origin.get(name)
+        if where == "environment":
+            where = env_variables[name]
+        if where and where not in places:
+            places.append(where)
+    return ", ".join(places) or "settings"
 
 
 def settings_as_json(settings: Settings) -> str:
@@ -214,35 +260,42 @@ def settings_from_json(text: str, source: str = "settings") -> Settings:
     return Settings(**_from_mapping(data, source))
 
 
+
 def save_user_settings(settings: Settings, keys: tuple[str, ...] | None = None) -> Path:
-    """Write the given (or every non-default) editable setting to the user's file.
+    """Write the given (or every non-default) editable setting to the user's file, where it
+    already is (top level or its [section]), keeping the file's layout and comments.
     Secrets are never settings, so nothing secret can land here."""
+    import tomlkit
+
     path = user_config_path()
-    existing = read_toml(path)
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.is_file() \
+            else tomlkit.document()
+    except (tomlkit.exceptions.ParseError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: not a valid TOML file: {exc}")
+    if not document.body:
+        document.add(tomlkit.comment("Support Console user settings (written by the console)"))
     defaults = Settings()
     for name in keys or EDITABLE:
         if name in settings.locked:
             continue
         value = getattr(settings, name)
+        table, key = _place_of(document, name)
         if keys is None and value == getattr(defaults, name):
-            existing.pop(name, None)
+            table.pop(key, None)
         else:
-            existing[name] = value
+            table[key] = list(value) if isinstance(value, tuple) else value
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["# Support Console user settings (written by the console)"]
-    lines += [f"{k} = {_toml_value(v)}" for k, v in sorted(existing.items())]
     tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.write_text(tomlkit.dumps(document), encoding="utf-8")
     tmp.replace(path)
     return path
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, (tuple, list)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
+def _place_of(document: Any, name: str) -> tuple[Any, str]:
+    """The table and key that hold a setting: `[smtp] host` for smtp_host when the file has
+    that section, else the top level."""
+    for section, table in document.items():
+        if isinstance(table, dict) and name.startswith(f"{section}_"):
+            return table, name[len(section) + 1:]
+    return document, name

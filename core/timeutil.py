@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import BadInput
@@ -43,22 +43,42 @@ def zone(name: str | None) -> ZoneInfo:
 
 
 def local_zone() -> ZoneInfo:
-    """The machine's time zone, UTC when it cannot be told."""
-    import os
+    """The machine's time zone (tzlocal reads TZ, /etc/localtime or Windows' registry),
+    UTC when it cannot be told."""
+    import warnings
 
-    name = os.environ.get("TZ", "").lstrip(":")
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
+    import tzlocal
+
     try:
-        link = os.path.realpath("/etc/localtime")
-        if "zoneinfo/" in link:
-            return ZoneInfo(link.split("zoneinfo/", 1)[1])
-    except (OSError, ZoneInfoNotFoundError, ValueError):
-        pass
-    return ZoneInfo("UTC")
+        with warnings.catch_warnings():
+            # It warns when the zone's offset and the system clock's differ: not ours to fix.
+            warnings.simplefilter("ignore")
+            found = tzlocal.get_localzone()
+        key = getattr(found, "key", None)
+        return ZoneInfo(key) if key else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError, LookupError, OSError):
+        return ZoneInfo("UTC")
+
+
+def parse_hhmm(text: str) -> time:
+    """'22:30' as a time of day; anything else (also '24:00' or '7:5') is refused."""
+    try:
+        if len(text.strip()) != 5:
+            raise ValueError(text)
+        return datetime.strptime(text.strip(), "%H:%M").time()
+    except (ValueError, AttributeError):
+        raise ValueError(f"not a time of day (HH:MM): {text!r}")
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_weekly(text: str) -> tuple[int, time]:
+    """'mon 08:00' (or 'Monday 08:00') as (weekday, 0 = Monday; time of day)."""
+    day, _, hhmm = text.strip().partition(" ")
+    if day.lower()[:3] not in WEEKDAYS:
+        raise ValueError(f"not a weekday and HH:MM (e.g. 'mon 08:00'): {text!r}")
+    return WEEKDAYS.index(day.lower()[:3]), parse_hhmm(hhmm)
 
 
 def parse_time(text: str, default_zone: ZoneInfo | timezone = UTC) -> datetime:
@@ -79,7 +99,7 @@ def parse_now(text: str | None) -> int:
     try:
         return to_us(parse_time(text))
     except ValueError as exc:
-        raise BadInput(f"--now: {exc}")
+        raise BadInput(f"the clock: {exc}", subject="now")
 
 
 def local_midnight_us(day: date, tz: ZoneInfo) -> int:
@@ -100,7 +120,6 @@ def period_starts(now_us: int, tz: ZoneInfo) -> dict[str, int]:
         "week": local_midnight_us(monday, tz),
         "month": local_midnight_us(today.replace(day=1), tz),
     }
-
 
 
 def round_or_none(value: float | None, digits: int) -> float | None:

@@ -24,9 +24,11 @@ class Window:
 
     def __post_init__(self) -> None:
         if isinstance(self.days, bool) or not isinstance(self.days, int):
-            raise BadInput(f"--days must be a whole number of days, not {self.days!r}")
+            raise BadInput(f"the window must be a whole number of days, not {self.days!r}",
+                           subject="days")
         if not 1 <= self.days <= MAX_DAYS:
-            raise BadInput(f"--days must be between 1 and {MAX_DAYS}, not {self.days}")
+            raise BadInput(f"the window must be between 1 and {MAX_DAYS} days, not {self.days}",
+                           subject="days")
 
     @property
     def start_us(self) -> int:

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from core.errors import BadInput
 from core.settings import Settings
+from core.timeutil import parse_hhmm, parse_weekly
 from jobs.auto_reassign_unresolved_tasks import run_auto_reassign_unresolved_tasks
 from jobs.calculate_support_performance_metrics import run_calculate_support_performance_metrics
 from jobs.check_sla_breaches import run_check_sla_breaches
@@ -41,31 +42,23 @@ class JobSpec:
     def daily_at(self, settings: Settings) -> tuple[int, int] | None:
         if self.daily_setting is None:
             return None
-        return _hour_minute(self.daily_setting, str(getattr(settings, self.daily_setting)))
+        text = str(getattr(settings, self.daily_setting)).strip()
+        try:
+            at = parse_hhmm(text)
+        except ValueError as exc:
+            raise BadInput(f"{self.daily_setting}: {exc}")
+        return at.hour, at.minute
 
     def weekly_at(self, settings: Settings) -> tuple[int, int, int] | None:
         """(weekday 0 = Monday, hour, minute), or None for a job that is not weekly."""
         if self.weekly_setting is None:
             return None
-        text = str(getattr(settings, self.weekly_setting)).strip()
-        day, _, at = text.partition(" ")
-        if day.lower()[:3] not in WEEKDAYS:
-            raise BadInput(f"{self.weekly_setting} must be a weekday and HH:MM "
-                           f"(e.g. \"mon 08:00\"), not {text!r}")
-        return (WEEKDAYS.index(day.lower()[:3]), *_hour_minute(self.weekly_setting, at))
-
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def _hour_minute(setting: str, text: str) -> tuple[int, int]:
-    try:
-        hour, minute = (int(part) for part in text.strip().split(":"))
-        if not (0 <= hour < 24 and 0 <= minute < 60):
-            raise ValueError(text)
-    except ValueError:
-        raise BadInput(f"{setting} must be HH:MM, not {text.strip()!r}")
-    return hour, minute
+        text = str(getattr(settings, self.weekly_setting))
+        try:
+            weekday, at = parse_weekly(text)
+        except ValueError as exc:
+            raise BadInput(f"{self.weekly_setting}: {exc}")
+        return weekday, at.hour, at.minute
 
 
 JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (

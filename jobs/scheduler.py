@@ -95,12 +95,6 @@ class JobScheduler:
     def running(self) -> bool:
         return bool(self._scheduler.running)
 
-    def add_run_listener(self, listener: RunListener) -> None:
-        self._listeners.append(listener)
-
-    def remove_run_listener(self, listener: RunListener) -> None:
-        self._listeners.remove(listener)
-
     # ------------------------------------------------------------ control
 
     def pause(self, name: str) -> None:

@@ -128,25 +128,17 @@ if grep -qiE "no module|driver missing|can't load plugin|NoSuchModuleError" "$CH
 fi
 echo "  postgresql+psycopg: driver loads ($(cut -c1-80 "$CHECK/pg.err"))"
 
-if [ -f "$ROOT/console/app.py" ]; then
-    QT_QPA_PLATFORM=offscreen run --db "$DB" gui --smoke-test \
-        || die "gui --smoke-test failed (QT_QPA_PLATFORM=offscreen)"
-    echo "  gui --smoke-test: passed (offscreen)"
-else
-    echo "  gui --smoke-test: SKIPPED, console/app.py is not in this tree yet" >&2
-fi
-if [ -f "$ROOT/jobs/cli.py" ]; then
-    run --db "$DB" jobs list >"$CHECK/jobs.json" || die "jobs list failed (APScheduler entry points?)"
-    echo "  jobs list: passed"
-    # As the console's scheduler runs a job (jobs/child_process.py): settings on stdin.
-    printf '{"db_url": "%s", "timezone": "UTC"}' "$DB" \
-        | run jobs run check-sla-breaches --trigger catch-up --settings-stdin >"$CHECK/job.json" \
-        || die "jobs run with the settings on stdin failed"
-    grep -q '"outcome": "ok"' "$CHECK/job.json" || die "jobs run did not report ok: $(cat "$CHECK/job.json")"
-    echo "  jobs run (as the console's scheduler runs it): ok"
-else
-    echo "  jobs list: SKIPPED, jobs/cli.py is not in this tree yet" >&2
-fi
+QT_QPA_PLATFORM=offscreen run --db "$DB" gui --smoke-test \
+    || die "gui --smoke-test failed (QT_QPA_PLATFORM=offscreen)"
+echo "  gui --smoke-test: passed (offscreen)"
+run --db "$DB" jobs list >"$CHECK/jobs.json" || die "jobs list failed (APScheduler entry points?)"
+echo "  jobs list: passed"
+# As the console's scheduler runs a job (jobs/child_process.py): settings on stdin.
+printf '{"db_url": "%s", "timezone": "UTC"}' "$DB" \
+    | run jobs run check-sla-breaches --trigger catch-up --settings-stdin >"$CHECK/job.json" \
+    || die "jobs run with the settings on stdin failed"
+grep -q '"outcome": "ok"' "$CHECK/job.json" || die "jobs run did not report ok: $(cat "$CHECK/job.json")"
+echo "  jobs run (as the console's scheduler runs it): ok"
 
 # --- the .deb -------------------------------------------------------------------------------
 say "packaging $DEB"

@@ -1,4 +1,5 @@
-"""core/ and jobs/ must stay free of Qt: they run headless (CLI, jobs, tests without a display)."""
+"""core/ and jobs/ must stay free of Qt: they run headless (CLI, jobs, tests without a display);
+core imports no layer above it and has no import cycle."""
 
 import ast
 import subprocess
@@ -98,3 +99,85 @@ def test_a_report_loads_neither_the_orm_nor_qt_nor_alembic(sqlite_url):
                             text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["0"], f"exit code and heavy modules: {result.stdout}"
+
+
+LAYERS_ABOVE_CORE = {"jobs", "console", "cli"}
+
+
+def _under_type_checking(tree):
+    """The import nodes inside `if TYPE_CHECKING:` blocks (annotations only, never run)."""
+    skipped = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped |= {id(inner) for stmt in node.body for inner in ast.walk(stmt)}
+    return skipped
+
+
+def imported_modules(path, package_root):
+    """Every module a file imports, at any depth (lazy imports in functions included)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    skipped = _under_type_checking(tree)
+    package = ".".join(path.relative_to(package_root).with_suffix("").parts[:-1])
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([base] if base else []))
+            found.add(base)
+            found |= {f"{base}.{alias.name}" for alias in node.names}
+    return found
+
+
+def core_import_graph():
+    graph = {}
+    for path in sorted((ROOT / "core").glob("*.py")):
+        name = "core" if path.stem == "__init__" else f"core.{path.stem}"
+        graph[name] = imported_modules(path, ROOT)
+    return graph
+
+
+def find_cycle(graph):
+    """One import cycle among the graph's own modules, or None."""
+    state = {}
+
+    def visit(node, trail):
+        state[node] = "open"
+        for target in sorted(graph[node]):
+            if target == node or target not in graph:
+                continue
+            if state.get(target) == "open":
+                return trail[trail.index(target):] + [target]
+            if target not in state:
+                cycle = visit(target, trail + [target])
+                if cycle:
+                    return cycle
+        state[node] = "done"
+        return None
+
+    for start in sorted(graph):
+        if start not in state:
+            cycle = visit(start, [start])
+            if cycle:
+                return cycle
+    return None
+
+
+def test_the_cycle_finder_sees_a_cycle_through_a_lazy_import():
+    graph = {"core.a": {"core.b"}, "core.b": {"core.c", "sqlalchemy"}, "core.c": {"core.a"}}
+    assert find_cycle(graph) == ["core.a", "core.b", "core.c", "core.a"]
+    assert find_cycle({"core.a": {"core.b"}, "core.b": set()}) is None
+
+
+def test_core_imports_no_layer_above_it_and_has_no_import_cycle():
+    graph = core_import_graph()
+    assert "core.db" in graph["core.secrets"]  # the graph holds lazy imports too
+    upward = sorted(f"{module} imports {target}" for module, targets in graph.items()
+                    for target in targets if _top(target) in LAYERS_ABOVE_CORE)
+    assert not upward, "core must not import jobs, console or cli:\n" + "\n".join(upward)
+    assert find_cycle(graph) is None, f"import cycle in core: {' -> '.join(find_cycle(graph))}"

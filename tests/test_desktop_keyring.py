@@ -12,12 +12,17 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from sqlalchemy.exc import OperationalError
 
-from console.desktop.keyring_store import NO_KEYRING_MESSAGE, KeyringStore, url_with_password
 from console.views.sign_in_dialog import SignInDialog, remember_choice, sign_in_before_window
 from core.access import LOCAL_OPERATOR
 from core.accounts import set_password
 from core.db import make_engine
-from core.secrets import KeyringUnavailable
+from core.secrets import (
+    NO_KEYRING_MESSAGE,
+    KeyringStore,
+    KeyringUnavailable,
+    get_database_password,
+    url_with_password,
+)
 from core.settings import load_settings, user_config_path
 from tests.desktop_helpers import team_engine
 
@@ -185,7 +190,7 @@ def test_a_server_that_asks_for_a_password_gets_the_keyrings_once(asking_server_
                                                                   system_keyring):
     url, password = asking_server_url
     KeyringStore(system_keyring).set_database_password(url, password)  # the settings dialog
-    engine = make_engine(url)
+    engine = make_engine(url, password_provider=get_database_password)
     try:
         with engine.connect() as first, engine.connect() as second:
             for conn in (first, second):
@@ -204,7 +209,7 @@ def test_without_a_stored_password_the_servers_refusal_is_reported(asking_server
                                check=False)
     assert completed.returncode == 1
     assert "no password supplied" in completed.stderr and "Traceback" not in completed.stderr
-    engine = make_engine(url)
+    engine = make_engine(url, password_provider=get_database_password)
     try:
         with pytest.raises(OperationalError, match="no password supplied"):
             engine.connect()
@@ -215,7 +220,7 @@ def test_without_a_stored_password_the_servers_refusal_is_reported(asking_server
 
 def test_a_server_that_trusts_the_machine_never_wakes_the_keyring(pg_url, system_keyring):
     KeyringStore(system_keyring).set_database_password(pg_url, "never needed")
-    engine = make_engine(pg_url)
+    engine = make_engine(pg_url, password_provider=get_database_password)
     try:
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT 1").scalar() == 1

@@ -1,22 +1,17 @@
-"""Settings dialog (persist and reload, locks, keyring), the alert list and the jobs panel."""
+"""The alert list and the jobs panel (the settings dialog: test_desktop_settings_dialog.py)."""
 
 import os
 
 import pytest
-from keyring.backends import fail
 
-from console.desktop.keyring_store import KeyringStore
 from console.desktop.scheduler_bridge import SchedulerBridge
 from console.models.alerts_model import AlertsModel
 from console.models.jobs_model import JobsModel
 from console.views.alerts_view import AlertsView
 from console.views.jobs_panel import JobsPanel
-from console.views.settings_dialog import SettingsDialog
 from core.access import Actor
-from core.db import session_scope
-from core.errors import BadInput
-from core.settings import Settings, load_settings, user_config_path
-from core.sla_policies import list_policies
+from core.secrets import KeyringStore
+from core.settings import Settings
 from jobs.check_sla_breaches import run_check_sla_breaches
 from jobs.scheduler import JobScheduler
 from tests.desktop_helpers import NOW, breach_now
@@ -24,68 +19,6 @@ from tests.test_desktop_keyring import MemoryKeyring
 
 pytestmark = pytest.mark.gui
 ADMIN = Actor("admin", "admin", "Alex Admin")
-
-
-def test_settings_persist_and_reload_and_passwords_go_to_the_keyring(qtbot, context):
-    store = KeyringStore(MemoryKeyring())
-    dialog = SettingsDialog(load_settings(), ADMIN, store, engine=context.engine)
-    qtbot.addWidget(dialog)
-    dialog.fields["warn_percent"].widget.setValue(70)
-    dialog.fields["check_sla_breaches_minutes"].widget.setValue(2)
-    dialog.fields["smtp_host"].widget.setText("mail.example.com")
-    dialog.fields["smtp_username"].widget.setText("alerts")
-    dialog.smtp_password.setText("smtp-secret-42")
-    dialog.fields["scheduler_enabled"].widget.setChecked(False)
-    dialog.quiet_box.setChecked(True)
-    dialog.quiet_start.setTime(dialog.quiet_start.time().fromString("22:00", "HH:mm"))
-    dialog.quiet_end.setTime(dialog.quiet_end.time().fromString("07:00", "HH:mm"))
-    dialog.policies.item(0, 2).setText("45")  # ticket/low first response
-    with qtbot.waitSignal(dialog.settings_saved):
-        dialog.save()
-    reloaded = load_settings()
-    assert reloaded.warn_percent == 70.0 and reloaded.check_sla_breaches_minutes == 2
-    assert reloaded.scheduler_enabled is False and reloaded.smtp_host == "mail.example.com"
-    assert (reloaded.quiet_hours_start, reloaded.quiet_hours_end) == ("22:00", "07:00")
-    assert store.smtp_password("alerts", "mail.example.com") == "smtp-secret-42"
-    assert "smtp-secret-42" not in user_config_path().read_text()
-    with session_scope(context.engine) as session:
-        assert list_policies(session)[0]["first_response_minutes"] == 45
-    again = SettingsDialog(reloaded, ADMIN, store, engine=context.engine)
-    qtbot.addWidget(again)
-    assert again.fields["warn_percent"].get() == 70.0 and again.quiet_box.isChecked()
-
-
-def test_locked_settings_are_read_only_and_bad_values_are_refused(qtbot, tmp_path,
-                                                                  monkeypatch):
-    site = tmp_path / "site.toml"
-    site.write_text('locked = ["smtp_host"]\nsmtp_host = "mail.corp"\n')
-    monkeypatch.setenv("SUPPORT_CONSOLE_SITE_CONFIG", str(site))
-    store = KeyringStore(fail.Keyring())
-    dialog = SettingsDialog(load_settings(), Actor("lead01", "lead"), store)
-    qtbot.addWidget(dialog)
-    assert not dialog.fields["smtp_host"].widget.isEnabled()
-    assert dialog.fields["smtp_host"].get() == "mail.corp"
-    assert not dialog.smtp_password.isEnabled()  # no keyring: said, not silently a file
-    assert "cannot remember passwords safely" in dialog.smtp_password.toolTip()
-    assert "Only an admin" in dialog.policies_note.text()
-    dialog.fields["weight_sla"].widget.setValue(0.9)
-    with pytest.raises(BadInput, match="add up to"):
-        dialog.values()
-    dialog.fields["weight_sla"].widget.setValue(0.3)
-    dialog.fields["db_url"].widget.setText("postgresql://sc:hunter2@db/support")
-    dialog.save()
-    assert "Password field" in dialog.error_label.text() and "hunter2" not in dialog.error_label.text()
-
-
-def test_the_database_test_button_reports_in_plain_words(qtbot, context):
-    dialog = SettingsDialog(context.settings, ADMIN, KeyringStore(MemoryKeyring()),
-                            tasks=context.tasks)
-    qtbot.addWidget(dialog)
-    dialog.fields["db_url"].widget.setText(str(context.engine.url))
-    with qtbot.waitSignal(dialog.check_finished) as checked:
-        dialog.test_database()
-    assert checked.args == ["database", True]
-    assert dialog.db_result.text().startswith("Connected to sqlite")
 
 
 def test_the_alert_list_reads_marks_read_and_acknowledges(qtbot, qtmodeltester, context):
@@ -106,6 +39,27 @@ def test_the_alert_list_reads_marks_read_and_acknowledges(qtbot, qtmodeltester, 
         view.acknowledge_selected()
     assert unread.args == [0]
     assert view.model.index(0, AlertsModel.STATE).data() == "acknowledged"
+
+
+def test_the_unread_count_is_counted_by_the_database_beyond_the_rows_shown(qtbot, context):
+    from console.views.alerts_view import SHOWN_ALERTS
+    from core.db import write_transaction
+    from core.models import Alert
+
+    many = SHOWN_ALERTS + 25
+    with write_transaction(context.engine) as session:
+        session.add_all(Alert(recipient_id="admin", kind="unplaced", message=f"alert {n}",
+                              created_at=NOW - n, read_at=NOW if n < 5 else None)
+                        for n in range(many))
+    view = AlertsView(context)
+    qtbot.addWidget(view)
+    unread = []
+    view.unread_changed.connect(unread.append)
+    with qtbot.waitSignal(view.figures_shown):
+        view.refresh()
+    assert unread == [many - 5]
+    assert view.model.rowCount() == SHOWN_ALERTS
+    assert view.status.text().startswith(f"{many - 5:,} unread")
 
 
 class FakeScheduler:

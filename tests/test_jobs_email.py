@@ -157,6 +157,32 @@ def test_smtp_password_from_the_environment_when_no_keyring(monkeypatch):
     assert get_smtp_password("alerts", "mail.example") is None
 
 
+def test_the_jobs_refuse_a_plain_text_keyring_as_the_console_does(monkeypatch):
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class PlaintextKeyring(KeyringBackend):  # keyrings.alt's name: a file anyone can read
+        priority = 1
+
+        def get_password(self, service, username):
+            return "from-a-plain-file"
+
+        def set_password(self, service, username, password):
+            raise AssertionError("never stored")
+
+        def delete_password(self, service, username):
+            raise AssertionError("never deleted")
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(PlaintextKeyring())
+    try:
+        assert get_smtp_password("alerts", "mail.example") is None
+        monkeypatch.setenv(SMTP_PASSWORD_ENV, "s3cret")
+        assert get_smtp_password("alerts", "mail.example") == "s3cret"
+    finally:
+        keyring.set_keyring(previous)
+
+
 def test_three_processes_sending_at_once_mail_each_person_once(pg_url, mail_sink):
     from core.db import make_engine, upgrade_schema
 

@@ -219,6 +219,22 @@ def test_bad_report_arguments_exit_2_with_reason(capsys, loaded, extra):
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(("extra", "said"), [
+    (["report", "performance", "--days", "0"], "--days: the window must be between 1 and"),
+    (["report", "performance", "--agent", "nobody"], "--agent: no agent with id 'nobody'"),
+    (["report", "performance", "--now", "yesterday"], "--now: the clock: not an ISO 8601"),
+])
+def test_core_speaks_of_the_domain_and_the_command_line_names_its_option(
+        capsys, loaded, extra, said):
+    code, _out, err = run_raw(capsys, "--db", loaded, *extra)
+    assert code == 2 and f"support-console: {said}" in err, err
+
+
+def test_a_bad_database_url_names_the_option(capsys, tmp_path):
+    code, _out, err = run_raw(capsys, "--db", "mysql://h/d", "init")
+    assert code == 2 and "--db: unsupported database 'mysql'" in err, err
+
+
 def test_good_arguments_work_on_the_same_database(capsys, loaded):
     # Control for the test above: the same database answers a valid report.
     data = report(capsys, loaded, "performance")

@@ -24,7 +24,7 @@ from test_rules_cli import (
 )
 
 from core.errors import BadInput
-from core.wallboard import DEFAULT_THRESHOLDS, TILE_NAMES, Threshold, parse_thresholds
+from core.wallboard_thresholds import DEFAULT_THRESHOLDS, TILE_NAMES, Threshold, parse_thresholds
 
 # ================================================================ states
 
@@ -206,3 +206,30 @@ def test_wallboard_is_for_supervisors_only(capsys, board):
     assert code == 3 and data is None
     assert "permission denied" in err
     assert tiles(wallboard(capsys, board, as_="lead1"))["open_items"] == (4, "normal")
+
+
+def test_the_wallboard_and_digest_settings_are_checked_with_the_others(site_file_env):
+    from core.settings import InvalidSettings, load_settings
+
+    site_file_env.write_text('wallboard_thresholds = "at_risk=5:1"\n'
+                             'send_team_digest_at = "someday 08:00"\n'
+                             "wallboard_refresh_seconds = 1\n", encoding="utf-8")
+    with pytest.raises(InvalidSettings) as caught:
+        load_settings()
+    assert set(caught.value.problems) == {"wallboard_thresholds", "send_team_digest_at",
+                                          "wallboard_refresh_seconds"}
+    assert "at_risk's warning (1) must be at or above" in caught.value.problems[
+        "wallboard_thresholds"]
+    assert "'someday 08:00'" in caught.value.problems["send_team_digest_at"]
+
+    site_file_env.write_text('wallboard_thresholds = "at_risk=2:6"\n'
+                             'send_team_digest_at = "Friday 17:30"\n', encoding="utf-8")
+    settings = load_settings()
+    assert parse_thresholds(settings.wallboard_thresholds)["at_risk"] == Threshold(2, 6)
+
+
+@pytest.fixture
+def site_file_env(tmp_path, monkeypatch):
+    path = tmp_path / "site-config.toml"
+    monkeypatch.setenv("SUPPORT_CONSOLE_SITE_CONFIG", str(path))
+    return path

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.desktop.banner import AlertBanner
-from console.desktop.keyring_store import KeyringStore
 from console.desktop.notifications import NotificationCenter
 from console.desktop.scheduler_bridge import AlertWatcher, SchedulerBridge
 from console.desktop.tray import CloseToTray, TrayIcon
@@ -20,6 +19,7 @@ from core.access import LOCAL_OPERATOR
 from core.db import ensure_schema, read_scope
 from core.errors import SupportConsoleError
 from core.schema import agents
+from core.secrets import KeyringStore
 
 WATCH_AT_THE_LATEST_MS = 30_000
 # Job runs that finish within this of each other refresh the views once: the six runs of a
@@ -225,8 +225,7 @@ class DesktopIntegration(QObject):
         from console.views.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.context.settings, self.actor, self.store,
-                                engine=self.context.engine, tasks=self.context.tasks,
-                                parent=self.window)
+                                tasks=self.context.tasks, parent=self.window)
         dialog.settings_saved.connect(self._on_settings_saved)
         dialog.finished.connect(dialog.deleteLater)
         self.settings_dialog = dialog

@@ -50,6 +50,3 @@ class AlertsModel(RowTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column.key == "message":
             return row.get("message")
         return None
-
-    def unread(self) -> int:
-        return sum(1 for row in self._rows if not row.get("read"))

@@ -88,9 +88,6 @@ class RowTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> dict[str, Any]:
         return self._rows[row]
 
-    def column_of(self, key: str) -> int:
-        return next(i for i, c in enumerate(self.COLUMNS) if c.key == key)
-
     def rowCount(self, parent: Index = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 

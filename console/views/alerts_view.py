@@ -18,6 +18,9 @@ if TYPE_CHECKING:  # the ORM loads on first use, after the window is up
     from sqlalchemy.orm import Session
 
 
+SHOWN_ALERTS = 1000
+
+
 class AlertsView(ConsoleView):
     """Newest first; 'Show items' opens the breaches view on the selected alerts' items."""
 
@@ -66,21 +69,24 @@ class AlertsView(ConsoleView):
     def request(self) -> bool:
         return self.unread_only.isChecked()
 
-    def fetch(self, session: Session, unread_only: bool) -> list[dict[str, Any]]:
+    def fetch(self, session: Session, unread_only: bool) -> dict[str, Any]:
         if self.recipient is None:
-            return []
-        return _alerts().list_alerts(session, self.recipient, unread_only=unread_only, limit=1000)
+            return {"rows": [], "unread": 0}
+        return {"rows": _alerts().list_alerts(session, self.recipient, unread_only=unread_only,
+                                              limit=SHOWN_ALERTS),
+                "unread": _alerts().unread_count(session, self.recipient)}
 
-    def show_figures(self, rows: list[dict[str, Any]]) -> None:
+    def show_figures(self, figures: dict[str, Any]) -> None:
+        rows, unread = figures["rows"], figures["unread"]
         self.model.set_rows(rows)
         self.table.fit_columns(stretch_column=AlertsModel.MESSAGE)
-        unread = self.model.unread()
         if self.recipient is None:
             self.status.setText("Sign in to see your alerts.")
         elif not rows:
             self.status.setText("No alerts.")
         else:
-            self.status.setText(f"{len(rows):,} alerts, {unread:,} unread (newest first).")
+            shown = f"the newest {len(rows):,}" if len(rows) == SHOWN_ALERTS else f"{len(rows):,}"
+            self.status.setText(f"{unread:,} unread; {shown} alerts shown (newest first).")
         self.unread_changed.emit(unread)
 
     def tables(self):

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from console import actions
 from console.models.breach_model import (
@@ -30,8 +29,7 @@ from console.views.base import ConsoleView
 from console.views.item_details_dialog import ItemDetailsDialog
 from console.views.reassign_dialog import ReassignDialog
 from console.widgets.tables import DataTable
-from core import schema
-from core.reports import run_report
+from core.breach_list import breach_worklist
 from core.schema import KINDS, PRIORITIES
 from core.timeutil import to_us
 from core.window import Window
@@ -117,22 +115,14 @@ class BreachesView(ConsoleView):
 
     # -- loading -----------------------------------------------------------------------------
     def fetch(self, session: Session, window: Window) -> dict[str, Any]:
-        actor_id, settings = self.context.actor_id, self.context.settings
-        breached = run_report(session, "breaches", window, actor_id=actor_id, settings=settings)
-        at_risk = run_report(session, "at-risk", window, actor_id=actor_id, settings=settings)
-        names = dict(session.execute(select(schema.agents.c.id, schema.agents.c.name)).all())
-        acknowledged = set(session.scalars(select(schema.breach_records.c.item_id).where(
-            schema.breach_records.c.acknowledged_at.is_not(None))))
-        rows = []
-        for state, entries in ((BREACHED, breached["breaches"]), (AT_RISK, at_risk["items"])):
-            for entry in entries:
-                rows.append({**entry, "state": state,
-                             "due_at_us": to_us(datetime.fromisoformat(entry["due_at"])),
-                             "assignee_name": names.get(entry["assignee"]),
-                             "acknowledged": entry["item_id"] in acknowledged})
-        agents = sorted((name, agent_id) for agent_id, name in names.items())
-        return {"rows": rows, "agents": agents, "breached": breached["count"],
-                "at_risk": at_risk["count"]}
+        worklist = breach_worklist(session.connection(), window, actor_id=self.context.actor_id,
+                                   settings=self.context.settings)
+        rows = [{**entry, "state": state,
+                 "due_at_us": to_us(datetime.fromisoformat(entry["due_at"]))}
+                for state, key in ((BREACHED, "breached"), (AT_RISK, "at_risk"))
+                for entry in worklist[key]]
+        return {"rows": rows, "agents": worklist["agents"],
+                "breached": len(worklist["breached"]), "at_risk": len(worklist["at_risk"])}
 
     def show_figures(self, result: dict[str, Any]) -> None:
         selected = self.selected_item_id()

@@ -1,0 +1,53 @@
+"""The breach list a person acts on: active breaches and items at risk, each with its
+assignee's name and whether the breach was taken in hand, and the agents they may filter by."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from core.access import Actor, resolve_actor
+from core.reports import run_report
+from core.schema import OPEN_STATUSES, agents, breach_records, items
+from core.settings import Settings
+from core.window import Window
+
+
+def visible_agents(db: Connection, actor: Actor) -> list[tuple[str, str]]:
+    """(name, id) of the agents a person may pick in a filter, by name: a supervisor sees
+    the whole team, an agent only themself."""
+    query = select(agents.c.name, agents.c.id).order_by(agents.c.name, agents.c.id)
+    if not actor.is_supervisor:
+        query = query.where(agents.c.id == actor.id)
+    return [(name, agent_id) for name, agent_id in db.execute(query)]
+
+
+def _acknowledged_open_items(db: Connection, agent_id: str | None) -> set[str]:
+    query = (select(breach_records.c.item_id).distinct()
+             .join(items, items.c.id == breach_records.c.item_id)
+             .where(breach_records.c.acknowledged_at.is_not(None),
+                    items.c.status.in_(OPEN_STATUSES)))
+    if agent_id is not None:
+        query = query.where(items.c.assignee_id == agent_id)
+    return set(db.scalars(query))
+
+
+def breach_worklist(db: Connection, window: Window, *, actor_id: str | None,
+                    settings: Settings) -> dict[str, Any]:
+    """`breached` and `at_risk`: the entries of the `breaches` and `at-risk` reports for this
+    person, each with `assignee_name` and `acknowledged`; `agents`: visible_agents."""
+    actor = resolve_actor(db, actor_id)
+    breached = run_report(db, "breaches", window, actor_id=actor_id, settings=settings)
+    at_risk = run_report(db, "at-risk", window, actor_id=actor_id, settings=settings)
+    team = visible_agents(db, actor)
+    names = {agent_id: name for name, agent_id in team}
+    acknowledged = _acknowledged_open_items(db, None if actor.is_supervisor else actor.id)
+
+    def annotated(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**entry, "assignee_name": names.get(entry["assignee"]),
+                 "acknowledged": entry["item_id"] in acknowledged} for entry in entries]
+
+    return {"breached": annotated(breached["breaches"]), "at_risk": annotated(at_risk["items"]),
+            "agents": team}
