@@ -14,7 +14,8 @@ from console.context import ConsoleContext, Period
 from console.data_bus import DataBus
 from console.tasks import TaskRunner
 from console.wallboard.window import WallboardWindow
-from core.db import make_engine
+from core.db import make_engine, write_transaction
+from core.models import Meta
 from core.settings import Settings
 from tests.desktop_helpers import NOW, breach_now, team_engine
 from tests.tcp_proxy import TcpProxy
@@ -51,6 +52,22 @@ def open_board(qtbot):
         board.context.engine.dispose()
 
 
+def watch_other_connections(qtbot, bus, engine, other) -> None:
+    """Start the bus's watcher and wait until it hears another connection's commit (a
+    commit before the watcher has read its first data_version would go unnoticed)."""
+    bus.watch(engine)
+    for attempt in range(30):
+        with write_transaction(other) as session:
+            session.merge(Meta(key="wallboard-test", value=str(attempt)))
+        try:
+            with qtbot.waitSignal(bus.data_changed, timeout=2_000):
+                pass
+            return
+        except qtbot.TimeoutError:
+            continue
+    raise AssertionError("the data bus never heard another connection's commit")
+
+
 def value(board: WallboardWindow, name: str) -> str:
     return board.tiles.tiles[name].value.text()
 
@@ -78,7 +95,7 @@ def test_a_breach_landing_through_the_data_bus_turns_its_tile_caution_then_warni
         qtbot, sqlite_url, open_board):
     engine = team_engine(sqlite_url)
     board = open_board(sqlite_url, wallboard_thresholds="active_breaches=1:3")
-    board.context.bus.watch(board.context.engine)  # another process's commit, as it hears it
+    watch_other_connections(qtbot, board.context.bus, board.context.engine, engine)
     tile = board.tiles.tiles["active_breaches"]
     assert tile.state == "normal"
 

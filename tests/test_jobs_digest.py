@@ -90,9 +90,12 @@ def test_each_supervisor_gets_one_digest_with_the_weeks_and_the_agents_and_only_
     assert outcome["counts"] == {"period": "2024-03-11", "queued": 2, "sent": 2, "failed": 0}
     assert mail_sink.recipients() == SUPERVISORS_WITH_MAIL  # lead2 has no address, agents none
 
+    printed = cli(db_url, "report", "comparison", "--days", "7", "--now", NOW.isoformat(),
+                  "--tz", "UTC")
+    assert printed.returncode == 0, printed.stderr
+    comparison = json.loads(printed.stdout)["agents"]
     with read_scope(engine) as conn:
         week = Window(us(NOW), 7, zone("UTC"))
-        comparison = run_report(conn, "comparison", week)["agents"]
         figures = run_report(conn, "performance", week)
         before = run_report(conn, "performance", Window(us(NOW) - 7 * US_PER_DAY, 7, zone("UTC")))
     for address in SUPERVISORS_WITH_MAIL:
