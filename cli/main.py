@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core import __version__
-from core.errors import BadInput, DatabaseProblem, SupportConsoleError
+from core.errors import BadInput, DatabaseProblem, PermissionDenied, SupportConsoleError
 from core.startup_gc import pause_while_loading, process_done, program_loaded
 
 log = logging.getLogger("support_console")
@@ -25,6 +25,10 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         raise BadInput(f"{self.prog}: {message}")
+
+
+REPORT_FORMATS = ("json", "csv", "xlsx")
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE: the role may not do this
 
 
 def _common() -> argparse.ArgumentParser:
@@ -62,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_id", metavar="ID", help="who is asking (default: admin)")
     p.add_argument("--now", metavar="ISO")
     p.add_argument("--tz", metavar="ZONE")
+    p.add_argument("--format", default="json", choices=REPORT_FORMATS,
+                   help="json (default), or its rows as a spreadsheet-safe csv or xlsx table")
+    p.add_argument("--out", metavar="FILE", help="write here instead of standard output "
+                                                 "(required for xlsx)")
 
     jobs = sub.add_parser("jobs", parents=[common], help="the periodic jobs")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", parser_class=_Parser, required=True)
@@ -85,6 +93,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--password-stdin", action="store_true",
                    help="read the password from standard input instead of asking")
+
+    db = sub.add_parser("db", parents=[common], help="PostgreSQL roles for least privilege")
+    db_sub = db.add_subparsers(dest="db_command", parser_class=_Parser, required=True)
+    roles = _Parser(add_help=False)
+    roles.add_argument("--admin-role", help="the role that owns the schema "
+                                            "(default: support_console)")
+    roles.add_argument("--console-role", help="the role of the consoles and jobs "
+                                              "(default: support_console_users)")
+    db_sub.add_parser("grant-roles", parents=[common, roles],
+                      help="create the admin and console roles and their grants")
+    p = db_sub.add_parser("create-role", parents=[common, roles],
+                          help="a login role for one person or machine")
+    p.add_argument("name")
+    p.add_argument("--kind", required=True, choices=("console", "admin"))
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the role's password from standard input")
 
     p = sub.add_parser("gui", parents=[common], help="open the console (the default)")
     p.add_argument("--smoke-test", action="store_true",
@@ -148,7 +172,7 @@ def cmd_demo(args, settings) -> dict:
                      seed=args.seed, now_us=now)
 
 
-def cmd_report(args, settings) -> dict:
+def cmd_report(args, settings) -> dict | None:
     from core.db import read_scope
     from core.reports import REPORTS, default_days, run_report
     from core.timeutil import parse_now, zone
@@ -156,11 +180,38 @@ def cmd_report(args, settings) -> dict:
 
     if args.name not in REPORTS:
         raise BadInput(f"unknown report {args.name!r} (one of: {', '.join(REPORTS)})")
+    if args.format == "xlsx" and not args.out:
+        raise BadInput("report --format xlsx: give the workbook's file with --out FILE")
     days = default_days(args.name) if args.days is None else args.days
     window = Window(parse_now(args.now), days, zone(args.tz or settings.timezone))
     with read_scope(_engine(args, settings)) as conn:
-        return run_report(conn, args.name, window, actor_id=args.as_id,
-                          agent_id=args.agent, settings=settings)
+        result = run_report(conn, args.name, window, actor_id=args.as_id,
+                            agent_id=args.agent, settings=settings)
+    if args.format == "json" and not args.out:
+        return result
+    _write_report(result, args.name, args.format, args.out)
+    return None
+
+
+def _write_report(result: dict, name: str, kind: str, out: str | None) -> None:
+    """The report as a file (or CSV on stdout): spreadsheet formats through core.spreadsheet."""
+    from core.files import replaced_when_done
+    from core.spreadsheet import report_table, write_csv, write_xlsx
+
+    if kind == "json":
+        with replaced_when_done(out) as handle:
+            json.dump(result, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+        return
+    headers, rows = report_table(result)
+    if kind == "xlsx":
+        write_xlsx(out, headers, rows, title=name)
+    elif out:
+        with replaced_when_done(out) as handle:
+            write_csv(handle, headers, rows)
+    else:
+        write_csv(sys.stdout, headers, rows)
+        sys.stdout.flush()
 
 
 def cmd_jobs(args, settings) -> dict | None:
@@ -185,6 +236,18 @@ def cmd_users(args, settings) -> dict:
     return {"password_set": args.id}
 
 
+def cmd_db(args, settings) -> dict:
+    from core.db_roles import RoleNames, create_login, grant_roles
+
+    names = RoleNames(admin=args.admin_role or RoleNames.admin,
+                      console=args.console_role or RoleNames.console)
+    engine = _engine(args, settings)
+    if args.db_command == "grant-roles":
+        return grant_roles(engine, names)
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    return create_login(engine, args.name, args.kind, password, names)
+
+
 def cmd_gui(args, settings) -> int:
     from console.app import run_gui
 
@@ -193,7 +256,7 @@ def cmd_gui(args, settings) -> int:
 
 COMMANDS: dict[str, Callable[..., Any]] = {
     "init": cmd_init, "import": cmd_import, "export": cmd_export, "demo": cmd_demo,
-    "report": cmd_report, "jobs": cmd_jobs, "users": cmd_users, "gui": cmd_gui,
+    "report": cmd_report, "jobs": cmd_jobs, "users": cmd_users, "db": cmd_db, "gui": cmd_gui,
 }
 
 
@@ -221,10 +284,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         from sqlalchemy.exc import SQLAlchemyError
 
-        if isinstance(exc, SQLAlchemyError):
-            from core.db import describe_db_error
+        from core.db import describe_db_error
 
-            url = str(args.engine.url) if args.engine is not None else "the database"
+        url = str(args.engine.url) if args.engine is not None else "the database"
+        # SQLAlchemy's error, or the driver's own (bulk import writes through the driver)
+        if getattr(getattr(exc, "orig", exc), "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            return _fail(3, PermissionDenied(describe_db_error(exc, url)).args[0])
+        if isinstance(exc, SQLAlchemyError):
             return _fail(1, DatabaseProblem(describe_db_error(exc, url)).args[0])
         log.debug("unexpected error", exc_info=True)
         return _fail(1, f"unexpected error: {type(exc).__name__}: {exc}")

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 CHANNEL = "support_console_changed"  # the trigger of migration 0002 notifies on it
 POLL_SECONDS = 1.0
+RETRY_SECONDS = 2.0  # after the watch failed (database away): how soon to try again
 COALESCE_MS = 150  # a burst of notifications (one per table) becomes one refresh
 
 log = logging.getLogger("support_console.data_bus")
@@ -20,7 +21,9 @@ class DataBus(QObject):
 
     data_changed = Signal()
     watch_failed = Signal(str)
+    reconnected = Signal()  # the watch works again after watch_failed: figures may be stale
     _remote_change = Signal()
+    _watch_restored = Signal()
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -29,6 +32,7 @@ class DataBus(QObject):
         self._coalesce.setInterval(COALESCE_MS)
         self._coalesce.timeout.connect(self.data_changed)
         self._remote_change.connect(self._on_remote_change)
+        self._watch_restored.connect(self._on_watch_restored)
         self._watcher: ChangeWatcher | None = None
 
     def announce_local_change(self) -> None:
@@ -41,11 +45,18 @@ class DataBus(QObject):
         if not self._coalesce.isActive():
             self._coalesce.start()
 
+    @Slot()
+    def _on_watch_restored(self) -> None:
+        """Changes made while the database was away were never announced: refresh now."""
+        self.reconnected.emit()
+        self.announce_local_change()
+
     def watch(self, engine: Engine) -> None:
         """Start listening for changes other processes make to the shared database."""
         self.stop_watching()
         watcher_class = PostgresWatcher if engine.dialect.name == "postgresql" else SqliteWatcher
-        self._watcher = watcher_class(engine, self._remote_change.emit, self.watch_failed.emit)
+        self._watcher = watcher_class(engine, self._remote_change.emit, self.watch_failed.emit,
+                                      self._watch_restored.emit)
         self._watcher.start()
 
     def stop_watching(self) -> None:
@@ -58,10 +69,12 @@ class DataBus(QObject):
 class ChangeWatcher:
     """A daemon thread that calls `changed()` when another connection commits a change."""
 
-    def __init__(self, engine: Engine, changed, failed):
+    def __init__(self, engine: Engine, changed, failed, restored=lambda: None):
         self.engine = engine
         self._changed = changed
         self._failed = failed
+        self._restored = restored
+        self._failing = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run_guarded, daemon=True,
                                         name=type(self).__name__)
@@ -75,17 +88,22 @@ class ChangeWatcher:
             self._thread.join(timeout)
 
     def _run_guarded(self) -> None:
-        reported = False
         while not self._stop.is_set():
             try:
                 self.run()
                 return
             except Exception as exc:
                 log.debug("change watcher failed", exc_info=True)
-                if not reported:
+                if not self._failing:
                     self._failed(f"live updates paused: {type(exc).__name__}: {exc}")
-                    reported = True
-                self._stop.wait(5.0)
+                    self._failing = True
+                self._stop.wait(RETRY_SECONDS)
+
+    def watching(self) -> None:
+        """run() calls this once it watches: after a failure, that is the database back."""
+        if self._failing:
+            self._failing = False
+            self._restored()
 
     def run(self) -> None:
         raise NotImplementedError
@@ -102,6 +120,7 @@ class SqliteWatcher(ChangeWatcher):
                                      check_same_thread=False)
         try:
             last = None
+            self.watching()
             while not self._stop.wait(POLL_SECONDS if last is not None else 0):
                 cursor = connection.cursor()
                 version = cursor.execute("PRAGMA data_version").fetchone()[0]
@@ -123,6 +142,7 @@ class PostgresWatcher(ChangeWatcher):
         with psycopg.connect(url.render_as_string(hide_password=False),
                              autocommit=True, connect_timeout=10) as conn:
             conn.execute(f"LISTEN {CHANNEL}")
+            self.watching()
             while not self._stop.is_set():
                 for _ in conn.notifies(timeout=0.5, stop_after=1):
                     self._changed()

@@ -30,6 +30,7 @@ from console.widgets import export
 from console.widgets.banner import Banner
 from console.widgets.busy import BusyIndicator
 from console.widgets.period_selector import PeriodSelector
+from core.errors import SupportConsoleError
 
 APP_TITLE = "Support Console"
 DEMO_SUFFIX = "DEMO DATA"
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         self.navigation.setFixedWidth(190)
         self.stack = QStackedWidget()
         for key, view_class in self.view_classes.items():
-            item = QListWidgetItem(view_class.title)
+            item = QListWidgetItem(view_class.title_for(self.context))
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.navigation.addItem(item)
         body = QHBoxLayout()
@@ -115,7 +116,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         self.menus["view"] = view_menu = bar.addMenu("&View")
         for index, (key, view_class) in enumerate(self.view_classes.items()):
-            action = view_menu.addAction(view_class.title)
+            action = view_menu.addAction(view_class.title_for(self.context))
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _=False, key=key: self.show_view(key))
         view_menu.addSeparator()
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
         self.context.tasks.busy_changed.connect(self.busy.set_busy)
         self.context.tasks.task_failed.connect(self.banner.show_error)
         self.context.bus.watch_failed.connect(self.banner.show_error)
+        self.context.bus.reconnected.connect(self.banner.hide)  # its data_changed reloads
         self.context.bus.data_changed.connect(self.refresh_views)
         self.context.period.changed.connect(self.refresh_views)
 
@@ -273,7 +275,7 @@ class MainWindow(QMainWindow):
                 export.export_csv(model, path)
             else:
                 export.export_xlsx(model, path, name)
-        except OSError as exc:
+        except (OSError, SupportConsoleError) as exc:
             self.banner.show_error(f"Export failed: {exc}")
             return None
         self.status_area.showMessage(f"Exported {name} to {path}", 8000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from core.timeutil import iso_utc, parse_time, to_us
@@ -16,8 +17,20 @@ ITEM_COLUMNS = ("id", "kind", "subject", "priority", "status", "assignee",
 POLICY_COLUMNS = ("kind", "priority", "first_response_minutes", "resolution_minutes")
 
 
+# Times outside these years are typing slips, and some could not be written back at all
+# (year 9999 with a negative offset is past datetime's range once in UTC).
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2200
+EARLIEST_US = to_us(datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC))
+LATEST_US = to_us(datetime(LATEST_YEAR + 1, 1, 1, tzinfo=UTC)) - 1
+
+
 class RowError(ValueError):
     """One reason a row is bad (the importer adds file and line)."""
+
+
+def time_out_of_range(column: str, value: str) -> RowError:
+    return RowError(f"{column}: {value!r} is outside the years {EARLIEST_YEAR} to "
+                    f"{LATEST_YEAR} (UTC)")
 
 
 def choice(value: str, allowed: tuple[str, ...], what: str) -> str:
@@ -39,9 +52,12 @@ def optional_time(value: str, zone: ZoneInfo, column: str) -> int | None:
     if not value.strip():
         return None
     try:
-        return to_us(parse_time(value, zone))
+        moment = to_us(parse_time(value, zone))
     except (ValueError, OverflowError):
         raise RowError(f"{column}: bad time {value!r} (expected ISO 8601, e.g. 2026-11-30T09:15:00Z)")
+    if not EARLIEST_US <= moment <= LATEST_US:
+        raise time_out_of_range(column, value)
+    return moment
 
 
 def required_time(value: str, zone: ZoneInfo, column: str) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from collections.abc import Sequence
@@ -13,6 +12,7 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from core.mailer import TARGET_LABELS, greeting_for, new_message, overdue_text
+from core.spreadsheet import report_table, write_csv
 
 ATTACHMENT_NAME = "agents.csv"
 LABELS = {
@@ -30,11 +30,11 @@ CREATED_COLOUR, RESOLVED_COLOUR = (52, 101, 164), (78, 154, 6)
 
 
 def agents_csv(content: dict[str, Any]) -> bytes:
-    """The comparison rows in their order, the comparison's field names as header."""
+    """The comparison rows in their order, the comparison's field names as header, written
+    as `report comparison --format csv` writes them (spreadsheet-safe cells)."""
+    headers, rows = report_table({"agents": content["agents"]})
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=content["agents_header"], lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(content["agents"])
+    write_csv(buffer, headers or content["agents_header"], rows)
     return buffer.getvalue().encode("utf-8")
 
 

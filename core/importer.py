@@ -24,8 +24,10 @@ from core.bulk import (
 from core.csv_format import (
     AGENT_COLUMNS,
     AGENTS_FILE,
+    EARLIEST_US,
     ITEM_COLUMNS,
     ITEMS_FILE,
+    LATEST_US,
     POLICIES_FILE,
     POLICY_COLUMNS,
     RowError,
@@ -35,6 +37,7 @@ from core.csv_format import (
     optional_count,
     optional_time,
     required_time,
+    time_out_of_range,
 )
 from core.db import write_transaction
 from core.errors import BadInput
@@ -74,22 +77,26 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors) -> Iterator[tup
     except OSError as exc:
         errors.add(name, 0, f"cannot be read ({exc.strerror})")
         return
+    nul_lines: list[int] = []  # lines holding a NUL byte, not yet reported
     with handle:
-        reader = csv.reader(handle)
+        reader = csv.reader(_watch_for_nul(handle, nul_lines))
         try:
             header = next(reader, None)
             if header is None:
                 errors.add(name, 1, "the file is empty (a header row is required)")
                 return
             header = [h.strip() for h in header]
-            missing = [c for c in columns if c not in header]
-            if missing:
-                errors.add(name, 1, f"missing column(s): {', '.join(missing)}")
+            if not _header_ok(header, columns, name, nul_lines, errors):
                 return
             width = len(header)
             positions = [header.index(c) for c in columns]
             in_order = positions == list(range(width))  # the usual case: no reshuffling
             for record in reader:
+                if nul_lines:
+                    # SQLite would store it, PostgreSQL refuses it: neither is data.
+                    errors.add(name, nul_lines[0], "contains a NUL byte (\\0)")
+                    del nul_lines[:]
+                    continue
                 if len(record) != width:
                     if not record or record == [""]:
                         continue
@@ -100,9 +107,47 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors) -> Iterator[tup
                     continue
                 yield reader.line_num, (record if in_order else [record[p] for p in positions])
         except UnicodeDecodeError:
-            errors.add(name, reader.line_num + 1, "not UTF-8 text (is this a CSV file?)")
+            errors.add(name, _first_undecodable_line(path), "not UTF-8 text (is this a CSV "
+                       "file? save it as UTF-8)")
         except csv.Error as exc:
             errors.add(name, reader.line_num, f"not a readable CSV file ({exc})")
+
+
+def _watch_for_nul(lines: Iterator[str], found: list[int]) -> Iterator[str]:
+    """The lines, noting the number of each one that holds a NUL byte."""
+    for number, line in enumerate(lines, start=1):
+        if "\0" in line:
+            found.append(number)
+        yield line
+
+
+def _header_ok(header: list[str], columns: tuple[str, ...], name: str, nul_lines: list[int],
+               errors: _Errors) -> bool:
+    if nul_lines:
+        errors.add(name, 1, "the header contains a NUL byte (\\0)")
+        return False
+    twice = sorted({c for c in header if c and header.count(c) > 1})
+    if twice:
+        errors.add(name, 1, f"column(s) {', '.join(map(repr, twice))} appear more than once "
+                            "in the header")
+        return False
+    missing = [c for c in columns if c not in header]
+    if missing:
+        errors.add(name, 1, f"missing column(s): {', '.join(missing)}")
+        return False
+    return True
+
+
+def _first_undecodable_line(path: Path) -> int:
+    """The text decoder reads ahead in blocks, so the reader's line count at the error is not
+    the bad line: find it in the bytes, only once the file is known to be bad."""
+    with open(path, "rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 0
 
 
 def _parse_policy(row: list, _zone: tzinfo) -> tuple:
@@ -146,9 +191,13 @@ def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
     def time_of(text: str, tz: tzinfo, column: str, required: bool) -> int | None:
         if text:
             try:  # an aware ISO time: exact integer microseconds
-                return (fromiso(text) - _EPOCH) // _ONE_US
+                moment = (fromiso(text) - _EPOCH) // _ONE_US
             except (ValueError, TypeError, OverflowError):
                 pass  # blanks around it, no offset, or bad: the general reader decides
+            else:
+                if not EARLIEST_US <= moment <= LATEST_US:
+                    raise time_out_of_range(column, text)
+                return moment
         return required_time(text, tz, column) if required else optional_time(text, tz, column)
 
     def parse(row: list, tz: tzinfo) -> tuple:
@@ -234,8 +283,9 @@ def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
             resolved = (fromiso(resolved) - epoch) // one_us if resolved else None
             if (kind in kinds and priority in priorities and status in statuses
                     and (not assignee or assignee in known_agents)
-                    and (responded is None or responded >= created)
-                    and (resolved is None or resolved >= created)
+                    and EARLIEST_US <= created <= LATEST_US
+                    and (responded is None or created <= responded <= LATEST_US)
+                    and (resolved is None or created <= resolved <= LATEST_US)
                     and (resolved is not None) == (status in closed)
                     and 0 < len(id_) <= 64 and not id_[0].isspace() and not id_[-1].isspace()):
                 parsed = (id_, kind, subject, priority, status, assignee or None, created,

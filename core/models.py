@@ -172,6 +172,14 @@ class DashboardSnapshot(Base):
     payload: Mapped[str]
 
 
+class SignInFailure(Base):
+    __table__ = schema.sign_in_failures
+    login_id: Mapped[str]
+    failures: Mapped[int]
+    last_failed_at: Mapped[int]
+    locked_until: Mapped[int | None]
+
+
 class DigestDelivery(Base):
     __table__ = schema.digest_deliveries
     id: Mapped[int]

@@ -223,6 +223,16 @@ dashboard_snapshots = Table(
     Column("payload", Text, nullable=False),
 )
 
+# Failed sign-ins per id as typed (known or not, so that a lock tells no one an id exists):
+# the lock holds for every console on the database (core.accounts).
+sign_in_failures = Table(
+    "sign_in_failures", metadata,
+    Column("login_id", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
+    _instant("last_failed_at"),
+    _instant("locked_until", nullable=True),
+)
+
 # One team digest per (period, recipient): queued by send-team-digest, kept until sent.
 digest_deliveries = Table(
     "digest_deliveries", metadata,

@@ -269,3 +269,59 @@ def test_only_the_first_view_is_built_before_the_window_shows(qtbot, known_url, 
         assert window.current_view is window.views["breaches"]
     finally:
         console.shutdown()
+
+
+def test_table_exports_write_formulas_as_text(qtbot, tmp_path):
+    """Issue 13 item 6: a subject such as =HYPERLINK(...) is no live formula in CSV or XLSX."""
+    from openpyxl import load_workbook
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+
+    from console.widgets import export
+
+    model = QStandardItemModel(0, 2)
+    model.setHorizontalHeaderLabels(["Subject", "Overdue"])
+    hostile = '=HYPERLINK("http://evil.example","y")'
+    model.appendRow([QStandardItem(hostile), QStandardItem("12")])
+    model.appendRow([QStandardItem("-1+2"), QStandardItem("3")])
+    export.export_csv(model, tmp_path / "t.csv")
+    import csv
+
+    with (tmp_path / "t.csv").open(newline="", encoding="utf-8") as handle:
+        assert list(csv.reader(handle))[1:] == [["'" + hostile, "12"], ["'-1+2", "3"]]
+    export.export_xlsx(model, tmp_path / "t.xlsx", "Breaches")
+    sheet = load_workbook(tmp_path / "t.xlsx").active
+    assert sheet.cell(2, 1).value == "'" + hostile and sheet.cell(2, 1).data_type == "s"
+    assert sheet.cell(3, 1).value == "'-1+2"
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_an_agents_own_dashboard_is_titled_for_the_agent(qtbot, known_url, tmp_path):
+    """Issue 13 item 9: an agent's dashboard shows their own figures, and says so."""
+    from PySide6.QtCore import QSettings
+    from sqlalchemy import select
+
+    from console.app import Console
+    from core.access import Actor
+    from core.schema import agents
+    from core.settings import Settings
+    from tests.test_gui_helpers import FIXED_NOW, TZ
+
+    engine = make_engine(known_url)
+    with engine.connect() as conn:
+        agent_id, name = conn.execute(select(agents.c.id, agents.c.name)
+                                      .where(agents.c.role == "agent")
+                                      .order_by(agents.c.id)).first()
+    engine.dispose()
+    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+    console = Console(Settings(db_url=known_url, timezone=TZ), clock=lambda: FIXED_NOW,
+                      state=state, watch_changes=False, actor=Actor(agent_id, "agent", name))
+    try:
+        dashboard_shown = console.window.view("dashboard").figures_shown
+        with qtbot.waitSignal(dashboard_shown, timeout=30_000):
+            console.start()
+        view = console.window.views["dashboard"]
+        assert console.window.navigation.item(0).text() == view.title == "My dashboard"
+        assert view.status.text().startswith(f"Your figures ({agent_id}) for the last 30 days")
+        assert "Team" not in view.status.text()
+    finally:
+        console.shutdown()

@@ -57,13 +57,16 @@ def smtp(sink, **more) -> Settings:
                     smtp_sender="digest@support.example", **more)
 
 
-def attachment(message) -> tuple[str, list[dict]]:
+def attachment_text(message) -> str:
     for part in message.walk():
         if part.get_filename() == "agents.csv":
-            text = part.get_payload(decode=True).decode("utf-8")
-            reader = csv.DictReader(io.StringIO(text))
-            return text.splitlines()[0], list(reader)
+            return part.get_payload(decode=True).decode("utf-8")
     raise AssertionError("no agents.csv attachment")
+
+
+def attachment(message) -> tuple[str, list[dict]]:
+    text = attachment_text(message)
+    return text.splitlines()[0], list(csv.DictReader(io.StringIO(text)))
 
 
 def as_csv_row(row: dict) -> dict:
@@ -94,6 +97,9 @@ def test_each_supervisor_gets_one_digest_with_the_weeks_and_the_agents_and_only_
                   "--tz", "UTC")
     assert printed.returncode == 0, printed.stderr
     comparison = json.loads(printed.stdout)["agents"]
+    as_csv = cli(db_url, "report", "comparison", "--days", "7", "--now", NOW.isoformat(),
+                 "--tz", "UTC", "--format", "csv")
+    assert as_csv.returncode == 0, as_csv.stderr
     with read_scope(engine) as conn:
         week = Window(us(NOW), 7, zone("UTC"))
         figures = run_report(conn, "performance", week)
@@ -104,6 +110,7 @@ def test_each_supervisor_gets_one_digest_with_the_weeks_and_the_agents_and_only_
         assert header == ",".join(comparison[0])  # agent_id,agent_name,...
         assert header.startswith("agent_id,agent_name,tickets_handled")
         assert rows == [as_csv_row(row) for row in comparison]
+        assert attachment_text(message).splitlines() == as_csv.stdout.splitlines()
         assert [p.get_content_type() for p in message.walk()].count("image/png") == 1
         plain, html = body_text(message), body_text(message, "html")
         # Handled: b1, b2, b3, fine, edge, late-but-done, no-policy; before: prev1, prev2.

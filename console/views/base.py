@@ -51,6 +51,11 @@ class ConsoleView(QWidget):
         self._on_changes = False
         self.refresh_on_changes(True)
 
+    @classmethod
+    def title_for(cls, context: ConsoleContext) -> str:
+        """The view's title for the person signed in (the navigation shows it)."""
+        return cls.title
+
     # -- loading ---------------------------------------------------------------------------
     @Slot()
     def refresh(self) -> None:

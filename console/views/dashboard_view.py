@@ -1,4 +1,4 @@
-"""Team dashboard: the headline tiles and four charts; the stored snapshot shows first."""
+"""Team dashboard (an agent's own, for an agent): the headline tiles and four charts; the stored snapshot shows first."""
 
 from __future__ import annotations
 
@@ -37,8 +37,13 @@ class DashboardView(ConsoleView):
     key = "dashboard"
     title = "Team dashboard"
 
+    @classmethod
+    def title_for(cls, context) -> str:
+        return cls.title if context.supervisor else "My dashboard"
+
     def __init__(self, context, parent: QWidget | None = None):
         super().__init__(context, parent)
+        self.title = self.title_for(context)
         self.payload: dict[str, Any] | None = None
         self.showing_snapshot = False
         self._build()
@@ -94,7 +99,9 @@ class DashboardView(ConsoleView):
         self.showing_snapshot = False
         self._draw(result)
         window_days = result["days"]
-        self.status.setText(f"Team figures for the last {window_days} days, as of "
+        whose = ("Team figures" if self.context.supervisor
+                 else f"Your figures ({self.context.actor_id})")
+        self.status.setText(f"{whose} for the last {window_days} days, as of "
                             f"{_local(result['computed_at'], self.context)} "
                             f"({self.context.tz.key}).")
 

@@ -20,13 +20,14 @@ from sqlalchemy import Engine, select
 
 from console.widgets.forms import error_label, show_error
 from core.access import Actor
-from core.accounts import sign_in
+from core.accounts import SignInLocked, sign_in
 from core.db import is_sqlite, read_scope
 from core.demo import holds_demo_data
 from core.errors import PermissionDenied, SupportConsoleError
 from core.schema import agents
 from core.secrets import KeyringUnavailable
 from core.settings import Settings, save_user_settings
+from core.timeutil import from_us, zone
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,12 @@ def remember_choice(settings: Settings, store, agent_id: str, password: str,
         settings = dataclasses.replace(settings, remember_user=wanted)
         save_user_settings(settings, ("remember_user",))
     return settings, note
+
+
+def locked_message(until_us: int, tz) -> str:
+    until = from_us(until_us).astimezone(tz)
+    return (f"Too many failed sign-ins: this id is locked until {until:%H:%M:%S} "
+            f"on {until:%Y-%m-%d} ({tz.key}). Try again then.")
 
 
 class SignInDialog(QDialog):
@@ -111,6 +118,9 @@ class SignInDialog(QDialog):
         password = self.password_edit.text()
         try:
             actor = sign_in(self.engine, agent_id, password)
+        except SignInLocked as exc:
+            self._show_error(locked_message(exc.until_us, zone(self.settings.timezone)))
+            return
         except PermissionDenied as exc:
             self._show_error(str(exc).removeprefix("permission denied: ").capitalize())
             return
@@ -125,8 +135,19 @@ class SignInDialog(QDialog):
 
     def _show_error(self, message: str) -> None:
         show_error(self.error_label, message)
+        self._grow_to_fit()
         self.password_edit.selectAll()
         self.password_edit.setFocus()
+
+
+    def _grow_to_fit(self) -> None:
+        """Wrapped labels need more height at this width than the window was given when it
+        first showed: grow (never squeeze the keyring note to make room for the error)."""
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
 
 def sign_in_before_window(engine: Engine, settings: Settings, store,

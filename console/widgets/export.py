@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,8 @@ from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import QWidget
 
 from console.models.table_model import SORT_ROLE
+from core.files import replaced_when_done
+from core.spreadsheet import write_csv, write_xlsx
 
 
 def table_rows(model: QAbstractItemModel) -> tuple[list[str], list[list[Any]]]:
@@ -34,34 +35,14 @@ def table_rows(model: QAbstractItemModel) -> tuple[list[str], list[list[Any]]]:
 def export_csv(model: QAbstractItemModel, path: str | Path) -> Path:
     headers, rows = table_rows(model)
     path = Path(path)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow(["" if v is None else _plain(v) for v in row])
+    with replaced_when_done(path) as handle:
+        write_csv(handle, headers, [[_plain(v) for v in row] for row in rows])
     return path
 
 
 def export_xlsx(model: QAbstractItemModel, path: str | Path, title: str = "Table") -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     headers, rows = table_rows(model)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_plain(v) for v in row])
-    for index, header in enumerate(headers, start=1):
-        width = max([len(header)] + [len(str(r[index - 1] or "")) for r in rows[:200]])
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(60, width + 2)
-    sheet.freeze_panes = "A2"
-    path = Path(path)
-    workbook.save(path)
-    return path
+    return write_xlsx(path, headers, [[_plain(v) for v in row] for row in rows], title)
 
 
 def export_png(widget: QWidget, path: str | Path) -> Path:
