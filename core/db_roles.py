@@ -35,6 +35,7 @@ CONSOLE_WRITES: dict[str, str] = {
     "daily_metrics": "INSERT, UPDATE",
     "dashboard_snapshots": "INSERT, UPDATE, DELETE",
     "sign_in_failures": "INSERT, UPDATE, DELETE",
+    "digest_deliveries": "INSERT, UPDATE",  # send-team-digest's queue
 }
 ADMIN_WRITES = ("agents", "sla_policies", "meta", "alembic_version")
 NOTIFY_FUNCTION = "support_console_notify_changed()"  # migration 0002

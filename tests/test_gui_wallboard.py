@@ -18,8 +18,8 @@ from core.db import make_engine, write_transaction
 from core.models import Meta
 from core.settings import Settings
 from tests.desktop_helpers import NOW, breach_now, team_engine
-from tests.tcp_proxy import TcpProxy
 from tests.test_gui_helpers import build_demo_database, open_console, wait_all_loaded
+from tests.test_gui_reconnect import CuttableProxy
 from tests.test_jobs_support import ROOT, cli_command, cli_env
 
 pytestmark = [pytest.mark.gui,
@@ -117,14 +117,14 @@ def test_the_stale_marker_shows_while_postgresql_is_away_and_goes_when_it_is_bac
     breach_now(engine, "WB-1")
     engine.dispose()
     url = make_url(pg_url)
-    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432).start()
+    proxy = CuttableProxy(url.host or "127.0.0.1", url.port or 5432)
     try:
         board = open_board(url.set(host="127.0.0.1", port=proxy.port)
                            .render_as_string(hide_password=False), retry_ms=300)
         assert value(board, "active_breaches") == "1"
         shown_as_of = board.as_of.text()
 
-        proxy.stop()
+        proxy.cut()
         with qtbot.waitSignal(board.went_stale, timeout=20_000):
             board.refresh()  # what the timer or the data bus does
         assert board.stale.isVisible()
@@ -132,13 +132,13 @@ def test_the_stale_marker_shows_while_postgresql_is_away_and_goes_when_it_is_bac
         assert value(board, "active_breaches") == "1"  # the last figures stay up
         assert board.as_of.text() == shown_as_of
 
-        proxy.start()  # the same port: the database is back
+        proxy.restore()  # the database is back
         with qtbot.waitSignal(board.figures_shown, timeout=20_000):
             pass  # the window retries by itself
         assert not board.stale.isVisible()
         assert value(board, "active_breaches") == "1"
     finally:
-        proxy.stop()
+        proxy.close()
 
 
 def test_gui_wallboard_opens_full_screen_titled_support_console_without_sign_in(sqlite_url):
