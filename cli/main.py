@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="show what would change and change nothing (reassignment)")
     # For the console's scheduler, which runs each job in a process of its own
     # (jobs.child_process): the run's trigger and period, and the settings on stdin.
-    p.add_argument("--trigger", default="manual", choices=("manual", "scheduled", "catch-up"),
+    p.add_argument("--trigger", default="manual", choices=("manual", "scheduled", "catch-up", "retry"),
                    help=argparse.SUPPRESS)
     p.add_argument("--period", help=argparse.SUPPRESS)
     p.add_argument("--settings-stdin", action="store_true", help=argparse.SUPPRESS)
@@ -136,7 +136,7 @@ def _engine(args: argparse.Namespace, settings, *, migrate: bool = True):
     from core.secrets import get_database_password
 
     if getattr(args, "engine", None) is None:
-        args.engine = make_engine(settings.resolved_db_url(),
+        args.engine = make_engine(settings.resolved_db_url(), settings=settings,
                                   password_provider=get_database_password)
         if migrate:
             ensure_schema(args.engine)
@@ -274,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             args.command, args.smoke_test, args.demo = "gui", False, False
         settings = _settings(args)
+        from core.settings import secure_own_files
+
+        secure_own_files()
         result = COMMANDS[args.command](args, settings)
     except SupportConsoleError as exc:
         return _fail(exc.exit_code, _with_option_name(exc))

@@ -39,7 +39,8 @@ class Console:
         sys.setswitchinterval(0.0002)
         self.settings = settings
         self.url = settings.resolved_db_url()
-        self.engine = make_engine(self.url, password_provider=get_database_password)
+        self.engine = make_engine(self.url, password_provider=get_database_password,
+                                  settings=settings)
         self.tasks = TaskRunner(self.engine)
         self.bus = DataBus()
         self.context = ConsoleContext(engine=self.engine, settings=settings, tasks=self.tasks,
@@ -116,7 +117,7 @@ def run_gui(args, settings: Settings) -> int:
     smoke = bool(getattr(args, "smoke_test", False))
     signed_in = None
     if not smoke:  # the smoke test signs nobody in: it draws every view as the operator
-        sign_in_engine = make_engine(settings.resolved_db_url(),
+        sign_in_engine = make_engine(settings.resolved_db_url(), settings=settings,
                                      password_provider=get_database_password)
         signed_in = sign_in_for(sign_in_engine, settings)
         sign_in_engine.dispose()

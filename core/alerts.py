@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import Table, and_, case, func, insert, literal, select, union_all, update
+from sqlalchemy import Table, and_, case, func, insert, literal, or_, select, union_all, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
 
@@ -13,7 +14,7 @@ from core.access import Actor
 from core.errors import BadInput, PermissionDenied
 from core.models import SUPERVISOR_ROLES, Agent, Alert, Base, BreachRecord, Item
 from core.sql_types import changed_rows
-from core.timeutil import US_PER_HOUR, iso_utc
+from core.timeutil import US_PER_HOUR, US_PER_MINUTE, iso_utc
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
@@ -23,6 +24,12 @@ if TYPE_CHECKING:
 # A claimed delivery older than this was interrupted (the process died mid-run): requeue it.
 STALE_SENDING_US = 2 * US_PER_HOUR
 EMAIL_NONE, EMAIL_PENDING, EMAIL_SENDING, EMAIL_SENT = "none", "pending", "sending", "sent"
+# The server may have delivered it (the connection failed during DATA): never sent again.
+EMAIL_UNCONFIRMED = "unconfirmed"
+# Refused by the server email_max_refusals times: given up (the in-app alert stays).
+EMAIL_FAILED = "failed"
+# How one message's delivery ended, for record_email_outcome.
+SENT, REFUSED, POSSIBLY_SENT, NOT_SENT = "sent", "refused", "possibly sent", "not sent"
 
 
 def dialect_insert(session: Session, model: type[Base] | Table) -> DialectInsert:
@@ -132,7 +139,9 @@ def claim_pending_emails(session: Session, now_us: int) -> list[dict[str, Any]]:
         .join(Agent, Agent.id == Alert.recipient_id)
         .join(BreachRecord, BreachRecord.id == Alert.breach_id)
         .join(Item, Item.id == BreachRecord.item_id)
-        .where(Alert.email_status == EMAIL_PENDING, Alert.kind == "breach")
+        .where(Alert.email_status == EMAIL_PENDING, Alert.kind == "breach",
+               or_(Alert.email_next_attempt_at.is_(None),
+                   Alert.email_next_attempt_at <= now_us))
         .order_by(Alert.recipient_id, Alert.id)
     ).all()
     batches: dict[str, dict[str, Any]] = {}
@@ -151,15 +160,52 @@ def claim_pending_emails(session: Session, now_us: int) -> list[dict[str, Any]]:
     return list(batches.values())
 
 
-def record_email_outcome(session: Session, alert_ids: list[int], now_us: int,
-                         error: str | None) -> None:
-    """Sent: never again. Failed: back in the queue with the error, retried next run."""
-    values = ({"email_status": EMAIL_SENT, "emailed_at": now_us, "email_error": None}
-              if error is None else
-              {"email_status": EMAIL_PENDING, "emailed_at": None, "email_error": error})
+def record_email_outcome(session: Session, alert_ids: list[int], now_us: int, outcome: str,
+                         error: str | None = None, message_id: str | None = None, *,
+                         retry_minutes: int = 15, max_refusals: int = 5) -> None:
+    """The delivery rule, for the alerts one message carried:
+    - SENT: never again.
+    - POSSIBLY_SENT (the connection failed during DATA): 'unconfirmed', never sent again:
+      a person gets each breach at most once (the in-app alert still shows it).
+    - REFUSED (the server will not take this message): back in the queue, not before
+      retry_minutes, then twice as long after each refusal; at max_refusals 'failed'.
+    - NOT_SENT (the server could not be reached or the connection broke before the
+      message): back in the queue as it was, for the next run."""
+    claimed = [Alert.email_status == EMAIL_SENDING]
+    if outcome == REFUSED:
+        _record_refusals(session, alert_ids, now_us, error, message_id, claimed,
+                         retry_minutes, max_refusals)
+        return
+    by_outcome: dict[str, dict[str, Any]] = {
+        SENT: {"email_status": EMAIL_SENT, "emailed_at": now_us, "email_error": None},
+        POSSIBLY_SENT: {"email_status": EMAIL_UNCONFIRMED, "emailed_at": now_us,
+                        "email_error": error},
+        NOT_SENT: {"email_status": EMAIL_PENDING, "emailed_at": None, "email_error": error},
+    }
+    values = by_outcome[outcome]
+    if message_id is not None and outcome != NOT_SENT:
+        values["email_message_id"] = message_id
     for ids in _chunks(alert_ids):
-        session.execute(update(Alert).where(Alert.id.in_(ids),
-                                            Alert.email_status == EMAIL_SENDING).values(**values))
+        session.execute(update(Alert).where(Alert.id.in_(ids), *claimed).values(**values))
+
+
+def _record_refusals(session: Session, alert_ids: list[int], now_us: int, error: str | None,
+                     message_id: str | None, claimed: list[Any], retry_minutes: int,
+                     max_refusals: int) -> None:
+    by_refusals: dict[int, list[int]] = defaultdict(list)
+    for ids in _chunks(alert_ids):
+        for alert_id, refusals in session.execute(
+                select(Alert.id, Alert.email_refusals).where(Alert.id.in_(ids))):
+            by_refusals[int(refusals)].append(alert_id)
+    for refusals, ids in by_refusals.items():
+        given_up = refusals + 1 >= max_refusals
+        values = {"email_refusals": refusals + 1, "email_error": error, "emailed_at": None,
+                  "email_message_id": message_id,
+                  "email_status": EMAIL_FAILED if given_up else EMAIL_PENDING,
+                  "email_next_attempt_at": None if given_up else
+                  now_us + retry_minutes * US_PER_MINUTE * 2 ** refusals}
+        for chunk in _chunks(ids):
+            session.execute(update(Alert).where(Alert.id.in_(chunk), *claimed).values(**values))
 
 
 def _chunks(values: list[int], size: int = 500) -> Iterable[list[int]]:
@@ -179,6 +225,7 @@ def _alert_entry(alert: Alert, breach: BreachRecord | None) -> dict[str, Any]:
         "breach_acknowledged_at": iso_utc(breach.acknowledged_at) if breach else None,
         "reassignment_id": alert.reassignment_id, "email_status": alert.email_status,
         "email_attempts": alert.email_attempts, "email_error": alert.email_error,
+        "email_next_attempt_at": iso_utc(alert.email_next_attempt_at),
     }
 
 

@@ -9,19 +9,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
 from core.errors import BadInput, DatabaseProblem, one_line
+from core.private_files import create_private_file, private_dir
 
 if TYPE_CHECKING:  # the ORM is imported only where objects are used (not by reports)
     from alembic.config import Config
     from sqlalchemy.orm import Session
 
+    from core.settings import Settings
+
 # Keep in step with the newest file in core/migrations/versions (a test checks it).
 HEAD_REVISION = "0009"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 PasswordProvider = Callable[[str], str | None]
+# PostgreSQL timeouts without settings (the defaults of Settings.db_*_timeout_seconds).
+CONNECT_TIMEOUT_SECONDS, STATEMENT_TIMEOUT_SECONDS = 10, 120
 
 
 def normalise_url(url: str) -> str:
@@ -67,9 +72,12 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 def make_engine(url: str, *, create_folder: bool = True,
-                password_provider: PasswordProvider | None = None) -> Engine:
+                password_provider: PasswordProvider | None = None,
+                settings: Settings | None = None) -> Engine:
     """An engine for the URL. A server URL without a password asks `password_provider(url)`
-    (e.g. core.secrets.get_database_password) when the server wants one."""
+    (e.g. core.secrets.get_database_password) when the server wants one. PostgreSQL gets
+    the settings' timeouts (default settings when none are given), so that an unreachable
+    or stalled server is an error, not a hang."""
     url = normalise_url(url)
     try:
         parsed = make_url(url)
@@ -78,7 +86,10 @@ def make_engine(url: str, *, create_folder: bool = True,
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and create_folder:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            path = Path(database).expanduser()
+            if not path.parent.is_dir():
+                private_dir(path.parent)
+            create_private_file(path)
         engine = create_engine(url, connect_args={"timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -88,12 +99,32 @@ def make_engine(url: str, *, create_folder: bool = True,
                        "(use sqlite:///FILE or postgresql://USER@HOST/DB)", subject="db_url")
     try:
         # No hstore here: without it the first connection skips a catalogue lookup (10 ms).
-        engine = create_engine(url, pool_pre_ping=True, use_native_hstore=False)
+        engine = create_engine(url, pool_pre_ping=True, use_native_hstore=False,
+                               connect_args=_postgresql_timeouts(parsed, settings))
     except ImportError as exc:
         raise DatabaseProblem(f"database driver missing: {exc}")
     if not parsed.password and password_provider is not None:
         event.listen(engine, "do_connect", _password_when_asked(url, password_provider))
     return engine
+
+
+def _postgresql_timeouts(parsed: URL, settings: Settings | None) -> dict[str, object]:
+    """libpq's connect_timeout, a server-side statement_timeout, and TCP keepalives (a
+    vanished server is noticed within a minute); what the URL itself sets wins."""
+    connect_s, statement_s = (CONNECT_TIMEOUT_SECONDS, STATEMENT_TIMEOUT_SECONDS) if (
+        settings is None) else (settings.db_connect_timeout_seconds,
+                                settings.db_statement_timeout_seconds)
+    args: dict[str, object] = {"connect_timeout": max(1, int(connect_s)),
+                               "keepalives": 1, "keepalives_idle": 30,
+                               "keepalives_interval": 10, "keepalives_count": 3}
+    statement_ms = max(0, int(statement_s * 1000))
+    from_url = parsed.query.get("options")
+    args["options"] = " ".join([f"-c statement_timeout={statement_ms}",
+                                *([from_url] if isinstance(from_url, str) else from_url or ())])
+    for key in list(args):
+        if key in parsed.query and key != "options":
+            del args[key]
+    return args
 
 
 # libpq's words when the server wants a password and was given none.
@@ -136,12 +167,20 @@ def sqlite_path(engine: Engine) -> Path | None:
     return Path(engine.url.database)
 
 
+# The driver's words for each timeout, and the setting a person can change.
+TIMEOUT_SETTINGS = {"connection timeout expired": "db_connect_timeout_seconds",
+                    "statement timeout": "db_statement_timeout_seconds"}
+
+
 def describe_db_error(exc: BaseException, url: str) -> str:
     """One line a person can act on, never a traceback, never a password."""
     original = getattr(exc, "orig", None) or exc
     message = one_line(original)
     if "file is not a database" in message or "not a database" in message:
         return f"{safe_url(url)} is not a Support Console database (file is not a database)"
+    for words, setting in TIMEOUT_SETTINGS.items():
+        if words in message:
+            message += f" (the limit is the setting {setting})"
     return f"database {safe_url(url)}: {message}"
 
 
@@ -176,6 +215,7 @@ def backup_sqlite(engine: Engine) -> Path | None:
     while backup.exists():
         serial += 1
         backup = path.with_name(f"{path.name}.{stamp}-{serial}.bak")
+    create_private_file(backup)  # VACUUM INTO fills an empty file, keeping its mode
     raw = engine.raw_connection()  # VACUUM cannot run inside SQLAlchemy's transaction
     try:  # a consistent copy even while others write
         driver: Any = raw.driver_connection

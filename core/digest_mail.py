@@ -107,11 +107,11 @@ def _table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
 
 
 def digest_message(sender: str, recipient_name: str, recipient_email: str,
-                   content: dict[str, Any]) -> EmailMessage:
+                   content: dict[str, Any], msgid: str | None = None) -> EmailMessage:
     """One supervisor's digest: plain and HTML (chart inline), agents.csv attached."""
     scope = f"Team {content['team']}" if content.get("team") else "The whole team"
     message = new_message(sender, recipient_email,
-                          f"Support digest: the week to {content['as_of'][:10]}")
+                          f"Support digest: the week to {content['as_of'][:10]}", msgid)
     greeting = greeting_for(recipient_name)
     message.set_content(_plain(greeting, scope, content))
     chart_id = make_msgid(domain="support-console")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import smtplib
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,17 @@ TARGET_LABELS = {"first_response": "first response", "resolution": "resolution"}
 
 
 class MailProblem(Exception):
-    """The mail server cannot be used (configuration, connection, login)."""
+    """The mail server cannot be used (configuration, connection, login): nothing was sent."""
+
+
+class MessageRefused(Exception):
+    """The server answered that it will not take this one message (sender, recipient or
+    content refused); the connection is still good for the next message."""
+
+
+class PossiblySent(Exception):
+    """The connection failed or timed out while the server had the message (during DATA):
+    it may have been delivered. Sending it again could make a second copy."""
 
 
 @dataclass(frozen=True)
@@ -92,11 +103,42 @@ class SmtpConnection:
         return self
 
     def send(self, message: EmailMessage) -> None:
-        """Hand one message to the server; raises smtplib/OSError errors as they are."""
+        """Hand one message to the server, to its one recipient. Raises MessageRefused,
+        PossiblySent, or MailProblem (the connection is gone and the message was not sent)."""
         assert self._client is not None, "use SmtpConnection as a context manager"
-        refused = self._client.send_message(message)
-        if refused:
-            raise smtplib.SMTPRecipientsRefused(refused)
+        client, where = self._client, f"SMTP {self.config.host}:{self.config.port}"
+        recipient = parseaddr(message["To"])[1]
+        try:
+            code, reply = client.mail(parseaddr(message["From"])[1])
+            if code != 250:
+                self._reset()
+                raise MessageRefused(f"sender refused: {_reply_text(code, reply)}")
+            code, reply = client.rcpt(recipient)
+            if code not in (250, 251):
+                self._reset()
+                raise MessageRefused(f"recipient {recipient} refused: {_reply_text(code, reply)}")
+        except (OSError, smtplib.SMTPException) as exc:
+            raise MailProblem(f"{where}: {describe_smtp_error(exc)}")
+        try:
+            code, reply = client.data(_wire_bytes(message))
+        except smtplib.SMTPResponseException as exc:  # DATA itself refused: nothing was sent
+            self._reset()
+            raise MessageRefused(f"message to {recipient} refused: "
+                                 f"{describe_smtp_error(exc)}")
+        except (OSError, smtplib.SMTPException) as exc:
+            raise PossiblySent(f"{where}: {describe_smtp_error(exc)} during DATA: the message "
+                               f"{message['Message-ID']} was possibly delivered")
+        if code != 250:
+            self._reset()
+            raise MessageRefused(f"message to {recipient} refused: {_reply_text(code, reply)}")
+
+    def _reset(self) -> None:
+        assert self._client is not None
+        try:
+            self._client.rset()
+        except (OSError, smtplib.SMTPException) as exc:
+            raise MailProblem(f"SMTP {self.config.host}:{self.config.port}: "
+                              f"{describe_smtp_error(exc)}")
 
     def _close(self) -> None:
         if self._client is not None:
@@ -110,12 +152,27 @@ class SmtpConnection:
         self._close()
 
 
+def _reply_text(code: int, reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return f"{code} {text}".strip()
+
+
+def _wire_bytes(message: EmailMessage) -> bytes:
+    """The message as smtplib's send_message puts it on the wire (CRLF line ends)."""
+    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+
+
+def message_id(sender: str, recipient_id: str, alert_ids: Sequence[int]) -> str:
+    """One Message-ID per (recipient, batch of alerts): the same alerts to the same person
+    always carry the same id, so a server's log or a mail client can tell a copy."""
+    digest = hashlib.sha256(f"{recipient_id}:{','.join(map(str, alert_ids))}".encode())
+    return f"<sla-breach.{digest.hexdigest()[:32]}@{sender.rpartition('@')[2] or 'localhost'}>"
+
+
 def describe_smtp_error(exc: BaseException) -> str:
     """One line for the alert's error column (never the password: smtplib does not echo it)."""
     if isinstance(exc, smtplib.SMTPResponseException):
-        detail = exc.smtp_error.decode("utf-8", "replace") if isinstance(
-            exc.smtp_error, bytes) else str(exc.smtp_error)
-        return f"{exc.smtp_code} {detail}".strip()
+        return _reply_text(exc.smtp_code, exc.smtp_error)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return "recipient refused: " + ", ".join(
             f"{who} ({code})" for who, (code, _msg) in exc.recipients.items())
@@ -154,14 +211,16 @@ COLUMNS = (("item_id", "Item"), ("subject", "Subject"), ("kind", "Kind"),
            ("overdue", "Overdue by"))
 
 
-def new_message(sender: str, recipient_email: str, subject: str) -> EmailMessage:
-    """An empty message with the headers every e-mail of ours has."""
+def new_message(sender: str, recipient_email: str, subject: str,
+                msgid: str | None = None) -> EmailMessage:
+    """An empty message with the headers every e-mail of ours has (msgid: a stable
+    Message-ID, so that a resent message is recognisably the same one)."""
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = sender
     message["To"] = recipient_email
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message["Message-ID"] = msgid or make_msgid(domain=sender.rpartition("@")[2] or None)
     return message
 
 
@@ -170,12 +229,13 @@ def greeting_for(name: str) -> str:
 
 
 def breach_message(sender: str, recipient_name: str, recipient_email: str,
-                   breaches: Sequence[dict[str, Any]], now_us: int, tz: ZoneInfo) -> EmailMessage:
+                   breaches: Sequence[dict[str, Any]], now_us: int, tz: ZoneInfo,
+                   msgid: str | None = None) -> EmailMessage:
     """One message listing every pending breach of one recipient (plain text and HTML)."""
     rows = breach_lines(breaches, now_us, tz)
     count = len(rows)
     message = new_message(sender, recipient_email,
-                          f"SLA breach alert: {count} breach{'es' if count != 1 else ''}")
+                          f"SLA breach alert: {count} breach{'es' if count != 1 else ''}", msgid)
     greeting = greeting_for(recipient_name)
     intro = f"{count} SLA target{'s were' if count != 1 else ' was'} breached:"
     plain = [greeting, "", intro, ""]
@@ -197,23 +257,3 @@ def breach_message(sender: str, recipient_name: str, recipient_email: str,
         subtype="html")
     return message
 
-
-def send_each(config: SmtpConfig, messages: Sequence[EmailMessage]) -> list[str | None]:
-    """Send each message over one connection: its error (one line) or None, in order. When
-    the connection is lost, that message and the rest get the connection's error."""
-    errors: list[str | None] = []
-    try:
-        with SmtpConnection(config) as smtp:
-            for index, message in enumerate(messages):
-                try:
-                    smtp.send(message)
-                    errors.append(None)
-                except (smtplib.SMTPServerDisconnected, OSError) as exc:
-                    error = f"SMTP {config.host}:{config.port}: {describe_smtp_error(exc)}"
-                    errors += [error] * (len(messages) - index)
-                    break
-                except smtplib.SMTPException as exc:
-                    errors.append(describe_smtp_error(exc))
-    except MailProblem as exc:
-        errors += [str(exc)] * (len(messages) - len(errors))
-    return errors

@@ -117,6 +117,9 @@ class Alert(Base):
     email_attempts: Mapped[int]
     email_error: Mapped[str | None]
     emailed_at: Mapped[int | None]
+    email_next_attempt_at: Mapped[int | None]
+    email_refusals: Mapped[int]
+    email_message_id: Mapped[str | None]
 
 
 class JobRun(Base):
@@ -139,6 +142,7 @@ class JobLease(Base):
     period: Mapped[str]
     holder: Mapped[str]
     acquired_at: Mapped[int]
+    finished_at: Mapped[int | None]
 
 
 class WorkloadSnapshot(Base):

@@ -152,10 +152,14 @@ alerts = Table(
     _instant("created_at"),
     _instant("read_at", nullable=True),
     _instant("acknowledged_at", nullable=True),
-    Column("email_status", String(16), nullable=False, default="none"),  # none/pending/sent
+    # none, pending, sending, sent, unconfirmed (possibly sent), failed (refused too often)
+    Column("email_status", String(16), nullable=False, default="none"),
     Column("email_attempts", Integer, nullable=False, default=0),
     Column("email_error", Text),
     _instant("emailed_at", nullable=True),
+    _instant("email_next_attempt_at", nullable=True),  # refused: not before this instant
+    Column("email_refusals", Integer, nullable=False, server_default="0"),
+    Column("email_message_id", String(200)),
     # Guards, not luck: one alert per (breach, person), per (move, person) and per key.
     # The last two are partial unique indexes, declared in core.models (see there why).
     UniqueConstraint("breach_id", "recipient_id"),
@@ -186,6 +190,7 @@ job_leases = Table(
     Column("period", String(40), primary_key=True),
     Column("holder", String(200), nullable=False),
     _instant("acquired_at"),
+    _instant("finished_at", nullable=True),  # the period's run succeeded
 )
 
 workload_snapshots = Table(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import sys
 import tomllib
@@ -13,13 +14,17 @@ from typing import Any
 
 import platformdirs
 
+from core.db import CONNECT_TIMEOUT_SECONDS, STATEMENT_TIMEOUT_SECONDS
 from core.errors import BadInput
+from core.private_files import create_private_file, private_dir, secure_user_files
 from core.settings_rules import InvalidSettings, settings_problems, validate
 
 __all__ = ["InvalidSettings", "Settings", "load_settings", "save_user_settings", "validate"]
 
+log = logging.getLogger(__name__)
 APP_NAME = "support-console"
 SITE_CONFIG_ENV = "SUPPORT_CONSOLE_SITE_CONFIG"
+STANDARD_SITE_CONFIG = "/etc/support-console/config.toml"  # Linux; see standard_site_config_path
 USER_CONFIG_ENV = "SUPPORT_CONSOLE_USER_CONFIG"
 ENV_PREFIX = "SUPPORT_CONSOLE_"
 # Names the rules and the docs use that differ from the field name.
@@ -31,6 +36,9 @@ SECRET_ENV = {"SUPPORT_CONSOLE_SMTP_PASSWORD", "SUPPORT_CONSOLE_DB_PASSWORD"}
 class Settings:
     db_url: str = ""  # empty: the SQLite file in the user's data folder
     timezone: str = ""  # empty: the machine's zone
+    # PostgreSQL: give up connecting after this long; cancel a statement running longer (0: never)
+    db_connect_timeout_seconds: int = CONNECT_TIMEOUT_SECONDS
+    db_statement_timeout_seconds: int = STATEMENT_TIMEOUT_SECONDS
     # SLA and scoring
     warn_percent: float = 80.0
     inactive_hours: float = 6.0
@@ -45,6 +53,8 @@ class Settings:
     smtp_sender: str = "support-console@localhost"
     smtp_username: str = ""
     smtp_timeout_seconds: float = 10.0
+    email_retry_minutes: int = 15  # a refused message waits this long, then twice as long...
+    email_max_refusals: int = 5  # ...and is given up ("failed") at this many refusals
     # Jobs: every N minutes, and the daily metrics time (HH:MM, local to `timezone`)
     scheduler_enabled: bool = True
     check_sla_breaches_minutes: int = 5
@@ -54,6 +64,10 @@ class Settings:
     refresh_support_dashboards_minutes: int = 15
     calculate_support_performance_metrics_at: str = "02:00"
     misfire_grace_seconds: int = 300
+    # A failed scheduled run is retried after this long, then twice as long... (at most
+    # job_retry_max_seconds), while its period lasts
+    job_retry_first_seconds: int = 60
+    job_retry_max_seconds: int = 1800
     send_team_digest_at: str = "mon 08:00"  # weekly: weekday and HH:MM, local to `timezone`
     # Wallboard: `tile=caution:warning` over the rules' defaults (admins change it)
     wallboard_thresholds: str = ""
@@ -97,15 +111,35 @@ def default_db_url() -> str:
     return f"sqlite:///{data_dir() / 'support-console.db'}"
 
 
-def site_config_path() -> Path:
-    if os.environ.get(SITE_CONFIG_ENV):
-        return Path(os.environ[SITE_CONFIG_ENV])
+def standard_site_config_path() -> Path:
     if sys.platform == "win32":
         base = os.environ.get("PROGRAMDATA", r"C:\ProgramData")
         return Path(base) / "SupportConsole" / "config.toml"
     if sys.platform == "darwin":
         return Path("/Library/Application Support/SupportConsole/config.toml")
-    return Path("/etc/support-console/config.toml")
+    return Path(STANDARD_SITE_CONFIG)
+
+
+def secure_own_files() -> None:
+    """On every start: the console's data, config and log folders, the settings file and
+    the default database are made private (other paths are the user's choice)."""
+    database = Path(default_db_url().removeprefix("sqlite:///"))
+    secure_user_files((data_dir(), config_dir(), log_dir()), (user_config_path(), database))
+
+
+def site_config_path() -> Path:
+    """The site file is the administrator's: SUPPORT_CONSOLE_SITE_CONFIG may name another
+    one only where no standard site file exists (a test machine, a trial without a site
+    setup); where it exists, the variable cannot point the console away from its locks."""
+    standard = standard_site_config_path()
+    chosen = os.environ.get(SITE_CONFIG_ENV)
+    if not chosen or Path(chosen) == standard:
+        return standard
+    if standard.exists():
+        log.warning("%s=%s ignored: the site file %s exists and its settings apply",
+                    SITE_CONFIG_ENV, chosen, standard)
+        return standard
+    return Path(chosen)
 
 
 def user_config_path() -> Path:
@@ -285,8 +319,9 @@ def save_user_settings(settings: Settings, keys: tuple[str, ...] | None = None) 
             table.pop(key, None)
         else:
             table[key] = list(value) if isinstance(value, tuple) else value
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     tmp = path.with_suffix(".tmp")
+    create_private_file(tmp)
     tmp.write_text(tomlkit.dumps(document), encoding="utf-8")
     tmp.replace(path)
     return path

@@ -62,6 +62,12 @@ def settings_problems(settings: Settings, *, url_password_allowed: bool) -> dict
     positive("smtp_timeout_seconds", "seconds")
     within("smtp_port", 0, 65535)
     within("misfire_grace_seconds", 0, 86_400, " seconds")
+    within("db_connect_timeout_seconds", 1, 3600, " seconds")
+    within("db_statement_timeout_seconds", 0, 86_400, " seconds")
+    within("email_retry_minutes", 1, 7 * 24 * 60, " minutes")
+    within("email_max_refusals", 1, 100)
+    within("job_retry_first_seconds", 1, 86_400, " seconds")
+    within("job_retry_max_seconds", settings.job_retry_first_seconds, 86_400, " seconds")
     for name in JOB_INTERVAL_FIELDS:
         within(name, 1, MAX_JOB_INTERVAL_MINUTES, " minutes")
     for name in WEIGHT_FIELDS:

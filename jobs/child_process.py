@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from core.settings import Settings, settings_as_json
 from core.timeutil import iso_utc
-from jobs.runner import failed_outcome
+from jobs.runner import failed_outcome, holder_name
 
 log = logging.getLogger(__name__)
 
@@ -45,20 +45,31 @@ def run_in_child_process(engine: Engine, name: str, now_us: int, settings: Setti
     url = engine.url.render_as_string(hide_password=False)
     settings_json = settings_as_json(dataclasses.replace(settings, db_url=url))
     try:
-        done = subprocess.run(job_command(name, now_us, trigger, period), input=settings_json,
-                              capture_output=True, text=True, timeout=CHILD_TIMEOUT_S,
-                              check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        child = subprocess.Popen(job_command(name, now_us, trigger, period),
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
         return failed_outcome(name, trigger, now_us, f"the job's process: {exc}")
-    if done.returncode == 0:
-        try:
-            outcome: dict[str, Any] = json.loads(done.stdout)
-            return outcome
-        except ValueError:
-            return failed_outcome(name, trigger, now_us, "the job's process answered "
-                                  f"{done.stdout.strip()[:200]!r}")
-    lines = done.stderr.strip().splitlines()
+    # The child's lease and log row carry its own name: a failure it could not record is
+    # recorded (and its lease given back) under that name once the database is back.
+    holder = holder_name(child.pid)
+    try:
+        stdout, stderr = child.communicate(settings_json, timeout=CHILD_TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        child.kill()
+        child.communicate()
+        return failed_outcome(name, trigger, now_us, f"the job's process: {exc}",
+                              period=period, holder=holder)
+    try:  # an outcome, also of a failed run the child recorded itself
+        outcome: dict[str, Any] = json.loads(stdout)
+        return outcome
+    except ValueError:
+        pass
+    if child.returncode == 0:
+        return failed_outcome(name, trigger, now_us, "the job's process answered "
+                              f"{stdout.strip()[:200]!r}")
+    lines = stderr.strip().splitlines()
     error = lines[-1].removeprefix("support-console: ") if lines else (
-        f"the job's process ended with code {done.returncode}")
+        f"the job's process ended with code {child.returncode}")
     log.error("job %s failed in its process: %s", name, error)
-    return failed_outcome(name, trigger, now_us, error)
+    return failed_outcome(name, trigger, now_us, error, period=period, holder=holder)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import threading
@@ -22,10 +23,18 @@ from jobs.runner import run_job
 log = logging.getLogger(__name__)
 
 
-def jobs_command(args: argparse.Namespace, settings: Settings, engine: Engine) -> dict[str, Any] | None:
+def jobs_command(args: argparse.Namespace, settings: Settings,
+                 engine: Engine) -> dict[str, Any] | int | None:
     if args.jobs_command == "list":
         return {"jobs": jobs_overview(engine, settings, parse_now(None))}
     if args.jobs_command == "run":
+        if args.settings_stdin:  # the console's scheduler: the outcome, failed or not
+            outcome = run_job(engine, get_job(args.job).name, parse_now(args.now), settings,
+                              trigger=args.trigger, period=args.period)
+            if outcome["outcome"] == "failed":
+                print(json.dumps(outcome))
+                return 1
+            return outcome
         return run_command(engine, settings, args.job, args.now, args.dry_run,
                            trigger=args.trigger, period=args.period)
     if args.jobs_command == "serve":

@@ -15,8 +15,9 @@ from sqlalchemy import Engine, delete, update
 from core.db import write_transaction
 from core.models import JobRun
 from core.settings import Settings
+from core.sql_types import changed_rows
 from core.timeutil import US_PER_DAY, US_PER_SECOND, iso_utc
-from jobs.exclusive import acquire_lease, lease_holder, release_lease
+from jobs.exclusive import acquire_lease, finish_lease, lease_holder, release_lease
 from jobs.registry import get_job
 
 log = logging.getLogger(__name__)
@@ -24,9 +25,9 @@ WARNING_KEY = "_warning"  # a job's note for the run's error column (the run sti
 RUNS_KEEP_US = 90 * US_PER_DAY
 
 
-def holder_name() -> str:
-    """Who runs: host and process, shown in the log and the lease."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+def holder_name(pid: int | None = None) -> str:
+    """Who runs: host and process (this one by default), shown in the log and the lease."""
+    return f"{socket.gethostname()}:{pid or os.getpid()}"
 
 
 def wall_clock_us() -> int:
@@ -83,6 +84,8 @@ def run_job(engine: Engine, name: str, now_us: int, settings: Settings, *,
         counts = dict(spec.function(engine, now_us, settings))
         error = counts.pop(WARNING_KEY, None)
         outcome = "ok"
+        if period is not None:
+            finish_lease(engine, name, period, holder, now_us)
     except Exception as exc:
         log.exception("job %s failed", name)
         counts, outcome = {}, "failed"
@@ -95,10 +98,34 @@ def run_job(engine: Engine, name: str, now_us: int, settings: Settings, *,
     return _outcome(name, run_id, outcome, trigger, now_us, started, finished, counts, error)
 
 
-def failed_outcome(name: str, trigger: str, now_us: int, error: str) -> dict[str, Any]:
-    """The outcome of a run that could not even start (its log row may be missing)."""
+def failed_outcome(name: str, trigger: str, now_us: int, error: str, *,
+                   period: str | None = None, holder: str | None = None) -> dict[str, Any]:
+    """The outcome of a run whose log row is missing (it could not start, or the database
+    went away under it): run_id None; the period and holder say which lease it may hold."""
     return {"job": name, "outcome": "failed", "trigger": trigger, "now": iso_utc(now_us),
-            "counts": {}, "error": error, "run_id": None}
+            "counts": {}, "error": error, "run_id": None, "period": period,
+            "holder": holder or holder_name(), "failed_at": wall_clock_us(), "clock_us": now_us}
+
+
+LATE_NOTE = " (recorded when the database was back)"
+
+
+def record_lost_failure(engine: Engine, outcome: dict[str, Any]) -> None:
+    """Log a failed run the database did not hear of, once it answers again: its row left
+    'running' becomes 'failed', or a row is added; its unfinished lease is given back so
+    that the period can be retried. Raises while the database is still away."""
+    name, holder, error = outcome["job"], outcome["holder"], outcome["error"] + LATE_NOTE
+    finished = outcome["failed_at"]
+    with write_transaction(engine) as session:
+        stuck = changed_rows(session.execute(update(JobRun).where(
+            JobRun.job == name, JobRun.host == holder, JobRun.outcome == "running",
+        ).values(outcome="failed", finished_at=finished, error=error)))
+        if not stuck:
+            session.add(JobRun(job=name, started_at=finished, finished_at=finished,
+                               outcome="failed", counts="{}", error=error, host=holder,
+                               trigger=outcome["trigger"], clock_at=outcome["clock_us"]))
+    if outcome["period"] is not None:
+        release_lease(engine, name, outcome["period"], holder)
 
 
 def record_skipped(engine: Engine, name: str, trigger: str, now_us: int,

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
@@ -19,7 +20,13 @@ from core.timeutil import iso_utc, to_us, zone
 from jobs.exclusive import lease_holder
 from jobs.history import jobs_overview
 from jobs.registry import JOBS
-from jobs.runner import failed_outcome, record_skipped, run_job, wall_clock_us
+from jobs.runner import (
+    failed_outcome,
+    record_lost_failure,
+    record_skipped,
+    run_job,
+    wall_clock_us,
+)
 from jobs.schedule import current_period, trigger_for
 
 log = logging.getLogger(__name__)
@@ -27,7 +34,8 @@ log = logging.getLogger(__name__)
 RunListener = Callable[[str, dict[str, Any]], None]
 WAKE_CHECK_ID = "_wake-check"
 START_CHECK_ID = "_start-check"
-ONE_OFF = {"manual": "#now", "catch-up": "#catch-up"}
+ONE_OFF = {"manual": "#now", "catch-up": "#catch-up", "retry": "#retry"}
+LOST_FAILURES_KEPT = 100
 
 
 class JobScheduler:
@@ -56,6 +64,8 @@ class JobScheduler:
         self._catch_up_on_start = catch_up_on_start
         self._last_tick: tuple[float, float] | None = None
         self._stopping = False
+        self._failures: dict[str, tuple[str, int]] = {}  # job: (period, failed runs in it)
+        self._lost_failures: list[dict[str, Any]] = []  # failed runs the database missed
         # One worker: runs queue instead of competing with the GUI thread for the GIL, and
         # writers to the database are serialized anyway.
         self._executor = ThreadPoolExecutor(max_workers=1)
@@ -156,9 +166,10 @@ class JobScheduler:
             period, _start = current_period(spec, now_us, self.settings)
             try:
                 done = lease_holder(self.engine, name, period) is not None
-            except Exception as exc:  # noqa: BLE001 - the database may be away; try later
+            except Exception as exc:  # noqa: BLE001 - the database may be away
+                # Run it anyway: it fails, is recorded and retried, or the lease decides.
                 log.warning("catch-up check of %s failed: %s", name, exc)
-                continue
+                done = False
             if not done:
                 self._one_off(name, "catch-up")
                 queued.append(name)
@@ -195,6 +206,9 @@ class JobScheduler:
         if self._stopping:  # queued before the stop: only the run under way is waited for
             return
         now_us = self._clock()
+        period = None if trigger == "manual" else current_period(
+            JOBS[name], now_us, self.settings)[0]
+        self._record_lost_failures()
         busy = self._busy[name]
         try:
             if not busy.acquire(blocking=False):
@@ -202,21 +216,55 @@ class JobScheduler:
                                          "already running in this process")
             else:
                 try:
-                    period = None
-                    if trigger != "manual":
-                        period, _start = current_period(JOBS[name], now_us, self.settings)
                     outcome = self._run_job(self.engine, name, now_us, self.settings,
                                             trigger=trigger, period=period)
                 finally:
                     busy.release()
         except Exception as exc:  # noqa: BLE001 - e.g. the database is unreachable
             log.error("job %s could not run: %s", name, exc)
-            outcome = failed_outcome(name, trigger, now_us, str(exc))
+            outcome = failed_outcome(name, trigger, now_us, str(exc).splitlines()[0],
+                                     period=period)
+        if outcome["outcome"] == "failed" and outcome.get("run_id") is None:
+            self._lost_failures = [*self._lost_failures, outcome][-LOST_FAILURES_KEPT:]
+        if period is not None:
+            self._retry_if_failed(name, period, outcome)
         for listener in list(self._listeners):
             try:
                 listener(name, outcome)
             except Exception:
                 log.exception("on_run listener failed for %s", name)
+
+    def _record_lost_failures(self) -> None:
+        """Failed runs the database did not hear of: logged now, if it answers again."""
+        while self._lost_failures:
+            try:
+                record_lost_failure(self.engine, self._lost_failures[0])
+            except Exception:  # noqa: BLE001 - still away: the next run tries again
+                return
+            self._lost_failures.pop(0)
+
+    def _retry_if_failed(self, name: str, period: str, outcome: dict[str, Any]) -> None:
+        """A failed scheduled run is tried again after job_retry_first_seconds, then twice
+        as long each time (at most job_retry_max_seconds), while its period lasts: a retry
+        that would come after the next scheduled run is left to that run."""
+        if outcome["outcome"] != "failed":
+            self._failures.pop(name, None)
+            return
+        last_period, failures = self._failures.get(name, (period, 0))
+        failures = failures + 1 if last_period == period else 1
+        self._failures[name] = (period, failures)
+        delay = min(self.settings.job_retry_first_seconds * 2 ** (failures - 1),
+                    self.settings.job_retry_max_seconds)
+        run_at = datetime.now(UTC) + timedelta(seconds=delay)
+        job = self._scheduler.get_job(name)
+        next_fire = getattr(job, "next_run_time", None) if job else None
+        if self._stopping or next_fire is None or run_at >= next_fire:
+            return
+        log.warning("job %s failed (%d in period %s): retrying in %d s", name, failures,
+                    period, delay)
+        self._scheduler.add_job(self._execute, "date", run_date=run_at, args=(name, "retry"),
+                                id=f"{name}{ONE_OFF['retry']}", name=f"{name} (retry)",
+                                replace_existing=True)
 
     @staticmethod
     def _known(name: str) -> str:

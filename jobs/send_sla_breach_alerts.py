@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from core.alerts import EMAIL_PENDING, claim_pending_emails, record_email_outcome
+from core.alerts import (
+    EMAIL_PENDING,
+    NOT_SENT,
+    POSSIBLY_SENT,
+    REFUSED,
+    SENT,
+    claim_pending_emails,
+    record_email_outcome,
+)
 from core.db import write_transaction
-from core.mailer import MailProblem, SmtpConfig, SmtpConnection, breach_message, describe_smtp_error
+from core.mailer import (
+    MailProblem,
+    MessageRefused,
+    PossiblySent,
+    SmtpConfig,
+    SmtpConnection,
+    breach_message,
+    message_id,
+)
 from core.models import Alert
 from core.settings import Settings
 from core.timeutil import zone
@@ -31,29 +46,39 @@ def _say_once_no_smtp() -> None:
                  "(e-mail waits until a server is set)")
 
 
+Result = tuple[dict[str, Any], str, str | None, str]  # batch, outcome, error, Message-ID
+
+
 def deliver(config: SmtpConfig, batches: list[dict[str, Any]], now_us: int,
-            settings: Settings) -> list[tuple[dict[str, Any], str | None]]:
-    """(batch, error or None) for each person: one connection, one message each."""
+            settings: Settings) -> list[Result]:
+    """How each person's message ended (core.alerts' outcomes): one connection, one message
+    each. A refused message fails alone; a connection that breaks stops the run (a message
+    caught in DATA is possibly sent; the ones after it wait for the next run)."""
     tz = zone(settings.timezone)
-    results: list[tuple[dict[str, Any], str | None]] = []
+    results: list[Result] = []
     try:
         with SmtpConnection(config) as smtp:
             for index, batch in enumerate(batches):
+                msgid = message_id(config.sender, batch["recipient_id"], batch["alert_ids"])
                 message = breach_message(config.sender, batch["name"], batch["email"],
-                                         batch["breaches"], now_us, tz)
+                                         batch["breaches"], now_us, tz, msgid)
                 try:
                     smtp.send(message)
-                    results.append((batch, None))
-                except (smtplib.SMTPServerDisconnected, OSError) as exc:
-                    # The connection is gone: this one and the rest wait for the next run.
-                    error = f"SMTP {config.host}:{config.port}: {describe_smtp_error(exc)}"
-                    results += [(rest, error) for rest in batches[index:]]
+                    results.append((batch, SENT, None, msgid))
+                except MessageRefused as exc:
+                    results.append((batch, REFUSED, str(exc), msgid))
+                except PossiblySent as exc:
+                    results.append((batch, POSSIBLY_SENT, str(exc), msgid))
+                    results += [(rest, NOT_SENT, f"not tried: {exc}", "")
+                                for rest in batches[index + 1:]]
                     break
-                except smtplib.SMTPException as exc:
-                    results.append((batch, describe_smtp_error(exc)))
+                except MailProblem as exc:
+                    results += [(rest, NOT_SENT, str(exc), "") for rest in batches[index:]]
+                    break
     except MailProblem as exc:
-        done = {id(batch) for batch, _ in results}
-        results += [(batch, str(exc)) for batch in batches if id(batch) not in done]
+        done = {id(result[0]) for result in results}
+        results += [(batch, NOT_SENT, str(exc), "") for batch in batches
+                    if id(batch) not in done]
     return results
 
 
@@ -72,17 +97,23 @@ def run_send_sla_breach_alerts(engine: Engine, now_us: int, settings: Settings) 
         batches = claim_pending_emails(session, now_us)
     results = deliver(config, batches, now_us, settings) if batches else []
     with write_transaction(engine) as session:
-        for batch, error in results:
-            record_email_outcome(session, batch["alert_ids"], now_us, error)
-    sent = [batch for batch, error in results if error is None]
-    failed = [(batch, error) for batch, error in results if error is not None]
+        for batch, outcome, error, msgid in results:
+            record_email_outcome(session, batch["alert_ids"], now_us, outcome, error,
+                                 msgid or None, retry_minutes=settings.email_retry_minutes,
+                                 max_refusals=settings.email_max_refusals)
+
+    def alerts(*outcomes: str) -> int:
+        return sum(len(b["alert_ids"]) for b, outcome, _e, _m in results if outcome in outcomes)
+
+    failed = [(outcome, error) for _b, outcome, error, _m in results if outcome != SENT]
     counts: dict[str, Any] = {
-        "recipients": len(results), "emails_sent": len(sent),
-        "alerts_sent": sum(len(b["alert_ids"]) for b in sent),
-        "alerts_failed": sum(len(b["alert_ids"]) for b, _ in failed)}
+        "recipients": len(results),
+        "emails_sent": sum(1 for _b, outcome, _e, _m in results if outcome == SENT),
+        "alerts_sent": alerts(SENT), "alerts_failed": alerts(REFUSED, NOT_SENT),
+        "alerts_unconfirmed": alerts(POSSIBLY_SENT)}
     if failed:
         counts["_warning"] = f"{len(failed)} of {len(results)} e-mails not delivered " \
-                             f"(kept queued): {failed[0][1]}"
+                             f"({failed[0][0]}): {failed[0][1]}"
         log.warning("breach e-mail: %s", counts["_warning"])
     counts.update(retry_waiting_digests(engine, now_us, settings, config))
     return counts

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Engine, and_, func, select, update
 from sqlalchemy.orm import Session
 
-from core.alerts import dialect_insert, inserted
+from core.alerts import NOT_SENT, POSSIBLY_SENT, REFUSED, SENT, dialect_insert, inserted
 from core.db import read_scope, write_transaction
 from core.digest import digest_content
-from core.mailer import SmtpConfig, send_each
+from core.mailer import MailProblem, MessageRefused, PossiblySent, SmtpConfig, SmtpConnection
 from core.models import SUPERVISOR_ROLES, Agent, DigestDelivery
 from core.settings import Settings
 from core.timeutil import US_PER_HOUR, zone
@@ -20,7 +20,7 @@ from core.window import Window
 from jobs.exclusive import job_transaction
 
 NAME = "send-team-digest"
-PENDING, SENDING, SENT = "pending", "sending", "sent"
+PENDING, SENDING, DELIVERED, UNCONFIRMED = "pending", "sending", "sent", "unconfirmed"
 # A claimed delivery older than this was interrupted (the process died mid-run): requeue it.
 STALE_SENDING_US = 2 * US_PER_HOUR
 log = logging.getLogger(__name__)
@@ -66,9 +66,15 @@ def claim_pending(session: Session, now_us: int) -> list[dict[str, Any]]:
     return [row._asdict() for row in rows]
 
 
-def record_outcome(session: Session, delivery_id: int, now_us: int, error: str | None) -> None:
-    values = ({"status": SENT, "sent_at": now_us, "error": None} if error is None
-              else {"status": PENDING, "error": error})
+def record_outcome(session: Session, delivery_id: int, now_us: int, outcome: str,
+                   error: str | None) -> None:
+    """Sent; possibly sent (the connection broke during DATA: never sent twice, the error
+    says so); else back in the queue with its error, for the next run."""
+    values: dict[str, Any] = {"status": PENDING, "error": error}
+    if outcome == SENT:
+        values = {"status": DELIVERED, "sent_at": now_us, "error": None}
+    elif outcome == POSSIBLY_SENT:
+        values = {"status": UNCONFIRMED, "sent_at": now_us, "error": error}
     session.execute(update(DigestDelivery).where(DigestDelivery.id == delivery_id,
                                                  DigestDelivery.status == SENDING).values(**values))
 
@@ -87,9 +93,33 @@ def _messages(engine: Engine, claims: list[dict[str, Any]], config: SmtpConfig,
             if key not in contents:
                 contents[key] = digest_content(conn, Window(claim["as_of"], 7, tz), settings,
                                                team=claim["team"])
+            # The same digest always has the same Message-ID, so a copy can be told.
+            domain = config.sender.rpartition("@")[2] or "localhost"
+            msgid = f"<team-digest.{claim['period']}.{claim['id']}@{domain}>"
             messages.append(digest_message(config.sender, claim["name"], claim["email"].strip(),
-                                           contents[key]))
+                                           contents[key], msgid))
     return messages
+
+
+def send_all(config: SmtpConfig, messages: list[EmailMessage]) -> list[tuple[str, str | None]]:
+    """(outcome, error) of each message, over one connection: a refused message fails alone;
+    a broken connection stops the run (the message caught in DATA possibly sent)."""
+    results: list[tuple[str, str | None]] = []
+    try:
+        with SmtpConnection(config) as smtp:
+            for message in messages:
+                try:
+                    smtp.send(message)
+                    results.append((SENT, None))
+                except MessageRefused as exc:
+                    results.append((REFUSED, str(exc)))
+                except PossiblySent as exc:
+                    results.append((POSSIBLY_SENT, str(exc)))
+                    break
+    except MailProblem as exc:
+        results += [(NOT_SENT, str(exc))] * (len(messages) - len(results))
+    results += [(NOT_SENT, "not tried: the connection broke")] * (len(messages) - len(results))
+    return results
 
 
 def deliver_pending(engine: Engine, now_us: int, settings: Settings,
@@ -100,18 +130,20 @@ def deliver_pending(engine: Engine, now_us: int, settings: Settings,
     if not claims:
         return {"sent": 0, "failed": 0}
     try:
-        errors = send_each(config, _messages(engine, claims, config, settings))
+        results = send_all(config, _messages(engine, claims, config, settings))
     except Exception as exc:  # nothing was sent: every claim waits for the next run
-        errors = [f"the digest could not be made: {type(exc).__name__}: {exc}"] * len(claims)
+        reason = f"the digest could not be made: {type(exc).__name__}: {exc}"
+        results = [(NOT_SENT, reason)] * len(claims)
         log.exception("team digest")
     with write_transaction(engine) as session:
-        for claim, error in zip(claims, errors, strict=True):
-            record_outcome(session, claim["id"], now_us, error)
-    failed = [error for error in errors if error is not None]
-    counts: dict[str, Any] = {"sent": len(errors) - len(failed), "failed": len(failed)}
+        for claim, (outcome, error) in zip(claims, results, strict=True):
+            record_outcome(session, claim["id"], now_us, outcome, error)
+    failed = [(outcome, error) for outcome, error in results if outcome != SENT]
+    counts: dict[str, Any] = {"sent": len(results) - len(failed), "failed": len(failed)}
     if failed:
-        counts["_warning"] = (f"{len(failed)} of {len(errors)} digests not delivered "
-                              f"(kept queued): {failed[0]}")
+        counts["_warning"] = (f"{len(failed)} of {len(results)} digests not delivered "
+                              f"({failed[0][0]}; a possibly sent one is not sent again, the "
+                              f"others are kept queued): {failed[0][1]}")
         log.warning("team digest: %s", counts["_warning"])
     return counts
 

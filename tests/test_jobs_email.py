@@ -52,7 +52,8 @@ def test_every_person_hears_of_each_breach_once_and_nobody_else_gets_mail(engine
 
     counts = run_send_sla_breach_alerts(engine, us(NOW), config)
 
-    assert counts == {"recipients": 3, "emails_sent": 3, "alerts_sent": 9, "alerts_failed": 0}  # 1 + 4 + 4
+    assert counts == {"recipients": 3, "emails_sent": 3, "alerts_sent": 9, "alerts_failed": 0,
+                      "alerts_unconfirmed": 0}  # 1 + 4 + 4
     assert mail_sink.recipients() == PEOPLE_WITH_MAIL  # a2 has no address, a3 no breach
     lead_mail = mail_sink.messages_to("lead1@example.com")[0]
     plain, html = body_text(lead_mail), body_text(lead_mail, "html")

@@ -1,6 +1,6 @@
 """sign-in failures: repeated failed sign-ins lock an id, for every console
 
-Revision ID: 0006
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-01 06:40:00
 
@@ -12,7 +12,7 @@ that a second console (or a restart) does not give a guesser a fresh set of atte
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
