@@ -2,11 +2,14 @@
 
     python benchmarks/floor.py import CSV_FOLDER DB_FILE
     python benchmarks/floor.py comparison DB_FILE NOW_ISO [DAYS]
+    python benchmarks/floor.py breaches DB_FILE NOW_ISO
 
 `import` is a bare executemany of the CSV rows (times turned into integer microseconds, the
 way the console stores them) into one table with one index (the covering index the
-comparison needs), plus the two small lookup tables (agents, SLA policies), in one
-transaction with sqlite3's defaults. `comparison` is one SQL statement that computes the
+comparison needs), plus the two small lookup tables (agents, SLA policies) and, when the
+folder has one, status_changes.csv into a bare table, in one transaction with sqlite3's
+defaults. `breaches` is one SQL statement for the breach list (the plain rule, without
+calendars: a reference for speed, not for the answer). `comparison` is one SQL statement that computes the
 comparison report's rows (the same fields, rounding and order as the rules) and prints them
 as the same JSON object `support-console report comparison` prints.
 
@@ -44,7 +47,7 @@ def load(folder, db):
         next(rows)
         con.executemany("INSERT INTO sla_policies VALUES (?, ?, ?, ?)",
                         ((k, p, int(f) if f else None, int(r) if r else None)
-                         for k, p, f, r in rows))
+                         for k, p, f, r, *_calendar in rows))
     with open(f"{folder}/agents.csv", newline="", encoding="utf-8") as handle:
         rows = csv.reader(handle)
         next(rows)
@@ -55,6 +58,18 @@ def load(folder, db):
         con.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
             (r[0], r[1], r[2], r[3], r[4], r[5] or None, _us(r[6]), _us(r[7]), _us(r[8]))
             for r in rows))
+    try:
+        handle = open(f"{folder}/status_changes.csv", newline="", encoding="utf-8")
+    except FileNotFoundError:
+        handle = None
+    if handle is not None:
+        with handle:
+            rows = csv.reader(handle)
+            next(rows)
+            con.execute("CREATE TABLE status_changes (item_id TEXT, status TEXT,"
+                        " changed_at INTEGER)")
+            con.executemany("INSERT INTO status_changes VALUES (?, ?, ?)",
+                            ((r[0], r[1], _us(r[2])) for r in rows))
     con.execute("CREATE INDEX ix_items_kind_created ON items (kind, created_at, assignee,"
                 " priority, resolved_at, first_response_at)")
     con.execute("COMMIT")
@@ -122,11 +137,46 @@ def comparison(db, now_iso, days=30):
     return {"agents": [dict(zip(NAMES, row)) for row in rows]}
 
 
+BREACHES = """
+SELECT id, kind, priority, subject, assignee, response_breached, resolution_breached,
+       response_due, resolution_due
+FROM (SELECT i.id, i.kind, i.priority, i.subject, i.assignee,
+             i.created_at + p.frm * 60000000 AS response_due,
+             i.created_at + p.rm * 60000000 AS resolution_due,
+             p.frm IS NOT NULL AND COALESCE(i.first_response_at, i.resolved_at, :now)
+               > i.created_at + p.frm * 60000000 AS response_breached,
+             p.rm IS NOT NULL AND COALESCE(i.resolved_at, :now)
+               > i.created_at + p.rm * 60000000 AS resolution_breached
+      FROM items i JOIN sla_policies p ON p.kind = i.kind AND p.priority = i.priority
+      WHERE i.status IN ('open', 'in_progress', 'waiting'))
+WHERE response_breached OR resolution_breached
+"""
+
+
+def breaches(db, now_iso):
+    now = _us(now_iso)
+    con = sqlite3.connect(db)
+    entries = []
+    for row in con.execute(BREACHES, {"now": now}):
+        dues = [due for flag, due in ((row[5], row[7]), (row[6], row[8])) if flag]
+        due = min(dues)
+        entries.append({"item_id": row[0], "kind": row[1], "priority": row[2],
+                        "subject": row[3], "assignee": row[4],
+                        "targets": [t for t, flag in (("first_response", row[5]),
+                                                      ("resolution", row[6])) if flag],
+                        "due_at": datetime.fromtimestamp(due / US).isoformat(),
+                        "overdue_minutes": (now - due) // 60000000})
+    entries.sort(key=lambda e: (-e["overdue_minutes"], e["item_id"]))
+    return {"breaches": entries, "count": len(entries)}
+
+
 def main(argv):
     if argv[0] == "import":
         result = load(argv[1], argv[2])
     elif argv[0] == "comparison":
         result = comparison(*argv[1:])
+    elif argv[0] == "breaches":
+        result = breaches(*argv[1:])
     else:
         raise SystemExit(__doc__)
     json.dump(result, sys.stdout, indent=2, ensure_ascii=False)

@@ -12,6 +12,7 @@ from typing import Any
 
 from core import __version__
 from core.errors import BadInput, DatabaseProblem, PermissionDenied, SupportConsoleError
+from core.logging_setup import setup_logging
 from core.startup_gc import pause_while_loading, process_done, program_loaded
 
 log = logging.getLogger("support_console")
@@ -152,8 +153,10 @@ def cmd_init(args, settings) -> dict:
 
 
 def cmd_import(args, settings) -> dict:
+    from core.due_store import sync_clock_settings
     from core.importer import import_folder
 
+    sync_clock_settings(_engine(args, settings), settings)
     return {"imported": import_folder(_engine(args, settings), args.folder, args.tz)}
 
 
@@ -165,9 +168,11 @@ def cmd_export(args, settings) -> dict:
 
 def cmd_demo(args, settings) -> dict:
     from core.demo import load_demo
+    from core.due_store import sync_clock_settings
     from core.timeutil import parse_now
 
     now = parse_now(args.now) if args.now else None
+    sync_clock_settings(_engine(args, settings), settings)
     return load_demo(_engine(args, settings), agents=args.agents, items=args.items,
                      seed=args.seed, now_us=now)
 
@@ -273,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().parse_args(argv, namespace=args)
         if args.command is None:
             args.command, args.smoke_test, args.demo = "gui", False, False
+        setup_logging(" ".join(filter(None, (args.command, getattr(args, "jobs_command", None)))))
         settings = _settings(args)
         from core.settings import secure_own_files
 
@@ -295,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
             return _fail(3, PermissionDenied(describe_db_error(exc, url)).args[0])
         if isinstance(exc, SQLAlchemyError):
             return _fail(1, DatabaseProblem(describe_db_error(exc, url)).args[0])
-        log.debug("unexpected error", exc_info=True)
+        log.error("unexpected error", exc_info=True)
         return _fail(1, f"unexpected error: {type(exc).__name__}: {exc}")
     finally:
         process_done()

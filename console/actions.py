@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from core.access import resolve_actor
 from core.errors import BadInput
+from core.item_clock import item_clocks
 from core.schema import agents, breach_records, items, reassignments
 from core.settings import Settings
 from core.team import open_counts, role_agents
@@ -57,8 +58,9 @@ def acknowledge(session: Session, actor_id: str | None, item_id: str, now_us: in
     return sum(1 for breach_id in ids if acknowledge_breach(session, actor, breach_id, now_us))
 
 
-def item_details(session: Session, item_id: str) -> dict[str, Any]:
-    """Everything about one item: its fields, its moves and its recorded breaches."""
+def item_details(session: Session, item_id: str, now_us: int | None = None) -> dict[str, Any]:
+    """Everything about one item: its fields, its moves, its recorded breaches and, when
+    now_us is given and it is SLA-tracked, its SLA clock (core.item_clock)."""
     item = _item(session, item_id)
     assignee_name = session.scalar(select(agents.c.name)
                                    .where(agents.c.id == item.assignee_id))
@@ -78,6 +80,8 @@ def item_details(session: Session, item_id: str) -> dict[str, Any]:
         "breaches": [{"target": b.target, "due_at": b.due_at, "detected_at": b.detected_at,
                       "acknowledged_at": b.acknowledged_at, "acknowledged_by": b.acknowledged_by}
                      for b in breaches],
+        "clock": (None if now_us is None
+                  else item_clocks(session.connection(), [item_id], now_us).get(item_id)),
     }
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from console.context import Clock, ConsoleContext, Period, system_clock
 from console.data_bus import DataBus
+from console.failures import report_failures_in
 from console.main_window import MainWindow
 from console.startup import DatabaseState, Startup
 from console.tasks import TaskRunner
@@ -33,7 +34,8 @@ class Console:
 
     def __init__(self, settings: Settings, *, clock: Clock = system_clock,
                  state: QSettings | None = None, load_demo: bool = False,
-                 offer_demo: bool = False, watch_changes: bool = True, actor=None):
+                 offer_demo: bool = False, watch_changes: bool = True, actor=None,
+                 opened: DatabaseState | None = None):
         # Workers hand the GIL back every 0.2 ms instead of 5: painting calls back into Python
         # (pyqtgraph) hundreds of times, and each call waits for the GIL up to this long.
         sys.setswitchinterval(0.0002)
@@ -52,10 +54,11 @@ class Console:
         self.watch_changes = watch_changes
         self.database: DatabaseState | None = None
         self.desktop = None  # the DesktopIntegration, once someone is signed in (run_gui)
+        self.closed = False
         self.startup = Startup(self.tasks, self.window, load_demo_now=load_demo,
                                offer_demo=offer_demo, clock=clock,
                                dashboard_agent_id=None if self.context.supervisor
-                               else self.context.actor_id)
+                               else self.context.actor_id, opened=opened)
         self.startup.ready.connect(self._ready)
         self.startup.failed.connect(self.window.banner.show_error)
 
@@ -81,10 +84,15 @@ class Console:
             load_figures()
 
     def shutdown(self) -> None:
+        """Stops threads and timers, closes the window; a second call does nothing."""
+        if self.closed:
+            return
+        self.closed = True
         if self.desktop is not None:  # stopped on aboutToQuit too; a second stop does nothing
             self.desktop.shutdown()
         self.bus.stop_watching()
         self.window.close()
+        self.tasks.close()
         self.tasks.wait_for_done()
         self.window.deleteLater()
         self.engine.dispose()
@@ -126,17 +134,22 @@ def run_gui(args, settings: Settings) -> int:
     console = Console(settings, state=None if smoke else QSettings(),
                       load_demo=bool(getattr(args, "demo", False)),
                       offer_demo=not smoke and not settings.db_url,
-                      watch_changes=not smoke, actor=signed_in and signed_in.actor)
+                      watch_changes=not smoke, actor=signed_in and signed_in.actor,
+                      opened=signed_in and signed_in.opened)
     if signed_in is not None:
         console.desktop = DesktopIntegration(console, signed_in)
     if smoke:
         from console.smoke import run_smoke_test
 
         return run_smoke_test(app, console)
+    reporter = report_failures_in(console.window)
     console.start()
     quit_on_signals(app)
-    code = app.exec()
-    console.shutdown()
+    try:
+        code = app.exec()
+    finally:
+        reporter.uninstall()
+        console.shutdown()
     return code
 
 

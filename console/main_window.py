@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QMetaMethod, QSettings, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console import help_menu, lifecycle
 from console.context import ConsoleContext
 from console.views.base import ConsoleView
 from console.views.registry import VIEW_CLASSES
@@ -30,6 +31,7 @@ from console.widgets import export
 from console.widgets.banner import Banner
 from console.widgets.busy import BusyIndicator
 from console.widgets.period_selector import PeriodSelector
+from console.window_state import restore_window, save_window
 from core.errors import SupportConsoleError
 
 APP_TITLE = "Support Console"
@@ -39,10 +41,12 @@ DEMO_SUFFIX = "DEMO DATA"
 class MainWindow(QMainWindow):
     """Builds itself from the view registry; views own their widgets and wiring.
 
-    Extension points: `self.menus` ("file", "view", "tools", "help") for new actions,
-    `console.views.registry` for new views, `self.status_area` for status widgets."""
+    Public parts for glue code, which only connects signals: `banner`, `status_area`,
+    `add_menu_action`, `add_status_widget`, `add_strip` (under the banner), `show_items`,
+    `set_navigation_badge`, `quit_requested`; `console.views.registry` for new views."""
 
     view_changed = Signal(str)
+    quit_requested = Signal()  # File > Quit, when someone listens (else the window closes)
     view_built = Signal(object)  # a ConsoleView, built on first use or after the first paint
     first_load_done = Signal()  # every view has shown its figures (or failed) once
 
@@ -72,7 +76,7 @@ class MainWindow(QMainWindow):
         self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.setMinimumSize(QSize(1000, 640))
         self.resize(QSize(1400, 900))
-        self._restore_state()
+        restore_window(self, self.state)
 
     # -- construction ------------------------------------------------------------------------
     def _init_central(self) -> None:
@@ -105,6 +109,7 @@ class MainWindow(QMainWindow):
         self.export_xlsx_action = QAction("Export table as &Excel (XLSX)…", self)
         self.export_png_action = QAction("Export chart as &PNG…", self)
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.log_folder_action = QAction("Open &log folder", self)
         self.about_action = QAction("&About Support Console", self)
 
     def _init_menus(self) -> None:
@@ -124,7 +129,7 @@ class MainWindow(QMainWindow):
         self.menus["tools"] = bar.addMenu("&Tools")  # settings, jobs, sign-in come here
         self.menus["tools"].menuAction().setVisible(False)
         self.menus["help"] = help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.about_action)
+        help_menu.addActions([self.log_folder_action, self.about_action])
 
     def _init_toolbar(self) -> None:
         toolbar = QToolBar("Main")
@@ -164,8 +169,10 @@ class MainWindow(QMainWindow):
         self.export_csv_action.triggered.connect(lambda: self.export_table("csv"))
         self.export_xlsx_action.triggered.connect(lambda: self.export_table("xlsx"))
         self.export_png_action.triggered.connect(self.export_chart)
-        self.quit_action.triggered.connect(self.close)
-        self.about_action.triggered.connect(self._show_about)
+        self.quit_action.triggered.connect(self.request_quit)
+        self.log_folder_action.triggered.connect(self.open_log_folder)
+        self.about_action.triggered.connect(lambda: help_menu.show_about(self,
+                                                                         self.database_label))
         self.banner.retry_requested.connect(self.refresh_all)
         self.context.tasks.busy_changed.connect(self.busy.set_busy)
         self.context.tasks.task_failed.connect(self.banner.show_error)
@@ -226,7 +233,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def refresh_all(self) -> None:
-        self.banner.hide()
+        if self.banner.property("level") == "error":  # a note (sign-in, demo) stays
+            self.banner.hide()
         self.refresh_views()
 
     @Slot()
@@ -251,6 +259,47 @@ class MainWindow(QMainWindow):
         current.figures_shown.connect(refresh_others)
         current.load_failed.connect(refresh_others)
         current.refresh()
+
+    # -- for the glue (console.desktop.integration) ------------------------------------------
+    @Slot()
+    def request_quit(self) -> None:
+        if self.isSignalConnected(QMetaMethod.fromSignal(self.quit_requested)):
+            self.quit_requested.emit()
+        else:
+            self.close()
+
+    def add_menu_action(self, menu: str, action: QAction) -> None:
+        self.menus[menu].addAction(action)
+        self.menus[menu].menuAction().setVisible(True)
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        self.status_area.addPermanentWidget(widget)
+
+    def add_strip(self, widget: QWidget) -> None:
+        """A strip across the window under the message banner (e.g. the alert banner)."""
+        layout = self.centralWidget().layout()
+        layout.insertWidget(layout.indexOf(self.banner) + 1, widget)
+
+    @Slot(str, int)
+    def set_navigation_badge(self, key: str, count: int) -> None:
+        if key in self.view_classes:
+            title = self.view_classes[key].title
+            item = self.navigation.item(self.navigation_row(key))
+            item.setText(f"{title} ({count:,})" if count else title)
+
+    @Slot(tuple)
+    def show_items(self, item_ids: tuple) -> None:
+        """The breaches view, on these items (for people who may see it)."""
+        view = self.view("breaches")
+        if view is not None:
+            self.show_view("breaches")
+            view.show_items(item_ids)
+
+    @Slot()
+    def open_log_folder(self) -> None:
+        problem = help_menu.open_log_folder()
+        if problem:
+            self.banner.show_error(problem)
 
     def set_demo(self, demo: bool) -> None:
         """Mark the window clearly while it shows demo data."""
@@ -308,34 +357,12 @@ class MainWindow(QMainWindow):
         self.status_area.showMessage(f"Exported {chart.chart_title} to {path}", 8000)
         return path
 
-    # -- state -------------------------------------------------------------------------------
-    def _restore_state(self) -> None:
-        first = next(iter(self.view_classes))
-        if self.state is None:
-            self.show_view(first)
-            return
-        geometry = self.state.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        days = self.state.value("window/period_days")
-        if days is not None:
-            try:
-                self.context.period.set_days(max(1, min(3650, int(days))))
-            except (TypeError, ValueError):
-                pass
-        key = str(self.state.value("window/view", first))
-        self.show_view(key if key in self.view_classes else first)
-
-    def save_state(self) -> None:
-        if self.state is None:
-            return
-        self.state.setValue("window/geometry", self.saveGeometry())
-        self.state.setValue("window/view", self.current_view.key)
-        self.state.setValue("window/period_days", self.context.period.days)
-        self.state.sync()
+    def showEvent(self, event: QShowEvent) -> None:
+        lifecycle.mark_started()
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_state()
+        save_window(self, self.state)
         self.context.bus.stop_watching()
         super().closeEvent(event)
 
@@ -365,12 +392,3 @@ class MainWindow(QMainWindow):
                 v.refresh_count or v.last_error for v in self.views.values()):
             self.first_load_pending = False
             self.first_load_done.emit()
-
-    def _show_about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        from core import __version__
-
-        QMessageBox.about(self, "About Support Console",
-                          f"Support Console {__version__}\n\nDashboards, SLA breaches and "
-                          f"workload for support team leads.\n\nDatabase: {self.database_label}")

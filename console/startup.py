@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy import func, select
 
 from console.tasks import TaskRunner, describe_error
+from core.access import Actor
 from core.dashboard import read_dashboard_snapshot
 from core.db import ensure_schema, read_scope
 from core.demo import holds_demo_data, load_demo
@@ -22,28 +23,47 @@ class DatabaseState:
     empty: bool
     demo: bool
     dashboard: dict[str, Any] | None = None  # the stored dashboard, drawn while figures load
+    demo_admin: Actor | None = None  # a SQLite demo database's admin (signed in, no password)
 
 
-def open_database(engine, dashboard_agent_id: str | None = None) -> DatabaseState:
-    """Bring the schema up to date, say whether the database is empty or holds demo data,
-    and read the stored dashboard of the team (or of dashboard_agent_id): one trip."""
+def open_database(engine, dashboard_agent_id: str | None = None, *,
+                  with_dashboard: bool = True) -> DatabaseState:
+    """Bring the schema up to date, then read_state: once per start, on a worker."""
     ensure_schema(engine)
+    return read_state(engine, dashboard_agent_id, with_dashboard=with_dashboard)
+
+
+def read_state(engine, dashboard_agent_id: str | None = None, *,
+               with_dashboard: bool = True) -> DatabaseState:
+    """Whether the database is empty or holds demo data, and the stored dashboard of the team
+    (or of dashboard_agent_id): one trip."""
     with read_scope(engine) as conn:
         empty = conn.scalar(select(func.count()).select_from(agents)) == 0
-        dashboard = None if empty else read_dashboard_snapshot(conn, dashboard_agent_id)
+        dashboard = read_dashboard_snapshot(conn, dashboard_agent_id) if (
+            with_dashboard and not empty) else None
         demo = holds_demo_data(conn)
-    return DatabaseState(empty=empty, demo=demo, dashboard=dashboard)
+        admin = _demo_admin(conn) if demo and conn.dialect.name == "sqlite" else None
+    return DatabaseState(empty=empty, demo=demo, dashboard=dashboard, demo_admin=admin)
+
+
+def _demo_admin(conn) -> Actor | None:
+    agent = conn.execute(select(agents).where(agents.c.role == "admin", agents.c.active)
+                         .order_by(agents.c.id)).first()
+    return None if agent is None else Actor(id=agent.id, role=agent.role, name=agent.name)
 
 
 class Startup(QObject):
-    """open -> (offer demo data) -> ready. `ask_demo` None: never ask (smoke test)."""
+    """open -> (offer demo data) -> ready. `opened`: the schema was brought up to date and
+    the database read before the window (sign-in): only the stored dashboard is left."""
 
     ready = Signal(object)  # DatabaseState
     failed = Signal(str)
 
     def __init__(self, tasks: TaskRunner, window: QWidget, *, load_demo_now: bool,
-                 offer_demo: bool, clock=None, dashboard_agent_id: str | None = None):
+                 offer_demo: bool, clock=None, dashboard_agent_id: str | None = None,
+                 opened: DatabaseState | None = None):
         super().__init__(window)
+        self.opened = opened
         self.dashboard_agent_id = dashboard_agent_id
         self.tasks = tasks
         self.window = window
@@ -55,7 +75,8 @@ class Startup(QObject):
     def start(self) -> None:
         engine = self.tasks.engine
         agent_id = self.dashboard_agent_id
-        self.tasks.run_in_background(self, lambda: open_database(engine, agent_id),
+        opening = open_database if self.opened is None else read_state
+        self.tasks.run_in_background(self, lambda: opening(engine, agent_id),
                                      self._opened, self._failed, serial=True)
 
     def _opened(self, state: DatabaseState) -> None:
@@ -93,7 +114,7 @@ class Startup(QObject):
         engine = self.tasks.engine
         now = self.clock() if self.clock else None
         self.tasks.run_in_background(
-            self, lambda: (load_demo(engine, now_us=now), open_database(engine))[1],
+            self, lambda: (load_demo(engine, now_us=now), read_state(engine))[1],
             self.ready.emit, self._failed, serial=True)
 
     def _failed(self, error: BaseException) -> None:

@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from shiboken6 import isValid
 from sqlalchemy import Engine
 
@@ -87,6 +87,11 @@ class TaskRunner(QObject):
         self._hand_over.setSingleShot(True)
         self._hand_over.setInterval(0)
         self._hand_over.timeout.connect(self._hand_over_next)
+        self.closed = False
+
+    def close(self) -> None:
+        """No new work from now on (the console is shutting down; a timer may still ask)."""
+        self.closed = True
 
     @property
     def active(self) -> int:
@@ -96,6 +101,9 @@ class TaskRunner(QObject):
                           on_success: SuccessCallback | None = None,
                           on_failure: FailureCallback | None = None, *,
                           serial: bool = False) -> None:
+        if self.closed:
+            return
+
         def deliver(relay: _Relay, result: Any, error: BaseException | None) -> None:
             self._pending.discard(relay)
             relay.deleteLater()
@@ -146,6 +154,25 @@ class TaskRunner(QObject):
                 return fn(session)
 
         self.run_in_background(parent, in_transaction, on_success, on_failure, serial=True)
+
+    def run_and_wait(self, fn: Callable[[], Any]) -> Any:
+        """fn on the writer thread while this thread turns an event loop until it is done: its
+        result, or its error raised here. For the steps before the window exists (sign-in)."""
+        loop = QEventLoop()
+        outcome: list[tuple[Any, BaseException | None]] = []
+
+        def finished(result: Any, error: BaseException | None = None) -> None:
+            outcome.append((result, error))
+            loop.quit()
+
+        self.run_in_background(None, fn, finished, lambda error: finished(None, error),
+                               serial=True)
+        if not outcome:
+            loop.exec()
+        result, error = outcome[0]
+        if error is not None:
+            raise error
+        return result
 
     def _hand_over_next(self) -> None:
         if self._arrivals:

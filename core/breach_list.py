@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from core.access import Actor, resolve_actor
+from core.item_clock import item_clocks
 from core.reports import run_report
 from core.schema import OPEN_STATUSES, agents, breach_records, items
 from core.settings import Settings
@@ -37,7 +38,8 @@ def _acknowledged_open_items(db: Connection, agent_id: str | None) -> set[str]:
 def breach_worklist(db: Connection, window: Window, *, actor_id: str | None,
                     settings: Settings) -> dict[str, Any]:
     """`breached` and `at_risk`: the entries of the `breaches` and `at-risk` reports for this
-    person, each with `assignee_name` and `acknowledged`; `agents`: visible_agents."""
+    person, each with `assignee_name`, `acknowledged` and its SLA `clock` (core.item_clock);
+    `agents`: visible_agents."""
     actor = resolve_actor(db, actor_id)
     breached = run_report(db, "breaches", window, actor_id=actor_id, settings=settings)
     at_risk = run_report(db, "at-risk", window, actor_id=actor_id, settings=settings)
@@ -45,9 +47,13 @@ def breach_worklist(db: Connection, window: Window, *, actor_id: str | None,
     names = {agent_id: name for name, agent_id in team}
     acknowledged = _acknowledged_open_items(db, None if actor.is_supervisor else actor.id)
 
+    clocks = item_clocks(db, [e["item_id"] for e in breached["breaches"] + at_risk["items"]],
+                         window.now_us)
+
     def annotated(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{**entry, "assignee_name": names.get(entry["assignee"]),
-                 "acknowledged": entry["item_id"] in acknowledged} for entry in entries]
+                 "acknowledged": entry["item_id"] in acknowledged,
+                 "clock": clocks.get(entry["item_id"])} for entry in entries]
 
     return {"breached": annotated(breached["breaches"]), "at_risk": annotated(at_risk["items"]),
             "agents": team}

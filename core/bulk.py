@@ -158,7 +158,7 @@ def _sqlite_max_params(conn: Connection) -> int:
 
 def policy_upsert(conn: Connection) -> BatchUpsert:
     return BatchUpsert(conn, "sla_policies", ("kind", "priority", "first_response_minutes",
-                       "resolution_minutes"), ("kind", "priority"))
+                       "resolution_minutes", "calendar_id"), ("kind", "priority"))
 
 
 def agent_upsert(conn: Connection) -> BatchUpsert:

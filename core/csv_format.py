@@ -15,6 +15,7 @@ AGENT_COLUMNS = ("id", "name", "email", "role", "active", "last_activity_at", "m
 ITEM_COLUMNS = ("id", "kind", "subject", "priority", "status", "assignee",
                 "created_at", "first_response_at", "resolved_at")
 POLICY_COLUMNS = ("kind", "priority", "first_response_minutes", "resolution_minutes")
+POLICY_CALENDAR = "calendar"  # optional: empty or absent means always open
 
 
 # Times outside these years are typing slips, and some could not be written back at all

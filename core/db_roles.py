@@ -37,7 +37,8 @@ CONSOLE_WRITES: dict[str, str] = {
     "sign_in_failures": "INSERT, UPDATE, DELETE",
     "digest_deliveries": "INSERT, UPDATE",  # send-team-digest's queue
 }
-ADMIN_WRITES = ("agents", "sla_policies", "meta", "alembic_version")
+ADMIN_WRITES = ("agents", "sla_policies", "meta", "alembic_version", "calendars", "holidays",
+                "status_changes")  # business hours: import and the admin's calendar editor
 NOTIFY_FUNCTION = "support_console_notify_changed()"  # migration 0002
 
 

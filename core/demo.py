@@ -12,6 +12,8 @@ from sqlalchemy.engine import Connection
 from core import schema
 from core.bulk import agent_upsert, item_upsert, policy_upsert
 from core.db import write_transaction
+from core.demo_hours import CALENDARS, POLICY_CALENDARS, demo_histories, demo_holidays
+from core.due_store import recompute_due
 from core.errors import BadInput
 from core.schema import meta
 from core.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_MINUTE, US_PER_SECOND, to_us
@@ -139,13 +141,17 @@ def load_demo(engine: Engine, *, agents: int = 14, items: int = 4000, seed: int 
                            "empty database (or one that holds demo data)")
         for table in (schema.alerts, schema.reassignments, schema.breach_records,
                       schema.workload_snapshots, schema.daily_metrics, schema.dashboard_snapshots,
-                      schema.items, schema.agents, schema.sla_policies):
+                      schema.status_changes, schema.items, schema.agents, schema.sla_policies,
+                      schema.holidays, schema.calendars):
             session.execute(delete(table))
         conn = session.connection()
+        _insert_rows(conn, schema.calendars, CALENDARS)
+        _insert_rows(conn, schema.holidays, demo_holidays(now_us, HISTORY_DAYS))
         policy_sink = policy_upsert(conn)
         for kind, by_priority in POLICIES.items():
             for priority, (response, resolution) in by_priority.items():
-                policy_sink.add((kind, priority, response, resolution))
+                policy_sink.add((kind, priority, response, resolution,
+                                 POLICY_CALENDARS.get((kind, priority))))
         policy_sink.flush()
         people = demo_agents(rng, agents, now_us)
         agent_sink = agent_upsert(conn)
@@ -153,12 +159,25 @@ def load_demo(engine: Engine, *, agents: int = 14, items: int = 4000, seed: int 
             agent_sink.add(person)
         agent_sink.flush()
         item_sink = item_upsert(conn)
-        for item in demo_items(rng, items, people, now_us):
+        made = list(demo_items(rng, items, people, now_us))
+        for item in made:
             item_sink.add(item)
         item_sink.flush()
+        # A second generator: the items are the same as before histories existed.
+        _insert_rows(conn, schema.status_changes,
+                     demo_histories(random.Random(seed + 1), made, now_us), ("item_id", "status",
+                                                                              "changed_at"))
+        recompute_due(conn)
         session.execute(delete(meta).where(meta.c.key == DEMO_KEY))
         session.execute(insert(meta).values(key=DEMO_KEY, value=str(seed)))
     return {"agents": len(people), "items": item_sink.count, "seed": seed, "demo": True}
+
+
+def _insert_rows(conn: Connection, table, rows, columns: tuple[str, ...] | None = None) -> None:
+    names = columns or tuple(c.name for c in table.columns)
+    values = [dict(zip(names, row)) for row in rows]
+    if values:
+        conn.execute(insert(table), values)
 
 
 def holds_demo_data(db: Connection) -> bool:

@@ -1,4 +1,4 @@
-"""Export: the same three CSV files the importer reads, streamed from the database."""
+"""Export: the CSV files the importer reads, streamed from the database."""
 
 from __future__ import annotations
 
@@ -20,11 +20,13 @@ from core.csv_format import (
     ITEMS_FILE,
     LATEST_US,
     POLICIES_FILE,
+    POLICY_CALENDAR,
     POLICY_COLUMNS,
     write_bool,
     write_time,
 )
 from core.errors import BadInput
+from core.export_hours import export_business_hours
 from core.files import replaced_when_done
 from core.models import Agent, Item, SlaPolicy
 
@@ -83,10 +85,16 @@ def _write_all(conn: Connection, folder: Path) -> dict[str, int]:
             (i.id, i.kind, i.subject, i.priority, i.status, i.assignee_id,
              write_time(i.created_at), write_time(i.first_response_at), write_time(i.resolved_at))
             for i in items))
-        policies = conn.execute(select(SlaPolicy).order_by(SlaPolicy.kind, SlaPolicy.priority))
-        counts["sla_policies"] = write_csv_rows(open_file(POLICIES_FILE), POLICY_COLUMNS, (
+        policies = conn.execute(
+            select(SlaPolicy).order_by(SlaPolicy.kind, SlaPolicy.priority)).all()
+        # The calendar column only when a policy has one: older readers keep their four columns.
+        calendar = (POLICY_CALENDAR,) if any(p.calendar_id for p in policies) else ()
+        counts["sla_policies"] = write_csv_rows(open_file(POLICIES_FILE),
+                                                POLICY_COLUMNS + calendar, (
             (p.kind, p.priority, p.first_response_minutes, p.resolution_minutes)
-            for p in policies))
+            + ((p.calendar_id,) if calendar else ()) for p in policies))
+        counts.update(export_business_hours(
+            conn, lambda name, header, rows: write_csv_rows(open_file(name), header, rows)))
     return counts
 
 

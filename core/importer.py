@@ -29,6 +29,7 @@ from core.csv_format import (
     ITEMS_FILE,
     LATEST_US,
     POLICIES_FILE,
+    POLICY_CALENDAR,
     POLICY_COLUMNS,
     RowError,
     boolean,
@@ -41,6 +42,7 @@ from core.csv_format import (
 )
 from core.db import write_transaction
 from core.errors import BadInput
+from core.import_hours import HOURS_FILES, BusinessHoursImport, policy_parser
 from core.models import CLOSED_STATUSES, KINDS, PRIORITIES, ROLES, STATUSES, Agent
 from core.timeutil import zone
 
@@ -68,9 +70,10 @@ class _Errors:
             self.lines.append(f"{file} line {line}: {reason}")
 
 
-def _rows(path: Path, columns: tuple[str, ...], errors: _Errors) -> Iterator[tuple[int, list]]:
-    """(line, values) pairs of a CSV file, values in the order of `columns`; file-level
-    problems become errors."""
+def _rows(path: Path, columns: tuple[str, ...], errors: _Errors,
+          optional: tuple[str, ...] = ()) -> Iterator[tuple[int, list]]:
+    """(line, values) pairs of a CSV file, values in the order of `columns` then `optional`
+    (an optional column the file lacks reads as empty); file-level problems become errors."""
     name = path.name
     try:
         handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
@@ -89,7 +92,8 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors) -> Iterator[tup
             if not _header_ok(header, columns, name, nul_lines, errors):
                 return
             width = len(header)
-            positions = [header.index(c) for c in columns]
+            header += [c for c in optional if c not in header]  # absent ones read as empty
+            positions = [header.index(c) for c in (*columns, *optional)]
             in_order = positions == list(range(width))  # the usual case: no reshuffling
             for record in reader:
                 if nul_lines:
@@ -105,6 +109,8 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors) -> Iterator[tup
                     continue
                 if width == 1 and record == [""]:
                     continue
+                if len(header) > width:
+                    record = [*record, *[""] * (len(header) - width)]
                 yield reader.line_num, (record if in_order else [record[p] for p in positions])
         except UnicodeDecodeError:
             errors.add(name, _first_undecodable_line(path), "not UTF-8 text (is this a CSV "
@@ -148,16 +154,6 @@ def _first_undecodable_line(path: Path) -> int:
             except UnicodeDecodeError:
                 return number
     return 0
-
-
-def _parse_policy(row: list, _zone: tzinfo) -> tuple:
-    kind, priority, first_response, resolution = row
-    return (
-        choice(kind.strip(), KINDS, "kind"),
-        choice(priority.strip(), PRIORITIES, "priority"),
-        optional_count(first_response, "first_response_minutes"),
-        optional_count(resolution, "resolution_minutes"),
-    )
 
 
 def _parse_agent(row: list, tz: tzinfo) -> tuple:
@@ -238,11 +234,11 @@ def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
 
 
 def _load(path: Path, columns: tuple[str, ...], parse, key_of, tz: tzinfo, errors: _Errors,
-          sink: BatchUpsert) -> None:
+          sink: BatchUpsert, optional: tuple[str, ...] = ()) -> dict:
     """Validate every row; write (through sink) only while no error has been seen."""
     seen: dict[str, int] = {}
     add = sink.add
-    for line, row in _rows(path, columns, errors):
+    for line, row in _rows(path, columns, errors, optional):
         try:
             parsed = parse(row, tz)
         except RowError as exc:
@@ -257,10 +253,11 @@ def _load(path: Path, columns: tuple[str, ...], parse, key_of, tz: tzinfo, error
             add(parsed)
     if not errors.total:
         sink.flush()
+    return seen
 
 
 def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
-                sink: BatchUpsert) -> None:
+                sink: BatchUpsert) -> dict[str, int]:
     """_load for items.csv, with the parser's common case inlined: a clean row (exact
     kind, priority and status, a known assignee or none, times with an offset, in order)
     is read here; any other row goes through _item_parser, which gives the same values
@@ -313,6 +310,7 @@ def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
     if not errors.total:
         sink.batch = batch
         sink.flush()
+    return seen
 
 
 SMALLEST_ITEM_ROW_BYTES = 60  # id, kind, priority, status and one time: a lower bound
@@ -327,22 +325,27 @@ def _estimated_rows(path: Path) -> int:
 
 
 def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC") -> dict:
-    """Import agents.csv, sla_policies.csv and items.csv (each optional) from folder."""
+    """Import the CSV files of the rules (each optional) from folder."""
     folder = Path(folder)
     if not folder.is_dir():
         raise BadInput(f"{folder}: no such folder")
     tz = zone(tz_name or "UTC")
-    files = {name: folder / name for name in (POLICIES_FILE, AGENTS_FILE, ITEMS_FILE)}
+    names = (*HOURS_FILES, POLICIES_FILE, AGENTS_FILE, ITEMS_FILE)
+    files = {name: folder / name for name in names}
     if not any(path.is_file() for path in files.values()):
-        raise BadInput(f"{folder}: none of {POLICIES_FILE}, {AGENTS_FILE}, {ITEMS_FILE} is there")
+        raise BadInput(f"{folder}: none of {', '.join(names)} is there")
     errors = _Errors()
     with write_transaction(engine) as session:
         conn = session.connection()
         policies, agents = policy_upsert(conn), agent_upsert(conn)
         items_written = 0
+        hours = BusinessHoursImport(conn, files, lambda p, c: _rows(p, c, errors), errors)
+        hours.load_calendars()
+        pairs: set[tuple[str, str]] = set()  # the imported policies
         if files[POLICIES_FILE].is_file():
-            _load(files[POLICIES_FILE], POLICY_COLUMNS, _parse_policy, lambda r: f"{r[0]}/{r[1]}",
-                  tz, errors, policies)
+            pairs = {tuple(key.split("/")) for key in _load(
+                files[POLICIES_FILE], POLICY_COLUMNS, policy_parser(hours.calendar_ids),
+                lambda r: f"{r[0]}/{r[1]}", tz, errors, policies, (POLICY_CALENDAR,))}
         known = set(conn.execute(select(Agent.id)).scalars())
         if files[AGENTS_FILE].is_file():
             def parse_agent(row: dict, zone_: tzinfo) -> tuple:
@@ -353,6 +356,7 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
             _load(files[AGENTS_FILE], AGENT_COLUMNS, parse_agent, lambda r: r[0], tz, errors,
                   agents)
         rebuild: list = []
+        item_ids: dict[str, int] = {}
         if files[ITEMS_FILE].is_file():
             # A very large import (a first load, a migration from another tool) drops the
             # secondary indexes of items and builds them again at the end, in this same
@@ -363,20 +367,23 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
                 rebuild = drop_secondary_indexes(conn, schema.items)
             items = item_upsert(conn, background=True, into_empty=empty)
             try:
-                _load_items(files[ITEMS_FILE], known, tz, errors, items)
+                item_ids = _load_items(files[ITEMS_FILE], known, tz, errors, items)
             finally:
                 items.close()  # the writer thread is done with the connection
             items_written = items.count
+        hours.load_status_changes(tz, MAX_REPORTED)
         if errors.total:
             session.rollback()  # puts back any dropped index too
             raise ImportFailed(errors.lines, errors.total)
+        hours.recompute_due(pairs, item_ids.keys())
         # SQLite's default page cache is the fastest for these sorts (measured: a 128 MiB
         # cache makes the three index builds about twice as slow).
         create_indexes(conn, rebuild)
     if rebuild and engine.dialect.name == "postgresql":
         # The agents too: with no statistics the planner takes 500 agents for one.
         _vacuum_analyze(engine, schema.items.name, schema.agents.name, schema.sla_policies.name)
-    return {"sla_policies": policies.count, "agents": agents.count, "items": items_written}
+    return {**hours.counts, "sla_policies": policies.count, "agents": agents.count,
+            "items": items_written}
 
 
 def _vacuum_analyze(engine: Engine, *tables: str) -> None:

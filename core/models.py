@@ -71,6 +71,21 @@ class SlaPolicy(Base):
     priority: Mapped[str]
     first_response_minutes: Mapped[int | None]
     resolution_minutes: Mapped[int | None]
+    calendar_id: Mapped[str | None]
+
+
+class Calendar(Base):
+    __table__ = schema.calendars
+    id: Mapped[str]
+    time_zone: Mapped[str]
+
+
+class Holiday(Base):
+    __table__ = schema.holidays
+
+
+class StatusChange(Base):
+    __table__ = schema.status_changes
 
 
 class Meta(Base):

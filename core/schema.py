@@ -33,6 +33,7 @@ OPEN_STATUSES = tuple(s for s in STATUSES if s not in CLOSED_STATUSES)
 ROLES = ("agent", "lead", "admin")
 SUPERVISOR_ROLES = ("lead", "admin")
 TARGETS = ("first_response", "resolution")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -80,15 +81,38 @@ items = Table(
     _instant("created_at"),
     _instant("first_response_at", nullable=True),
     _instant("resolved_at", nullable=True),
+    # Stored due and warn instants (core.due_store): NULL means the plain rule,
+    # created_at + minutes (no calendar, no pause); NO_DUE_AT means the clock stops for good.
+    _instant("response_due_at", nullable=True),
+    _instant("resolution_due_at", nullable=True),
+    _instant("response_warn_at", nullable=True),
+    _instant("resolution_warn_at", nullable=True),
     # Reports filter on kind and the created window and group by assignee. In this order
     # SQLite reads each agent's tickets together (no sort of the window's rows for GROUP BY
     # assignee: the comparison takes half the time), an agent's window is one range, and
     # the measured columns make the index covering.
     Index("ix_items_kind_assignee_created",
-          "kind", "assignee_id", "created_at", "priority", "resolved_at", "first_response_at"),
+          "kind", "assignee_id", "created_at", "priority", "resolved_at", "first_response_at",
+          "response_due_at", "resolution_due_at"),
     Index("ix_items_assignee_created", "assignee_id", "created_at"),
     # Open work (breaches, workload, reassignment) is a small slice of all items.
     Index("ix_items_status_assignee", "status", "assignee_id", "kind"),
+)
+
+# Business hours: per weekday the open intervals of local time, as on import
+# ("09:00-12:30 13:30-18:00", empty: closed all day).
+calendars = Table(
+    "calendars", metadata,
+    _id(),
+    Column("time_zone", String(64), nullable=False),
+    *(Column(day, String(200), nullable=False, default="") for day in WEEKDAYS),
+)
+
+holidays = Table(
+    "holidays", metadata,
+    Column("calendar_id", ForeignKey("calendars.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", String(10), primary_key=True),  # YYYY-MM-DD, local to the calendar
+    Column("name", String(200), nullable=False, default=""),
 )
 
 sla_policies = Table(
@@ -97,6 +121,15 @@ sla_policies = Table(
     Column("priority", String(16), primary_key=True),
     Column("first_response_minutes", Integer),
     Column("resolution_minutes", Integer),
+    Column("calendar_id", ForeignKey("calendars.id")),
+)
+
+# An item's recorded status changes: `status` from `changed_at` on.
+status_changes = Table(
+    "status_changes", metadata,
+    Column("item_id", ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("changed_at", BigInteger, primary_key=True),
+    Column("status", String(16), nullable=False),
 )
 
 # Small key/value facts about the database (for instance that it holds demo data).

@@ -41,6 +41,8 @@ class Settings:
     db_statement_timeout_seconds: int = STATEMENT_TIMEOUT_SECONDS
     # SLA and scoring
     warn_percent: float = 80.0
+    # Statuses that stop SLA clocks (recorded status changes only); shared through the database
+    pause_statuses: tuple[str, ...] = ("waiting",)
     inactive_hours: float = 6.0
     weight_resolution: float = 0.4
     weight_response: float = 0.3
@@ -170,6 +172,8 @@ def _coerce(name: str, value: Any) -> Any:
         if kind == "float":
             return float(value)
         if kind.startswith("tuple"):
+            if isinstance(value, str):  # from the environment: comma-separated
+                value = [v.strip() for v in value.split(",") if v.strip()]
             return tuple(str(v) for v in value)
         return str(value)
     except (TypeError, ValueError):

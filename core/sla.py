@@ -1,7 +1,9 @@
 """The SLA rule, once, as SQL expressions over items LEFT JOIN sla_policies.
 
 Instants are integer microseconds, so due instants are plain integer sums and the same
-SQL runs on SQLite and PostgreSQL.
+SQL runs on SQLite and PostgreSQL. An item whose clock follows a calendar or pauses has
+its due and warn instants stored (core.due_store); the others have NULL there and get the
+plain rule, created_at + minutes, computed here.
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ def _us(value: int) -> ColumnElement[int]:
 
 
 def response_due() -> ColumnElement[int]:
-    return items.c.created_at + sla_policies.c.first_response_minutes * _us(US_PER_MINUTE)
+    return func.coalesce(
+        items.c.response_due_at,
+        items.c.created_at + sla_policies.c.first_response_minutes * _us(US_PER_MINUTE))
 
 
 def resolution_due() -> ColumnElement[int]:
-    return items.c.created_at + sla_policies.c.resolution_minutes * _us(US_PER_MINUTE)
+    return func.coalesce(
+        items.c.resolution_due_at,
+        items.c.created_at + sla_policies.c.resolution_minutes * _us(US_PER_MINUTE))
 
 
 def effective_response() -> ColumnElement[int]:
@@ -63,12 +69,17 @@ def is_breached(now_us: int) -> ColumnElement[bool]:
     return or_(response_breached(now_us), resolution_breached(now_us))
 
 
-def _reached(minutes: ColumnElement[int], now_us: int, warn_percent: float) -> ColumnElement[bool]:
-    """Elapsed time has reached warn_percent of the target: elapsed*100 >= warn*target.
-    Kept in integers (warn in tenths of a percent) so the boundary is exact."""
+def _reached(minutes: ColumnElement[int], warn_at: ColumnElement[int], now_us: int,
+             warn_percent: float) -> ColumnElement[bool]:
+    """Running time has reached warn_percent of the target. Stored: now is at or after the
+    stored warn instant (computed with the database's warn percent, core.due_store). Plain:
+    elapsed*100 >= warn*target, kept in integers (warn in tenths of a percent) so the
+    boundary is exact. Never NULL."""
     warn_tenths = round(warn_percent * 10)
     elapsed = _us(now_us) - items.c.created_at
-    return elapsed * 1000 >= minutes * _us(US_PER_MINUTE * warn_tenths)
+    plain = elapsed * 1000 >= minutes * _us(US_PER_MINUTE * warn_tenths)
+    return or_(and_(warn_at.is_(None), plain),
+               and_(warn_at.is_not(None), warn_at <= _us(now_us)))
 
 
 def response_at_risk(now_us: int, warn_percent: float) -> ColumnElement[bool]:
@@ -76,7 +87,8 @@ def response_at_risk(now_us: int, warn_percent: float) -> ColumnElement[bool]:
         sla_policies.c.first_response_minutes.is_not(None),
         effective_response().is_(None),
         _us(now_us) <= response_due(),
-        _reached(sla_policies.c.first_response_minutes, now_us, warn_percent),
+        _reached(sla_policies.c.first_response_minutes, items.c.response_warn_at, now_us,
+                 warn_percent),
     )
 
 
@@ -85,7 +97,8 @@ def resolution_at_risk(now_us: int, warn_percent: float) -> ColumnElement[bool]:
         sla_policies.c.resolution_minutes.is_not(None),
         items.c.resolved_at.is_(None),
         _us(now_us) <= resolution_due(),
-        _reached(sla_policies.c.resolution_minutes, now_us, warn_percent),
+        _reached(sla_policies.c.resolution_minutes, items.c.resolution_warn_at, now_us,
+                 warn_percent),
     )
 
 

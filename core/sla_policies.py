@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from core.access import Actor, require_admin
 from core.db import write_transaction
+from core.due_store import recompute_due
 from core.errors import BadInput
-from core.models import KINDS, PRIORITIES, SlaPolicy
+from core.models import KINDS, PRIORITIES, Calendar, SlaPolicy
 
 
 def list_policies(session: Session) -> list[dict[str, Any]]:
@@ -24,12 +25,15 @@ def list_policies(session: Session) -> list[dict[str, Any]]:
                 "kind": kind, "priority": priority,
                 "first_response_minutes": policy.first_response_minutes if policy else None,
                 "resolution_minutes": policy.resolution_minutes if policy else None,
+                "calendar": policy.calendar_id if policy else None,
             })
     return rows
 
 
 def save_policies(engine: Engine, actor: Actor, rows: list[dict[str, Any]]) -> int:
-    """Replace the targets of the given pairs; a pair with no target at all is removed."""
+    """Replace the targets (and calendar, when a row names the key) of the given pairs; a
+    pair with no target at all is removed. The affected items' due instants are recomputed
+    in the same transaction. Returns how many items' stored due instants changed."""
     require_admin(actor, "changing SLA policies")
     for row in rows:
         if row["kind"] not in KINDS or row["priority"] not in PRIORITIES:
@@ -39,6 +43,11 @@ def save_policies(engine: Engine, actor: Actor, rows: list[dict[str, Any]]) -> i
             if value is not None and int(value) <= 0:
                 raise BadInput(f"{row['kind']}/{row['priority']}: {key} must be positive")
     with write_transaction(engine) as session:
+        calendar_ids = set(session.scalars(select(Calendar.id)))
+        for row in rows:
+            if row.get("calendar") and row["calendar"] not in calendar_ids:
+                raise BadInput(f"{row['kind']}/{row['priority']}: unknown calendar "
+                               f"{row['calendar']!r}")
         for row in rows:
             response, resolution = row.get("first_response_minutes"), row.get("resolution_minutes")
             existing = session.get(SlaPolicy, (row["kind"], row["priority"]))
@@ -51,4 +60,8 @@ def save_policies(engine: Engine, actor: Actor, rows: list[dict[str, Any]]) -> i
                 session.add(existing)
             existing.first_response_minutes = response
             existing.resolution_minutes = resolution
-    return len(rows)
+            if "calendar" in row:
+                existing.calendar_id = row["calendar"] or None
+        session.flush()
+        return recompute_due(session.connection(),
+                             pairs=[(row["kind"], row["priority"]) for row in rows])

@@ -128,8 +128,44 @@ def take_screenshots(out: Path) -> list[Path]:
         path = out / f"{number:02d}-{key}.png"
         window.screen().grabWindow(0, 0, 0, *SIZE).save(str(path), "PNG")
         written.append(path)
+    written += business_hours_screenshots(window, out, wait, url)
     console.shutdown()
     return written
+
+
+def business_hours_screenshots(window, out: Path, wait, url: str) -> list[Path]:
+    """The breach list with the paused clocks first, and the calendar editor."""
+    from PySide6.QtCore import Qt
+
+    from console.models.breach_model import BreachListModel
+    from console.views.calendar_editor import CalendarEditor
+    from core.calendar_store import list_calendars
+    from core.db import make_engine
+
+    view = window.views["breaches"]
+    view.table.sortByColumn(BreachListModel.CLOCK, Qt.SortOrder.AscendingOrder)
+    view.table.selectRow(0)
+    window.show_view("breaches")
+    window.setGeometry(0, 0, *SIZE)
+    wait(600)
+    paused = out / "06-breaches-paused-clocks.png"
+    window.screen().grabWindow(0, 0, 0, *SIZE).save(str(paused), "PNG")
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        office = next(c for c in list_calendars(conn) if c.id == "office")
+    engine.dispose()
+    editor = CalendarEditor(default_zone=ZONE, default_country="DE")
+    editor.load(office)
+    editor.setWindowTitle("Calendar: office")
+    editor.setGeometry(0, 0, 1100, 760)
+    editor.day_edits["sat"].setText("10:00-14:00 13:00-15:00")  # shows a reason beside it
+    editor.check()
+    editor.show()
+    wait(600)
+    calendar = out / "07-calendar-editor.png"
+    editor.grab().save(str(calendar), "PNG")
+    editor.close()
+    return [paused, calendar]
 
 
 def main() -> int:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from core.errors import BadInput, SupportConsoleError
+from core.logging_setup import setup_logging
 from core.settings import Settings
 from core.timeutil import parse_now
 from jobs.auto_reassign_unresolved_tasks import NAME as REASSIGN
@@ -63,8 +64,7 @@ def serve(engine: Engine, settings: Settings) -> None:
     """The scheduler alone, until SIGTERM or SIGINT; then a clean stop (running jobs finish)."""
     from jobs.scheduler import JobScheduler
 
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging("jobs serve", stderr_level=logging.INFO)  # its progress on stderr too
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: object) -> None:

@@ -1,7 +1,9 @@
-"""Test helpers for the desktop tests: a small team database and a breach made to order."""
+"""Test helpers for the desktop tests: a small team database, a breach made to order and a
+keyring in memory."""
 
 from __future__ import annotations
 
+from keyring.backend import KeyringBackend
 from sqlalchemy import Engine, delete
 
 from core.db import ensure_schema, make_engine, write_transaction
@@ -37,3 +39,23 @@ def breach_now(engine: Engine, item_id: str, now_us: int = NOW, **kwargs) -> Non
     """An item that is breached at now_us (created three hours before)."""
     add_item(engine, item_id, created_us=now_us - 3 * US_PER_HOUR, **kwargs)
 
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring for tests that keeps everything in memory."""
+
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self.values = {}
+        self.reads = 0
+
+    def set_password(self, service, username, password):
+        self.values[(service, username)] = password
+
+    def get_password(self, service, username):
+        self.reads += 1
+        return self.values.get((service, username))
+
+    def delete_password(self, service, username):
+        self.values.pop((service, username), None)

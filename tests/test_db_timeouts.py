@@ -10,7 +10,7 @@ from itertools import pairwise
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-from test_jobs_support import cli
+from tests.jobs_helpers import cli
 
 from core.db import make_engine
 from core.settings import Settings

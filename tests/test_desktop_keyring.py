@@ -8,7 +8,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from sqlalchemy.exc import OperationalError
 
@@ -24,31 +23,10 @@ from core.secrets import (
     url_with_password,
 )
 from core.settings import load_settings, user_config_path
-from tests.desktop_helpers import team_engine
+from tests.desktop_helpers import MemoryKeyring, team_engine
 
 pytestmark = pytest.mark.gui
 PASSWORD = "correct horse 7f3a9c"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring for tests that keeps everything in memory."""
-
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.values = {}
-        self.reads = 0
-
-    def set_password(self, service, username, password):
-        self.values[(service, username)] = password
-
-    def get_password(self, service, username):
-        self.reads += 1
-        return self.values.get((service, username))
-
-    def delete_password(self, service, username):
-        self.values.pop((service, username), None)
 
 
 def files_containing(secret: str, *roots: Path) -> list[Path]:
@@ -97,7 +75,10 @@ def test_sign_in_with_remember_me_keeps_the_password_in_the_keyring(qtbot, engin
     dialog.id_edit.setText("lead01")
     dialog.password_edit.setText("wrong password")
     dialog.remember_box.setChecked(True)
-    dialog.try_sign_in()
+    with qtbot.waitSignal(dialog.attempt_finished) as attempt:
+        dialog.try_sign_in()
+        assert not dialog.buttons.isEnabled()  # the check runs on a worker
+    assert attempt.args == [False] and dialog.buttons.isEnabled()
     assert dialog.error_label.text() == "Wrong id or password"
     dialog.password_edit.setText(PASSWORD)
     with qtbot.waitSignal(dialog.accepted):
@@ -111,11 +92,14 @@ def test_sign_in_with_remember_me_keeps_the_password_in_the_keyring(qtbot, engin
     assert files_containing(PASSWORD, tmp_path) == []
 
 
-def test_a_demo_database_signs_the_admin_in_and_says_so(sqlite_url):
+def test_a_demo_database_signs_the_admin_in_and_says_so(qtbot, sqlite_url):
+    from console.desktop.integration import sign_in_for
+
     engine = team_engine(sqlite_url)
-    signed_in = sign_in_before_window(engine, load_settings(), KeyringStore(fail.Keyring()))
+    signed_in = sign_in_for(engine, load_settings(), KeyringStore(fail.Keyring()))
     assert signed_in.actor.id == "admin" and signed_in.actor.is_admin
     assert "Demo database: signed in automatically" in signed_in.note
+    assert signed_in.opened.demo and not signed_in.opened.empty  # read once, for the console
     engine.dispose()
 
 

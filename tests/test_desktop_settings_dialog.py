@@ -19,7 +19,7 @@ from core.db import make_engine, session_scope
 from core.secrets import KeyringStore
 from core.settings import load_settings, user_config_path
 from core.sla_policies import list_policies
-from tests.test_desktop_keyring import MemoryKeyring
+from tests.desktop_helpers import MemoryKeyring
 
 pytestmark = pytest.mark.gui
 ADMIN = Actor("admin", "admin", "Alex Admin")

@@ -10,12 +10,10 @@ from console.models.jobs_model import JobsModel
 from console.views.alerts_view import AlertsView
 from console.views.jobs_panel import JobsPanel
 from core.access import Actor
-from core.secrets import KeyringStore
 from core.settings import Settings
 from jobs.check_sla_breaches import run_check_sla_breaches
 from jobs.scheduler import JobScheduler
 from tests.desktop_helpers import NOW, breach_now
-from tests.test_desktop_keyring import MemoryKeyring
 
 pytestmark = pytest.mark.gui
 ADMIN = Actor("admin", "admin", "Alex Admin")
@@ -153,64 +151,53 @@ def test_the_consoles_scheduler_runs_each_job_in_a_process_of_its_own(qtbot, con
 
 
 def test_the_scheduler_starts_after_the_first_load_and_never_after_quitting(
-        qtbot, sqlite_url, tmp_path):
+        qtbot, sqlite_url, open_desktop):
     """Its catch-up runs would slow the first load; an answer that arrives after quitting
     must not start it again (APScheduler would then fail at interpreter exit)."""
-    from PySide6.QtCore import QSettings
-
-    from console.app import Console
-    from console.desktop.integration import DesktopIntegration
-    from console.views.sign_in_dialog import SignedIn
     from tests.desktop_helpers import team_engine
 
     team_engine(sqlite_url).dispose()
-    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
-    console = Console(Settings(db_url=sqlite_url, timezone="UTC"), clock=lambda: NOW,
-                      state=state, watch_changes=False, actor=ADMIN)
-    desktop = DesktopIntegration(console, SignedIn(ADMIN), KeyringStore(MemoryKeyring()),
-                                 use_dbus=False)
-    console.desktop = desktop
-    try:
-        with qtbot.waitSignal(console.window.first_load_done, timeout=30_000):
-            console.start()
-        qtbot.waitUntil(lambda: desktop.bridge.scheduler is not None, timeout=10_000)
-    finally:
-        console.shutdown()
+    desktop = open_desktop(sqlite_url, ADMIN)
+    console = desktop.console
+    with qtbot.waitSignal(console.window.first_load_done, timeout=30_000):
+        console.start()
+    qtbot.waitUntil(lambda: desktop.bridge.scheduler is not None, timeout=10_000)
+    console.shutdown()
     assert desktop.bridge.scheduler is None
     desktop._watch_from(0)  # the newest-alert read answering after the quit
     assert desktop.bridge.scheduler is None
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-def test_the_set_password_action_opens_its_dialog_on_the_team_read_off_the_gui_thread(
-        qtbot, sqlite_url, tmp_path):
-    from PySide6.QtCore import QSettings
+def test_the_set_password_action_reads_the_team_and_writes_the_hash_off_the_gui_thread(
+        qtbot, sqlite_url, open_desktop):
     from sqlalchemy import select
 
-    from console.app import Console
-    from console.desktop.integration import DesktopIntegration
-    from console.views.sign_in_dialog import SetPasswordDialog, SignedIn
+    from console.views.sign_in_dialog import SetPasswordDialog
+    from core.accounts import sign_in
     from core.schema import agents
     from tests.desktop_helpers import team_engine
 
     engine = team_engine(sqlite_url)
     with engine.connect() as conn:
         team = list(conn.scalars(select(agents.c.id).order_by(agents.c.id)))
+    desktop = open_desktop(sqlite_url, ADMIN, scheduler_enabled=False)
+    console = desktop.console
+    with qtbot.waitSignal(console.startup.ready, timeout=30_000):
+        console.start()
+    desktop.password_action.trigger()
+    assert not console.window.findChildren(SetPasswordDialog)  # the read is under way
+    qtbot.waitUntil(lambda: bool(console.window.findChildren(SetPasswordDialog)),
+                    timeout=10_000)
+    dialog = console.window.findChildren(SetPasswordDialog)[0]
+    assert [dialog.person.itemText(i) for i in range(dialog.person.count())] == team
+    assert len(team) > 1
+    dialog.person.setCurrentText("agent002")
+    dialog.password_edit.setText("a new password")
+    dialog.again_edit.setText("a new password")
+    with qtbot.waitSignal(dialog.password_set, timeout=10_000) as done:
+        dialog.apply()
+        assert not dialog.buttons.isEnabled()  # hashing and writing on the writer thread
+    assert done.args == ["agent002"] and dialog.result() == dialog.DialogCode.Accepted
+    assert sign_in(engine, "agent002", "a new password").id == "agent002"
     engine.dispose()
-    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
-    console = Console(Settings(db_url=sqlite_url, timezone="UTC", scheduler_enabled=False),
-                      clock=lambda: NOW, state=state, watch_changes=False, actor=ADMIN)
-    desktop = DesktopIntegration(console, SignedIn(ADMIN), KeyringStore(MemoryKeyring()),
-                                 use_dbus=False)
-    console.desktop = desktop
-    try:
-        desktop.password_action.trigger()
-        assert not console.window.findChildren(SetPasswordDialog)  # the read is under way
-        qtbot.waitUntil(lambda: bool(console.window.findChildren(SetPasswordDialog)),
-                        timeout=10_000)
-        dialog = console.window.findChildren(SetPasswordDialog)[0]
-        assert [dialog.person.itemText(i) for i in range(dialog.person.count())] == team
-        assert len(team) > 1
-        dialog.reject()
-    finally:
-        console.shutdown()

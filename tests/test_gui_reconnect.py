@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import make_url
 
+from tests.gui_helpers import build_demo_database, wait_all_loaded
 from tests.tcp_proxy import CuttableProxy
-from tests.test_gui_helpers import build_demo_database, open_console, wait_all_loaded
 
 pytestmark = pytest.mark.gui
 
 
-def test_figures_refresh_and_the_banner_clears_when_postgres_returns(qtbot, pg_url, tmp_path,
-                                                                     monkeypatch):
+def test_figures_refresh_and_the_banner_clears_when_postgres_returns(qtbot, pg_url, monkeypatch,
+                                                                     open_console):
     import console.data_bus
 
     monkeypatch.setattr(console.data_bus, "RETRY_SECONDS", 0.2)
@@ -22,7 +22,7 @@ def test_figures_refresh_and_the_banner_clears_when_postgres_returns(qtbot, pg_u
     url = make_url(pg_url)
     proxy = CuttableProxy(url.host, url.port)
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    console = open_console(qtbot, proxied, tmp_path, watch_changes=True)
+    console = open_console(proxied, watch_changes=True)
     try:
         wait_all_loaded(qtbot, console)
         window = console.window
@@ -38,5 +38,5 @@ def test_figures_refresh_and_the_banner_clears_when_postgres_returns(qtbot, pg_u
                                     for key, view in window.views.items()), timeout=20_000)
         qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=5_000)
     finally:
-        console.shutdown()
+        console.shutdown()  # before the proxy goes
         proxy.close()

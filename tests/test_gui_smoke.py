@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_gui_helpers import build_demo_database
+from tests.gui_helpers import build_demo_database
 
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,40 +43,28 @@ def test_smoke_test_fails_with_a_reason(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_gui_demo_loads_demo_data_into_an_empty_database(qtbot, sqlite_url, tmp_path):
-    from PySide6.QtCore import QSettings
-
-    from console.app import Console
+def test_gui_demo_loads_demo_data_into_an_empty_database(qtbot, sqlite_url, open_console):
     from core.settings import Settings
 
-    console = Console(Settings(db_url=sqlite_url), state=QSettings(
-        str(tmp_path / "s.ini"), QSettings.Format.IniFormat), load_demo=True, watch_changes=False)
-    try:
-        with qtbot.waitSignal(console.startup.ready, timeout=60_000) as ready:
-            console.start()
-        assert ready.args[0].demo and not ready.args[0].empty
-        assert console.window.windowTitle().endswith("DEMO DATA")
-    finally:
-        console.shutdown()
+    console = open_console(sqlite_url, settings=Settings(db_url=sqlite_url), load_demo=True,
+                           start=False)
+    with qtbot.waitSignal(console.startup.ready, timeout=60_000) as ready:
+        console.start()
+    assert ready.args[0].demo and not ready.args[0].empty
+    assert ready.args[0].demo_admin.id == "admin"  # signed in as such (DesktopIntegration)
+    assert console.window.windowTitle().endswith("DEMO DATA")
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # offscreen dialog
-def test_first_start_on_the_empty_default_database_offers_demo_data(qtbot, tmp_path):
-    from PySide6.QtCore import QSettings
+def test_first_start_on_the_empty_default_database_offers_demo_data(qtbot, open_console):
     from PySide6.QtWidgets import QMessageBox
 
-    from console.app import Console
     from core.settings import Settings
 
-    console = Console(Settings(), state=QSettings(str(tmp_path / "s.ini"),
-                                                  QSettings.Format.IniFormat),
-                      offer_demo=True, watch_changes=False)
-    try:
-        console.start()
-        qtbot.waitUntil(lambda: console.startup.demo_dialog is not None, timeout=30_000)
-        with qtbot.waitSignal(console.startup.ready, timeout=60_000) as ready:
-            console.startup.demo_dialog.done(QMessageBox.StandardButton.Yes)
-        assert ready.args[0].demo
-        assert "DEMO DATA" in console.window.windowTitle()
-    finally:
-        console.shutdown()
+    console = open_console("", settings=Settings(), offer_demo=True, start=False)
+    console.start()
+    qtbot.waitUntil(lambda: console.startup.demo_dialog is not None, timeout=30_000)
+    with qtbot.waitSignal(console.startup.ready, timeout=60_000) as ready:
+        console.startup.demo_dialog.done(QMessageBox.StandardButton.Yes)
+    assert ready.args[0].demo
+    assert "DEMO DATA" in console.window.windowTitle()

@@ -1,6 +1,7 @@
 """Each view shows the same figures as the services (the command line's reports) on a known database."""
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +15,7 @@ from core.db import make_engine, session_scope
 from core.reports import run_report
 from core.settings import Settings
 from core.window import Window
-from tests.test_gui_helpers import FIXED_NOW, TZ, build_demo_database, open_console, wait_all_loaded
+from tests.gui_helpers import FIXED_NOW, TZ, build_demo_database, wait_all_loaded
 
 pytestmark = pytest.mark.gui
 
@@ -26,11 +27,10 @@ def known_url(sqlite_url):
 
 
 @pytest.fixture
-def console(qtbot, known_url, tmp_path):
-    console = open_console(qtbot, known_url, tmp_path)
+def console(qtbot, known_url, open_console):
+    console = open_console(known_url)
     wait_all_loaded(qtbot, console)
-    yield console
-    console.shutdown()
+    return console
 
 
 def report(url, name, days=30, agent_id=None):
@@ -148,7 +148,8 @@ def test_a_data_change_loads_the_view_on_screen_first(console, qtbot):
     assert not [e for e in events[1:shown] if e[0] == "start"], events
 
 
-def test_stored_snapshot_shows_while_fresh_figures_load(qtbot, known_url, tmp_path, monkeypatch):
+def test_stored_snapshot_shows_while_fresh_figures_load(qtbot, known_url, monkeypatch,
+                                                       open_console):
     import json
 
     from console.views.dashboard_view import DashboardView
@@ -170,7 +171,7 @@ def test_stored_snapshot_shows_while_fresh_figures_load(qtbot, known_url, tmp_pa
         return original(self, session, request)
 
     monkeypatch.setattr(DashboardView, "fetch", slow_fetch)
-    console = open_console(qtbot, known_url, tmp_path)
+    console = open_console(known_url)
     view = console.window.views["dashboard"]
     try:
         qtbot.waitUntil(lambda: view.showing_snapshot, timeout=10_000)
@@ -181,23 +182,19 @@ def test_stored_snapshot_shows_while_fresh_figures_load(qtbot, known_url, tmp_pa
         assert not view.showing_snapshot
     finally:
         release.set()
-        console.shutdown()
 
 
-def test_a_failing_load_shows_a_banner_not_a_dialog(qtbot, known_url, tmp_path, monkeypatch):
+def test_a_failing_load_shows_a_banner_not_a_dialog(qtbot, known_url, monkeypatch, open_console):
     from console.views.workload_view import WorkloadView
 
     def broken(self, session, request):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(WorkloadView, "fetch", broken)
-    console = open_console(qtbot, known_url, tmp_path)
-    try:
-        qtbot.waitUntil(lambda: "disk on fire" in console.window.banner.text, timeout=20_000)
-        assert console.window.isVisible()
-        assert console.window.views["workload"].last_error
-    finally:
-        console.shutdown()
+    console = open_console(known_url)
+    qtbot.waitUntil(lambda: "disk on fire" in console.window.banner.text, timeout=20_000)
+    assert console.window.isVisible()
+    assert console.window.views["workload"].last_error
 
 
 def test_exports_write_csv_xlsx_and_png(console, tmp_path):
@@ -218,21 +215,18 @@ def test_exports_write_csv_xlsx_and_png(console, tmp_path):
     assert (tmp_path / "chart.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_window_remembers_view_period_and_geometry(qtbot, known_url, tmp_path):
-    console = open_console(qtbot, known_url, tmp_path)
+def test_window_remembers_view_period_and_geometry(known_url, open_console):
+    console = open_console(known_url)
     console.window.show_view("breaches")
     console.context.period.set_days(90)
     console.window.resize(1000, 700)  # offscreen screens are 800 px wide: Qt clamps wider
     size = console.window.size()
     console.shutdown()
-    again = open_console(qtbot, known_url, tmp_path)
-    try:
-        assert again.window.current_view.key == "breaches"
-        assert again.context.period.days == 90
-        assert again.window.period_selector.choice.currentData() == 90
-        assert again.window.size() == size
-    finally:
-        again.shutdown()
+    again = open_console(known_url)
+    assert again.window.current_view.key == "breaches"
+    assert again.context.period.days == 90
+    assert again.window.period_selector.choice.currentData() == 90
+    assert again.window.size() == size
 
 
 def test_window_title_names_the_database_and_marks_demo_data(console, known_url):
@@ -244,31 +238,52 @@ def test_window_title_names_the_database_and_marks_demo_data(console, known_url)
     assert Qt.AlignmentFlag.AlignRight
 
 
-def test_only_the_first_view_is_built_before_the_window_shows(qtbot, known_url, tmp_path):
+def test_only_the_first_view_is_built_before_the_window_shows(qtbot, known_url, open_console):
     """The first paint waits for one view; the others are built after it, one per event-loop
     turn, before the figures load."""
-    from PySide6.QtCore import QSettings
-
-    from console.app import Console
-
-    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
-    console = Console(Settings(db_url=known_url, timezone=TZ), clock=lambda: FIXED_NOW,
-                      state=state, watch_changes=False)
+    console = open_console(known_url, start=False)
     window = console.window
-    try:
-        assert list(window.views) == ["dashboard"]
-        assert window.navigation.count() == len(window.view_classes) == 7
-        built = []
-        window.view_built.connect(lambda view: built.append(view.key))
-        console.start()
-        qtbot.waitUntil(lambda: len(window.views) == 7 and all(
-            v.refresh_count > 0 and not v.loading for v in window.views.values()),
-            timeout=30_000)
-        assert built == [key for key in window.view_classes if key != "dashboard"]
-        window.show_view("breaches")
-        assert window.current_view is window.views["breaches"]
-    finally:
-        console.shutdown()
+    assert list(window.views) == ["dashboard"]
+    assert window.navigation.count() == len(window.view_classes) == 7
+    built = []
+    window.view_built.connect(lambda view: built.append(view.key))
+    console.start()
+    qtbot.waitUntil(lambda: len(window.views) == 7 and all(
+        v.refresh_count > 0 and not v.loading for v in window.views.values()),
+        timeout=30_000)
+    assert built == [key for key in window.view_classes if key != "dashboard"]
+    window.show_view("breaches")
+    assert window.current_view is window.views["breaches"]
+
+
+def test_breach_list_shows_the_sla_clock_and_paused_items(console, known_url):
+    view = console.window.views["breaches"]
+    rows = view.model.rows()
+    clocks = [view.model.index(n, BreachListModel.CLOCK).data() for n in range(len(rows))]
+    calendars = {view.model.index(n, BreachListModel.CALENDAR).data() for n in range(len(rows))}
+    # Demo data: some breached items wait on the customer now, their clock stopped.
+    paused = [row for row, text in zip(rows, clocks, strict=True)
+              if text.startswith("paused since")]
+    assert paused and all(row["clock"]["paused_since"] is not None for row in paused)
+    assert "office" in calendars
+    at_risk = [text for row, text in zip(rows, clocks, strict=True) if row["state"] == "at risk"]
+    assert all("business min left" in text for text in at_risk)
+    # The item details say the same, with each target's running time.
+    from console.actions import item_details
+    from console.views.item_details_dialog import describe_clock
+
+    def load_details():  # the console reads off the GUI thread; so does this test
+        engine = make_engine(known_url)
+        try:
+            with session_scope(engine) as session:
+                return item_details(session, paused[0]["item_id"], FIXED_NOW)
+        finally:
+            engine.dispose()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        details = pool.submit(load_details).result(timeout=30)
+    text = describe_clock(details["clock"], ZoneInfo(TZ))
+    assert "paused since" in text and "business min" in text
 
 
 def test_table_exports_write_formulas_as_text(qtbot, tmp_path):
@@ -295,16 +310,12 @@ def test_table_exports_write_formulas_as_text(qtbot, tmp_path):
     assert not list(tmp_path.glob("*.part"))
 
 
-def test_an_agents_own_dashboard_is_titled_for_the_agent(qtbot, known_url, tmp_path):
+def test_an_agents_own_dashboard_is_titled_for_the_agent(qtbot, known_url, open_console):
     """Issue 13 item 9: an agent's dashboard shows their own figures, and says so."""
-    from PySide6.QtCore import QSettings
     from sqlalchemy import select
 
-    from console.app import Console
     from core.access import Actor
     from core.schema import agents
-    from core.settings import Settings
-    from tests.test_gui_helpers import FIXED_NOW, TZ
 
     engine = make_engine(known_url)
     with engine.connect() as conn:
@@ -312,16 +323,11 @@ def test_an_agents_own_dashboard_is_titled_for_the_agent(qtbot, known_url, tmp_p
                                       .where(agents.c.role == "agent")
                                       .order_by(agents.c.id)).first()
     engine.dispose()
-    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
-    console = Console(Settings(db_url=known_url, timezone=TZ), clock=lambda: FIXED_NOW,
-                      state=state, watch_changes=False, actor=Actor(agent_id, "agent", name))
-    try:
-        dashboard_shown = console.window.view("dashboard").figures_shown
-        with qtbot.waitSignal(dashboard_shown, timeout=30_000):
-            console.start()
-        view = console.window.views["dashboard"]
-        assert console.window.navigation.item(0).text() == view.title == "My dashboard"
-        assert view.status.text().startswith(f"Your figures ({agent_id}) for the last 30 days")
-        assert "Team" not in view.status.text()
-    finally:
-        console.shutdown()
+    console = open_console(known_url, actor=Actor(agent_id, "agent", name), start=False)
+    dashboard_shown = console.window.view("dashboard").figures_shown
+    with qtbot.waitSignal(dashboard_shown, timeout=30_000):
+        console.start()
+    view = console.window.views["dashboard"]
+    assert console.window.navigation.item(0).text() == view.title == "My dashboard"
+    assert view.status.text().startswith(f"Your figures ({agent_id}) for the last 30 days")
+    assert "Team" not in view.status.text()

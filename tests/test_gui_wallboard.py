@@ -18,9 +18,9 @@ from core.db import make_engine, write_transaction
 from core.models import Meta
 from core.settings import Settings
 from tests.desktop_helpers import NOW, breach_now, team_engine
+from tests.gui_helpers import build_demo_database, open_console, wait_all_loaded
+from tests.jobs_helpers import ROOT, cli_command, cli_env
 from tests.tcp_proxy import CuttableProxy
-from tests.test_gui_helpers import build_demo_database, open_console, wait_all_loaded
-from tests.test_jobs_support import ROOT, cli_command, cli_env
 
 pytestmark = [pytest.mark.gui,
               pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from test_jobs_support import (
+from tests.jobs_helpers import (
+    load_breach_team as load_team,
     NOW,
     H,
     M,
@@ -26,27 +27,6 @@ from core.models import Alert, BreachRecord, Reassignment
 from jobs.check_sla_breaches import run_check_sla_breaches
 
 SMTP = settings(smtp_host="127.0.0.1", smtp_port=2525)
-
-pytest_plugins = ["test_jobs_support"]  # its fixtures: engine, mail_sink
-
-
-def load_team(engine) -> None:
-    with Session(engine) as session, session.begin():
-        add_agent(session, "a1")
-        add_agent(session, "a2", email=None)  # in-app only
-        add_agent(session, "a3")  # nothing of theirs is breached: hears of nothing
-        add_agent(session, "lead1", "lead")
-        add_agent(session, "admin1", "admin")
-        add_policy(session, "ticket", "high", 60, 240)
-        session.flush()
-        add_item(session, "b1", NOW - 2 * H, assignee="a1")  # response due NOW-1h
-        add_item(session, "b2", NOW - 5 * H, assignee="a2",
-                 first_response=NOW - 5 * H + 30 * M)  # resolution due NOW-1h
-        add_item(session, "b3", NOW - 5 * H)  # unassigned, both targets
-        add_item(session, "fine", NOW - 30 * M, assignee="a1")
-        add_item(session, "edge", NOW - 60 * M, assignee="a3")  # due exactly at NOW: not yet
-        add_item(session, "late-but-done", NOW - 10 * H, assignee="a1", resolved=NOW - H)
-        add_item(session, "no-policy", NOW - 100 * H, assignee="a1", priority="low")
 
 
 def breaches(engine) -> set[tuple[str, str]]:

@@ -8,20 +8,6 @@ import json
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_jobs_breaches import load_team
-from test_jobs_support import (
-    NOW,
-    D,
-    H,
-    M,
-    MailSink,
-    add_agent,
-    add_item,
-    body_text,
-    cli,
-    settings,
-    us,
-)
 
 from core.db import read_scope
 from core.models import DigestDelivery
@@ -33,8 +19,21 @@ from jobs.registry import get_job
 from jobs.schedule import current_period, describe_schedule, next_run_us
 from jobs.send_sla_breach_alerts import run_send_sla_breach_alerts
 from jobs.send_team_digest import run_send_team_digest
-
-pytest_plugins = ["test_jobs_support"]  # its fixtures: engine, mail_sink
+from tests import jobs_helpers
+from tests.jobs_helpers import (
+    NOW,
+    D,
+    H,
+    M,
+    MailSink,
+    add_agent,
+    add_item,
+    body_text,
+    cli,
+    load_breach_team,
+    settings,
+    us,
+)
 
 SUPERVISORS_WITH_MAIL = ["admin1@example.com", "lead1@example.com"]
 SMTP_ENV = {"SUPPORT_CONSOLE_SMTP_HOST": "127.0.0.1", "SUPPORT_CONSOLE_SMTP_SECURITY": "none",
@@ -44,7 +43,7 @@ SMTP_ENV = {"SUPPORT_CONSOLE_SMTP_HOST": "127.0.0.1", "SUPPORT_CONSOLE_SMTP_SECU
 def load_digest_team(engine) -> None:
     """The breach team (lead1, admin1 with addresses) plus a lead without one and a
     previous week of tickets, so both weeks have figures."""
-    load_team(engine)
+    load_breach_team(engine)
     with Session(engine) as session, session.begin():
         add_agent(session, "lead2", "lead", email=None)
         add_item(session, "prev1", NOW - 9 * D, assignee="a1", first_response=NOW - 9 * D + 2 * H,
@@ -53,8 +52,7 @@ def load_digest_team(engine) -> None:
 
 
 def smtp(sink, **more) -> Settings:
-    return settings(smtp_host="127.0.0.1", smtp_port=sink.port, smtp_security="none",
-                    smtp_sender="digest@support.example", **more)
+    return jobs_helpers.smtp(sink, smtp_sender="digest@support.example", **more)
 
 
 def attachment_text(message) -> str:

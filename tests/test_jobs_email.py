@@ -7,8 +7,9 @@ import subprocess
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_jobs_breaches import load_team
-from test_jobs_support import (
+from tests.jobs_helpers import (
+    smtp,
+    load_breach_team as load_team,
     NOW,
     ROOT,
     M,
@@ -28,14 +29,6 @@ from jobs.check_sla_breaches import run_check_sla_breaches
 from jobs.send_sla_breach_alerts import run_send_sla_breach_alerts
 
 PEOPLE_WITH_MAIL = ["a1@example.com", "admin1@example.com", "lead1@example.com"]
-
-pytest_plugins = ["test_jobs_support"]  # its fixtures: engine, mail_sink
-
-
-def smtp(sink, **more):
-    values = {"smtp_host": "127.0.0.1", "smtp_port": sink.port, "smtp_security": "none",
-              "smtp_sender": "alerts@support.example", **more}
-    return settings(**values)
 
 
 def email_states(engine) -> dict[str, tuple[str, int]]:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
-from test_jobs_support import NOW, settings, us
+from tests.jobs_helpers import NOW, settings, us
 
 from core.db import make_engine, upgrade_schema
 from core.models import JobLease, JobRun
@@ -90,4 +90,3 @@ def test_a_lease_left_unfinished_by_a_vanished_run_is_taken_over_once_stale(engi
                              us(NOW) + LEASE_STALE_US + 2)
 
 
-pytest_plugins = ["test_jobs_support"]  # its fixtures: engine

@@ -7,7 +7,9 @@ import json
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_jobs_support import (
+from tests.jobs_helpers import (
+    EXPECTED_MOVES,
+    load_reassign_team as load_team,
     NOW,
     H,
     M,
@@ -25,37 +27,6 @@ from core.errors import BadInput, PermissionDenied
 from core.models import Alert, Reassignment
 from core.reassignment import propose_agent, reassign_item
 from jobs.auto_reassign_unresolved_tasks import run_auto_reassign_unresolved_tasks
-
-EXPECTED_MOVES = {"g2": ("gone", "idle"), "g1": ("gone", "idle"), "n1": ("never", "mid"),
-                  "s1": ("stale", "busy")}
-
-pytest_plugins = ["test_jobs_support"]  # its fixtures: engine, mail_sink
-
-
-def load_team(engine) -> None:
-    with Session(engine) as session, session.begin():
-        add_agent(session, "gone", active=False)  # not active
-        add_agent(session, "stale", last_activity=NOW - 7 * H)  # older than 6 h
-        add_agent(session, "never", last_activity=None)  # no activity recorded
-        add_agent(session, "busy", max_open=3)
-        add_agent(session, "idle", max_open=2)
-        add_agent(session, "mid")
-        add_agent(session, "lead1", "lead", last_activity=None)  # supervisors are never moved
-        add_agent(session, "admin1", "admin")
-        add_policy(session, "ticket", "high", 60, 240)
-        session.flush()
-        add_item(session, "g1", NOW - 1 * H, assignee="gone")  # response due NOW
-        add_item(session, "g2", NOW - 3 * H, assignee="gone")  # response due NOW-2h: first
-        add_item(session, "g-done", NOW - 3 * H, assignee="gone", resolved=NOW - H)
-        add_item(session, "n1", NOW - 30 * M, assignee="never",
-                 first_response=NOW - 20 * M)  # resolution due NOW+210m
-        add_item(session, "s1", NOW - 10 * H, assignee="stale", priority="low")  # no SLA: last
-        add_item(session, "b1", NOW - 2 * H, assignee="busy")
-        add_item(session, "b2", NOW - 2 * H, assignee="busy", kind="order")
-        add_item(session, "m1", NOW - 2 * H, assignee="mid", kind="dispute")
-        add_item(session, "lead-item", NOW - 2 * H, assignee="lead1")
-        add_item(session, "nobody", NOW - 2 * H)
-
 
 def test_moves_exactly_the_open_items_of_inactive_agents_least_loaded_first(engine):
     load_team(engine)

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from test_jobs_breaches import load_team as load_breach_team
-from test_jobs_reassignment import EXPECTED_MOVES
-from test_jobs_reassignment import load_team as load_reassign_team
-from test_jobs_support import (
+from tests.jobs_helpers import (
+    EXPECTED_MOVES,
+    load_breach_team,
+    load_reassign_team,
     JOB_NAMES,
     NOW,
     ROOT,
@@ -46,8 +46,6 @@ from core.window import Window
 from jobs.calculate_support_performance_metrics import run_calculate_support_performance_metrics
 from jobs.runner import run_job
 from jobs.update_support_workload_trackers import run_update_support_workload_trackers
-
-pytest_plugins = ["test_jobs_support"]  # its fixtures: engine, mail_sink
 
 
 def runs(engine) -> list[tuple[str, str, str | None]]:

@@ -10,15 +10,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_jobs_support import JOB_NAMES, NOW, ROOT, cli_command, cli_env, settings, us
+from tests.jobs_helpers import JOB_NAMES, NOW, ROOT, cli_command, cli_env, settings, us
 
 from core.models import JobRun
 from jobs.registry import JOBS
 from jobs.runner import run_job
 from jobs.schedule import current_period
 from jobs.scheduler import JobScheduler
-
-pytest_plugins = ["test_jobs_support"]  # its fixtures: engine, mail_sink
 
 
 class RunRecorder:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_jobs_support import ROOT, cli_env
+from tests.jobs_helpers import ROOT, cli_env
 
 import core.settings as settings_module
 from core.db import backup_sqlite, make_engine, upgrade_schema

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, QTimer, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QWidget
-from sqlalchemy import func, select
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.desktop.banner import AlertBanner
 from console.desktop.notifications import NotificationCenter
 from console.desktop.scheduler_bridge import AlertWatcher, SchedulerBridge
 from console.desktop.tray import CloseToTray, TrayIcon
-from console.views.sign_in_dialog import SignedIn, demo_admin, sign_in_before_window
-from core.access import LOCAL_OPERATOR
-from core.db import ensure_schema, read_scope
+from console.startup import open_database
+from console.tasks import TaskRunner, describe_error
+from console.views.sign_in_dialog import SignedIn, sign_in_before_window
+from core.access import LOCAL_OPERATOR, Actor
 from core.errors import SupportConsoleError
 from core.schema import agents
 from core.secrets import KeyringStore
@@ -32,23 +34,27 @@ log = logging.getLogger("support_console.desktop")
 
 def sign_in_for(engine, settings, store: KeyringStore | None = None,
                 parent: QWidget | None = None) -> SignedIn | None:
-    """Before the window: the schema, then who is at the keyboard (None: cancelled)."""
+    """Before the window: the schema and the database's state (on a worker, once for the
+    whole start: `SignedIn.opened` carries it to the console), then who is at the keyboard
+    (None: cancelled)."""
+    tasks = TaskRunner(engine)
     try:
-        ensure_schema(engine)
-        with read_scope(engine) as conn:
-            empty = conn.scalar(select(func.count()).select_from(agents)) == 0
+        state = tasks.run_and_wait(lambda: open_database(engine, with_dashboard=False))
     except (SupportConsoleError, SQLAlchemyError) as exc:
         from PySide6.QtWidgets import QMessageBox
 
-        from console.tasks import describe_error
-
+        log.error("the database cannot be opened: %s", describe_error(exc))
         QMessageBox.critical(parent, "Support Console", f"Cannot sign in: the database cannot "
                                                         f"be opened.\n\n{describe_error(exc)}")
         return None
-    if empty:
+    finally:
+        tasks.deleteLater()
+    if state.empty:
         return SignedIn(LOCAL_OPERATOR, "The database has no team yet: working as the local "
-                                        "operator until people are imported.")
-    return sign_in_before_window(engine, settings, store or KeyringStore(), parent)
+                                        "operator until people are imported.", opened=state)
+    signed_in = sign_in_before_window(engine, settings, store or KeyringStore(), parent,
+                                      demo_admin=state.demo_admin)
+    return None if signed_in is None else dataclasses.replace(signed_in, opened=state)
 
 
 class DesktopIntegration(QObject):
@@ -70,8 +76,8 @@ class DesktopIntegration(QObject):
         self._init_menu()
         self._connect_views()
         self.note = signed_in.note
-        self.who_label = _label(self._who())
-        self.window.statusBar().addPermanentWidget(self.who_label)
+        self.who_label = QLabel(self._who())
+        self.window.add_status_widget(self.who_label)
         console.startup.ready.connect(self.start)
         QApplication.instance().aboutToQuit.connect(self.shutdown)
 
@@ -81,14 +87,11 @@ class DesktopIntegration(QObject):
 
     def _init_tray_and_notifications(self, use_dbus: bool) -> None:
         self.banner = AlertBanner()
-        central = self.window.centralWidget().layout()
-        central.insertWidget(1, self.banner)  # under the window's own message banner
+        self.window.add_strip(self.banner)
         self.tray = TrayIcon(self.context, self.actor, parent=self)
         self.close_to_tray = CloseToTray(self.window, self.tray)
-        quit_action = getattr(self.window, "quit_action", None)
-        if quit_action is not None and self.tray.available:  # File > Quit really quits
-            quit_action.triggered.disconnect(self.window.close)
-            quit_action.triggered.connect(self.close_to_tray.quit)
+        if self.tray.available:  # closing the window hides it: File > Quit really quits
+            self.window.quit_requested.connect(self.close_to_tray.quit)
         self.notifications = NotificationCenter(
             self.context.settings, self.context.tz, self.context.clock, banner=self.banner,
             tray=self.tray.icon, use_dbus=use_dbus, parent=self)
@@ -114,20 +117,18 @@ class DesktopIntegration(QObject):
         return None if self.context.clock is system_clock else self.context.clock
 
     def _init_menu(self) -> None:
-        tools = self.window.menus["tools"]
-        tools.menuAction().setVisible(True)
         self.settings_action = QAction("&Settings…", self.window)
         self.settings_action.triggered.connect(self.open_settings)
-        tools.addAction(self.settings_action)
+        self.window.add_menu_action("tools", self.settings_action)
         self.pause_action = QAction("&Pause notifications for an hour", self.window)
         self.pause_action.setCheckable(True)
         self.pause_action.toggled.connect(self._on_pause_toggled)
         self.notifications.paused_changed.connect(self.pause_action.setChecked)
-        tools.addAction(self.pause_action)
+        self.window.add_menu_action("tools", self.pause_action)
         if self.actor.is_admin:
             self.password_action = QAction("Set a person's pass&word…", self.window)
             self.password_action.triggered.connect(self.open_set_password)
-            tools.addAction(self.password_action)
+            self.window.add_menu_action("tools", self.password_action)
 
     def _connect_views(self) -> None:
         for view in list(self.window.views.values()):
@@ -140,14 +141,15 @@ class DesktopIntegration(QObject):
             view.attach_scheduler(self.bridge)
         elif view.key == "alerts":
             view.items_open_requested.connect(self.open_items)
-            view.unread_changed.connect(self._on_unread_changed)
+            view.unread_changed.connect(
+                lambda unread: self.window.set_navigation_badge("alerts", unread))
 
     # -- life cycle ----------------------------------------------------------------------------
     @Slot()
     def start(self, state=None) -> None:
         """Once the database is open: new alerts count from now, then the jobs start."""
-        if state is not None and state.demo and self.actor.id is None:
-            self._become_demo_admin()
+        if state is not None and state.demo_admin is not None and self.actor.id is None:
+            self._become_demo_admin(state.demo_admin)
         if self.note:
             self.window.banner.show_info(self.note)
         # Watching alerts, the tray's count and the scheduler (whose catch-up runs are heavy)
@@ -172,15 +174,16 @@ class DesktopIntegration(QObject):
             self.window.status_area.showMessage("Jobs run in this console.", 6000)
 
     def _cannot_watch(self, error: BaseException) -> None:
-        self.window.banner.show_error(f"Alerts cannot be watched: {error}")
+        self._failed("Alerts cannot be watched", error)
         self._watch_from(0)
 
-    def _become_demo_admin(self) -> None:
+    def _failed(self, what: str, error: BaseException) -> None:
+        log.error("%s", what, exc_info=error)
+        self.window.banner.show_error(f"{what}: {describe_error(error)}")
+
+    def _become_demo_admin(self, admin: Actor) -> None:
         """Demo data was just loaded into the empty database: sign its admin in, as a
         demo database does at start, instead of staying the anonymous local operator."""
-        admin = demo_admin(self.context.engine)
-        if admin is None:
-            return
         self.actor = admin
         self.context.actor_id, self.context.supervisor = admin.id, admin.is_supervisor
         self.watcher.recipient_id = admin.id
@@ -204,21 +207,7 @@ class DesktopIntegration(QObject):
     def open_items(self, item_ids: tuple) -> None:
         """Bring the window up on the breaches view with these items selected."""
         self.close_to_tray.show_window()
-        view = self.window.view("breaches")
-        if view is None:
-            return
-        self.window.show_view("breaches")
-        view.search.clear()
-        for combo in view.filters.values():
-            combo.setCurrentIndex(0)
-        wanted = set(item_ids)
-
-        def select() -> None:
-            view.figures_shown.disconnect(select)
-            _select_items(view, wanted)
-
-        view.figures_shown.connect(select)
-        view.refresh()
+        self.window.show_items(item_ids)
 
     @Slot()
     def open_settings(self) -> None:
@@ -236,7 +225,10 @@ class DesktopIntegration(QObject):
         from console.views.sign_in_dialog import SetPasswordDialog
 
         def open_dialog(ids: list[str]) -> None:
-            dialog = SetPasswordDialog(self.context.engine, self.actor, ids, self.window)
+            dialog = SetPasswordDialog(self.context.tasks, self.actor, ids, self.window)
+            dialog.password_set.connect(
+                lambda person: self.window.status_area.showMessage(
+                    f"Password of {person} set.", 6000))
             dialog.finished.connect(dialog.deleteLater)
             dialog.open()
 
@@ -265,7 +257,9 @@ class DesktopIntegration(QObject):
         """Alerts another console's jobs queued for this person arrive as data changes."""
         if self.actor.id is None:
             return
-        self.context.tasks.run_in_background(self, self.watcher.check, None, lambda _e: None)
+        self.context.tasks.run_in_background(
+            self, self.watcher.check, None,
+            lambda error: self._failed("New alerts cannot be read", error))
 
     @Slot(bool)
     def _on_pause_toggled(self, paused: bool) -> None:
@@ -273,33 +267,3 @@ class DesktopIntegration(QObject):
             self.notifications.pause_for_an_hour()
         elif not paused and self.notifications.paused_until is not None:
             self.notifications.resume()
-
-    @Slot(int)
-    def _on_unread_changed(self, unread: int) -> None:
-        item = self.window.navigation.item(self.window.navigation_row("alerts"))
-        item.setText(f"Alerts ({unread})" if unread else "Alerts")
-
-
-def _select_items(view, wanted: set[str]) -> None:
-    from console.models.breach_model import BreachListModel
-
-    proxy, table = view.proxy, view.table
-    selection = QItemSelection()
-    first = None
-    for row in range(proxy.rowCount()):
-        index = proxy.index(row, BreachListModel.ITEM)
-        if index.data() in wanted:
-            selection.select(index, index)
-            first = first or index
-    flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
-             | QItemSelectionModel.SelectionFlag.Rows)
-    table.selectionModel().select(selection, flags)
-    if first is not None:
-        table.scrollTo(first)
-    view.status.setText(view.status.text() + f" Selected: {', '.join(sorted(wanted))}.")
-
-
-def _label(text: str):
-    from PySide6.QtWidgets import QLabel
-
-    return QLabel(text)

@@ -52,8 +52,33 @@ def describe_minutes(minutes: int) -> str:
     return f"overdue by {text}" if minutes >= 0 else f"due in {text}"
 
 
+def clock_text(row: dict[str, Any], tz: ZoneInfo) -> str:
+    """'paused since 11-30 14:05' or 'running', and for an at-risk item the business minutes
+    left (row["clock"] from core.item_clock; empty when unknown)."""
+    clock = row.get("clock")
+    if not clock:
+        return ""
+    since = clock["paused_since"]
+    text = "running" if since is None else \
+        f"paused since {from_us(since).astimezone(tz).strftime('%m-%d %H:%M')}"
+    if row["state"] == AT_RISK:
+        left = [clock["targets"][t]["left_minutes"] for t in row["targets"]
+                if t in clock["targets"]]
+        if left:
+            text += f", {min(left)} business min left"
+    return text
+
+
+def calendar_text(row: dict[str, Any]) -> str:
+    clock = row.get("clock")
+    if not clock:
+        return ""
+    return clock["calendar"] or "always open"
+
+
 class BreachListModel(RowTableModel):
-    STATE, ITEM, KIND, PRIORITY, SUBJECT, ASSIGNEE, TARGETS, DUE, OVERDUE, ACKNOWLEDGED = range(10)
+    (STATE, ITEM, KIND, PRIORITY, SUBJECT, ASSIGNEE, TARGETS, DUE, OVERDUE, ACKNOWLEDGED,
+     CLOCK, CALENDAR) = range(12)
 
     def __init__(self, tz: ZoneInfo, parent=None):
         super().__init__(parent)
@@ -76,6 +101,10 @@ class BreachListModel(RowTableModel):
                    tip="Hours past the due time; negative: hours left before the breach"),
             Column("acknowledged", "Ack.", fmt=lambda done: "yes" if done else "",
                    tip="Acknowledged by a lead or the assignee"),
+            Column("clock_text", "SLA clock",
+                   tip="Running or paused (waiting on the customer) now; at risk: business "
+                       "minutes left"),
+            Column("calendar_text", "Calendar", tip="The business hours the clock runs in"),
         )
 
     def _local_time(self, value_us: int) -> str:
@@ -84,6 +113,10 @@ class BreachListModel(RowTableModel):
     def value(self, row: dict[str, Any], column: Column) -> Any:
         if column.key == "assignee_name":
             return row.get("assignee_name") or row.get("assignee") or "(unassigned)"
+        if column.key == "clock_text":
+            return clock_text(row, self.tz)
+        if column.key == "calendar_text":
+            return calendar_text(row)
         return row.get(column.key)
 
     def extra_data(self, row: dict[str, Any], column: Column, role: int) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -174,6 +174,35 @@ class BreachesView(ConsoleView):
                     self.table.selectRow(index.row())
                     return True
         return False
+
+    def show_items(self, item_ids: tuple[str, ...]) -> None:
+        """Every filter cleared, fresh figures, then these items selected."""
+        self.search.clear()
+        for combo in self.filters.values():
+            combo.setCurrentIndex(0)
+        wanted = set(item_ids)
+
+        def select() -> None:
+            self.figures_shown.disconnect(select)
+            self._select_items(wanted)
+
+        self.figures_shown.connect(select)
+        self.refresh()
+
+    def _select_items(self, wanted: set[str]) -> None:
+        selection = QItemSelection()
+        first = None
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, BreachListModel.ITEM)
+            if index.data() in wanted:
+                selection.select(index, index)
+                first = first or index
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.selectionModel().select(selection, flags)
+        if first is not None:
+            self.table.scrollTo(first)
+        self.status.setText(self.status.text() + f" Selected: {', '.join(sorted(wanted))}.")
 
     def _update_buttons(self, *_args) -> None:
         has = self.selected_item_id() is not None

@@ -16,6 +16,19 @@ def local_time(value_us: int | None, tz: ZoneInfo) -> str:
     return from_us(value_us).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
+def describe_clock(clock: dict[str, Any], tz: ZoneInfo) -> str:
+    """Calendar, running or paused, and per target: running time against it, due."""
+    since = clock["paused_since"]
+    lines = [f"calendar: {clock['calendar'] or 'none (always open)'}",
+             "running now" if since is None else f"paused since {local_time(since, tz)}"]
+    for target, state in clock["targets"].items():
+        due = ("no due instant (paused for good)" if state["due_at"] is None
+               else f"due {local_time(state['due_at'], tz)}")
+        lines.append(f"{target.replace('_', ' ')}: {state['running_minutes']} of "
+                     f"{state['minutes']} business min, {due}")
+    return "\n".join(lines)
+
+
 class ItemDetailsDialog(QDialog):
     def __init__(self, details: dict[str, Any], tz: ZoneInfo, parent: QWidget | None = None):
         super().__init__(parent)
@@ -44,6 +57,8 @@ class ItemDetailsDialog(QDialog):
                     + (f", acknowledged by {b['acknowledged_by']}" if b["acknowledged_at"] else "")
                     for b in details["breaches"]] or ["none recorded yet"]
         layout.addRow("Recorded breaches:", QLabel("\n".join(breaches)))
+        if details.get("clock"):
+            layout.addRow("SLA clock:", QLabel(describe_clock(details["clock"], tz)))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addRow(buttons)

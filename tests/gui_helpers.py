@@ -1,12 +1,10 @@
-"""Helpers the GUI tests share: a known demo database and a console on it (no tests here)."""
+"""Helpers the GUI tests share: a known demo database, waiting for every view (the
+`open_console` fixture, in conftest.py, opens a console on it)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-
 from core.db import ensure_schema, make_engine
 from core.demo import load_demo
-from core.settings import Settings
 from core.timeutil import parse_now
 
 FIXED_NOW = parse_now("2026-11-30T10:00:00+00:00")
@@ -20,19 +18,6 @@ def build_demo_database(url: str, *, agents: int = 6, items: int = 600, seed: in
         load_demo(engine, agents=agents, items=items, seed=seed, now_us=FIXED_NOW)
     finally:
         engine.dispose()
-
-
-def open_console(qtbot, url: str, tmp_path, *, watch_changes: bool = False, clock=None):
-    """A started console on url, with state in tmp_path; the caller calls console.shutdown()."""
-    from console.app import Console
-
-    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
-    console = Console(Settings(db_url=url, timezone=TZ), clock=clock or (lambda: FIXED_NOW),
-                      state=state, watch_changes=watch_changes)
-    with qtbot.waitSignal(console.startup.ready, timeout=30_000):
-        console.start()
-    console.window.build_all_views()  # tests reach into every view at once
-    return console
 
 
 def wait_all_loaded(qtbot, console, timeout: int = 30_000) -> None:

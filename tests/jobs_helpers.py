@@ -1,5 +1,5 @@
-"""Helpers shared by tests/test_jobs_*.py (a real database, rows, a real SMTP server), and
-checks of the job registry itself."""
+"""Helpers the job tests share: rows, the command line in its own process, a real SMTP
+server (their fixtures, `engine` and `mail_sink`, are in conftest.py)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,9 @@ from datetime import UTC, datetime, timedelta
 from email.message import Message
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db import make_engine, upgrade_schema
 from core.models import Agent, Item, SlaPolicy
 from core.settings import Settings
 from core.timeutil import to_us
@@ -34,15 +32,6 @@ JOB_NAMES = ("check-sla-breaches", "send-sla-breach-alerts", "auto-reassign-unre
 
 def us(moment: datetime) -> int:
     return to_us(moment)
-
-
-@pytest.fixture
-def engine(db_url):
-    """A migrated, empty database (SQLite file and PostgreSQL), disposed after the test."""
-    eng = make_engine(db_url)
-    upgrade_schema(eng)
-    yield eng
-    eng.dispose()
 
 
 def settings(**overrides) -> Settings:
@@ -141,12 +130,11 @@ class MailSink:
             return [msg for rcpts, msg in self.received if address in rcpts]
 
 
-@pytest.fixture
-def mail_sink():
-    sink = MailSink()
-    sink.start()
-    yield sink
-    sink.stop()
+def smtp(sink, **more):
+    """Settings that send mail to the MailSink sink."""
+    values = {"smtp_host": "127.0.0.1", "smtp_port": sink.port, "smtp_security": "none",
+              "smtp_sender": "alerts@support.example", **more}
+    return settings(**values)
 
 
 def body_text(message: Message, subtype: str = "plain") -> str:
@@ -156,28 +144,53 @@ def body_text(message: Message, subtype: str = "plain") -> str:
     raise AssertionError(f"no text/{subtype} part")
 
 
-# ---------------------------------------------------------------- the registry
+# ---------------------------------------------------------------- teams several tests load
 
-def test_registry_has_exactly_the_seven_jobs_with_plain_functions():
-    from jobs.registry import JOBS
+def load_breach_team(engine) -> None:
+    """Five people, a policy and items around their due instants (tests/test_jobs_breaches)."""
+    with Session(engine) as session, session.begin():
+        add_agent(session, "a1")
+        add_agent(session, "a2", email=None)  # in-app only
+        add_agent(session, "a3")  # nothing of theirs is breached: hears of nothing
+        add_agent(session, "lead1", "lead")
+        add_agent(session, "admin1", "admin")
+        add_policy(session, "ticket", "high", 60, 240)
+        session.flush()
+        add_item(session, "b1", NOW - 2 * H, assignee="a1")  # response due NOW-1h
+        add_item(session, "b2", NOW - 5 * H, assignee="a2",
+                 first_response=NOW - 5 * H + 30 * M)  # resolution due NOW-1h
+        add_item(session, "b3", NOW - 5 * H)  # unassigned, both targets
+        add_item(session, "fine", NOW - 30 * M, assignee="a1")
+        add_item(session, "edge", NOW - 60 * M, assignee="a3")  # due exactly at NOW: not yet
+        add_item(session, "late-but-done", NOW - 10 * H, assignee="a1", resolved=NOW - H)
+        add_item(session, "no-policy", NOW - 100 * H, assignee="a1", priority="low")
 
-    assert tuple(JOBS) == JOB_NAMES
-    for name, spec in JOBS.items():
-        assert spec.function.__name__ == "run_" + name.replace("-", "_")
+
+EXPECTED_MOVES = {"g2": ("gone", "idle"), "g1": ("gone", "idle"), "n1": ("never", "mid"),
+                  "s1": ("stale", "busy")}
 
 
-def test_default_schedules_are_the_seeds():
-    from jobs.registry import JOBS
-    from jobs.schedule import describe_schedule
-
-    described = {name: describe_schedule(spec, Settings(timezone="Europe/Berlin"))
-                 for name, spec in JOBS.items()}
-    assert described == {
-        "check-sla-breaches": "every 5 minutes",
-        "send-sla-breach-alerts": "every 15 minutes",
-        "auto-reassign-unresolved-tasks": "every 30 minutes",
-        "update-support-workload-trackers": "every 10 minutes",
-        "refresh-support-dashboards": "every 15 minutes",
-        "calculate-support-performance-metrics": "daily at 02:00 (Europe/Berlin)",
-        "send-team-digest": "weekly on Monday at 08:00 (Europe/Berlin)",
-    }
+def load_reassign_team(engine) -> None:
+    """Agents gone, stale, never active, busy and idle (tests/test_jobs_reassignment)."""
+    with Session(engine) as session, session.begin():
+        add_agent(session, "gone", active=False)  # not active
+        add_agent(session, "stale", last_activity=NOW - 7 * H)  # older than 6 h
+        add_agent(session, "never", last_activity=None)  # no activity recorded
+        add_agent(session, "busy", max_open=3)
+        add_agent(session, "idle", max_open=2)
+        add_agent(session, "mid")
+        add_agent(session, "lead1", "lead", last_activity=None)  # supervisors are never moved
+        add_agent(session, "admin1", "admin")
+        add_policy(session, "ticket", "high", 60, 240)
+        session.flush()
+        add_item(session, "g1", NOW - 1 * H, assignee="gone")  # response due NOW
+        add_item(session, "g2", NOW - 3 * H, assignee="gone")  # response due NOW-2h: first
+        add_item(session, "g-done", NOW - 3 * H, assignee="gone", resolved=NOW - H)
+        add_item(session, "n1", NOW - 30 * M, assignee="never",
+                 first_response=NOW - 20 * M)  # resolution due NOW+210m
+        add_item(session, "s1", NOW - 10 * H, assignee="stale", priority="low")  # no SLA: last
+        add_item(session, "b1", NOW - 2 * H, assignee="busy")
+        add_item(session, "b2", NOW - 2 * H, assignee="busy", kind="order")
+        add_item(session, "m1", NOW - 2 * H, assignee="mid", kind="dispute")
+        add_item(session, "lead-item", NOW - 2 * H, assignee="lead1")
+        add_item(session, "nobody", NOW - 2 * H)
