@@ -18,7 +18,7 @@ from core.db import make_engine, write_transaction
 from core.models import Meta
 from core.settings import Settings
 from tests.desktop_helpers import NOW, breach_now, team_engine
-from tests.gui_helpers import build_demo_database, open_console, wait_all_loaded
+from tests.gui_helpers import build_demo_database, wait_all_loaded
 from tests.jobs_helpers import ROOT, cli_command, cli_env
 from tests.tcp_proxy import CuttableProxy
 
@@ -154,19 +154,15 @@ def test_gui_wallboard_opens_full_screen_titled_support_console_without_sign_in(
     assert time.monotonic() - started < 60
 
 
-def test_view_menu_opens_the_wallboard_on_the_consoles_services(qtbot, sqlite_url, tmp_path):
+def test_view_menu_opens_the_wallboard_on_the_consoles_services(qtbot, sqlite_url, open_console):
     build_demo_database(sqlite_url)
-    console = open_console(qtbot, sqlite_url, tmp_path)
-    try:
-        wait_all_loaded(qtbot, console)  # no view is loading when the console shuts down
-        action = next(a for a in console.window.menus["view"].actions()
-                      if a.text() == "&Wallboard")
-        action.trigger()
-        board = console.window.wallboard
-        with qtbot.waitSignal(board.figures_shown, timeout=20_000):
-            pass
-        assert board.isFullScreen() and board.context is console.context
-        assert int(value(board, "open_items").replace(",", "")) > 0
-        board.close()
-    finally:
-        console.shutdown()
+    console = open_console(sqlite_url)
+    wait_all_loaded(qtbot, console)  # no view is loading when the console shuts down
+    action = next(a for a in console.window.menus["view"].actions() if a.text() == "&Wallboard")
+    action.trigger()
+    board = console.window.wallboard
+    with qtbot.waitSignal(board.figures_shown, timeout=20_000):
+        pass
+    assert board.isFullScreen() and board.context is console.context
+    assert int(value(board, "open_items").replace(",", "")) > 0
+    board.close()
