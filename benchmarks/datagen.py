@@ -21,6 +21,7 @@ from core.csv_format import (
     POLICIES_FILE,
     POLICY_CALENDAR,
     POLICY_COLUMNS,
+    TEAM_COLUMN,
     write_bool,
     write_time,
 )
@@ -36,7 +37,7 @@ def write_dataset(folder: Path, *, items: int, agents: int, seed: int, now_us: i
     """Generate (or reuse, when the same parameters were written before) the CSV folder.
     hours: with the demo's calendars, holidays and status histories (core.demo_hours)."""
     folder.mkdir(parents=True, exist_ok=True)
-    params = {"items": items, "agents": agents, "seed": seed, "now_us": now_us}
+    params = {"items": items, "agents": agents, "seed": seed, "now_us": now_us, "teams": True}
     if hours:
         params["hours"] = True
     done = folder / DONE
@@ -59,9 +60,9 @@ def write_dataset(folder: Path, *, items: int, agents: int, seed: int, now_us: i
             + ((POLICY_CALENDARS.get((kind, priority), ""),) if hours else ())
             for kind, by_priority in POLICIES.items()
             for priority, (response, resolution) in by_priority.items())),
-        "agents": write_csv_file(folder / AGENTS_FILE, AGENT_COLUMNS, (
+        "agents": write_csv_file(folder / AGENTS_FILE, AGENT_COLUMNS + (TEAM_COLUMN,), (
             (a[0], a[1], a[2] or "", a[3], write_bool(a[4]), t(a[5]),
-             "" if a[6] is None else a[6]) for a in people)),
+             "" if a[6] is None else a[6], a[7] or "") for a in people)),
     }
     made = demo_items(rng, items, people, now_us)
     files = [POLICIES_FILE, AGENTS_FILE, ITEMS_FILE]
@@ -72,8 +73,9 @@ def write_dataset(folder: Path, *, items: int, agents: int, seed: int, now_us: i
                                              CALENDARS)
         counts["holidays"] = write_csv_file(folder / fmt.HOLIDAYS_FILE, fmt.HOLIDAY_COLUMNS,
                                             demo_holidays(now_us, HISTORY_DAYS))
-    counts["items"] = write_csv_file(folder / ITEMS_FILE, ITEM_COLUMNS, (
-        (i[0], i[1], i[2], i[3], i[4], i[5] or "", t(i[6]), t(i[7]), t(i[8])) for i in made))
+    counts["items"] = write_csv_file(folder / ITEMS_FILE, ITEM_COLUMNS + (TEAM_COLUMN,), (
+        (i[0], i[1], i[2], i[3], i[4], i[5] or "", t(i[6]), t(i[7]), t(i[8]), i[9] or "")
+        for i in made))
     if hours:
         histories.close()
         counts["status_changes"] = counts.pop("_changes")

@@ -11,7 +11,8 @@ folder has one, status_changes.csv into a bare table, in one transaction with sq
 defaults. `breaches` is one SQL statement for the breach list (the plain rule, without
 calendars: a reference for speed, not for the answer). `comparison` is one SQL statement that computes the
 comparison report's rows (the same fields, rounding and order as the rules) and prints them
-as the same JSON object `support-console report comparison` prints.
+as the same JSON object `support-console report comparison` prints; the breach list is also
+the least the breach check must do before it records and alerts anything.
 
 Deliberately standalone: it imports nothing from the project, so its start cost is the
 interpreter's and sqlite3's alone.

@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--days", type=int, help="the window (default 30; wallboard: 1)")
     p.add_argument("--agent", metavar="ID")
+    p.add_argument("--team", metavar="T", help="narrow to the team's items and agents")
     p.add_argument("--as", dest="as_id", metavar="ID", help="who is asking (default: admin)")
     p.add_argument("--now", metavar="ISO")
     p.add_argument("--tz", metavar="ZONE")
@@ -191,7 +192,7 @@ def cmd_report(args, settings) -> dict | None:
     window = Window(parse_now(args.now), days, zone(args.tz or settings.timezone))
     with read_scope(_engine(args, settings)) as conn:
         result = run_report(conn, args.name, window, actor_id=args.as_id,
-                            agent_id=args.agent, settings=settings)
+                            agent_id=args.agent, settings=settings, team=args.team)
     if args.format == "json" and not args.out:
         return result
     _write_report(result, args.name, args.format, args.out)

@@ -71,11 +71,12 @@ class Console:
         self.database = state
         self.window.set_demo(state.demo)
         if self.watch_changes:
-            self.bus.watch(self.engine)
+            self.bus.watch(self.engine, self.settings.listen_db_url)
         # Fresh loads start once the stored dashboard is drawn and every view is built:
         # their worker threads would share the GIL with that work and slow it several-fold.
         def load_figures() -> None:
-            self.window.build_remaining_views(then=self.window.refresh_all)
+            self.window.choose_team(then=lambda: self.window.build_remaining_views(
+                then=self.window.refresh_all))
 
         dashboard = self.window.views.get("dashboard")
         if dashboard is not None and state.dashboard is not None:

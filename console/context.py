@@ -43,6 +43,27 @@ class Period(QObject):
             self.changed.emit(days)
 
 
+class TeamChoice(QObject):
+    """The team every view narrows to (None: all teams)."""
+
+    changed = Signal(object)
+
+    def __init__(self, name: str | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self._name = name
+
+    @property
+    def name(self) -> str | None:
+        return self._name
+
+    def set_name(self, name: str | None, *, announce: bool = True) -> None:
+        """announce=False: before the first load, which follows anyway."""
+        if name != self._name:
+            self._name = name
+            if announce:
+                self.changed.emit(name)
+
+
 @dataclass
 class ConsoleContext:
     """Handed to every view: each view reaches the database only through `tasks`."""
@@ -56,6 +77,7 @@ class ConsoleContext:
     actor_id: str | None = None  # None: the local operator (sign-in comes later)
     supervisor: bool = True
     tz: ZoneInfo = field(default=None)  # type: ignore[assignment]
+    team: TeamChoice = field(default_factory=TeamChoice)
 
     def __post_init__(self) -> None:
         if self.tz is None:

@@ -7,6 +7,7 @@ import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 CHANNEL = "support_console_changed"  # the trigger of migration 0002 notifies on it
 POLL_SECONDS = 1.0
@@ -51,12 +52,14 @@ class DataBus(QObject):
         self.reconnected.emit()
         self.announce_local_change()
 
-    def watch(self, engine: Engine) -> None:
-        """Start listening for changes other processes make to the shared database."""
+    def watch(self, engine: Engine, listen_url: str = "") -> None:
+        """Start listening for changes other processes make to the shared database
+        (PostgreSQL: LISTEN through listen_url when given, see Settings.listen_db_url)."""
         self.stop_watching()
         watcher_class = PostgresWatcher if engine.dialect.name == "postgresql" else SqliteWatcher
         self._watcher = watcher_class(engine, self._remote_change.emit, self.watch_failed.emit,
                                       self._watch_restored.emit)
+        self._watcher.listen_url = listen_url
         self._watcher.start()
 
     def stop_watching(self) -> None:
@@ -71,6 +74,7 @@ class ChangeWatcher:
 
     def __init__(self, engine: Engine, changed, failed, restored=lambda: None):
         self.engine = engine
+        self.listen_url = ""  # PostgreSQL: LISTEN here instead of the engine's URL
         self._changed = changed
         self._failed = failed
         self._restored = restored
@@ -138,7 +142,8 @@ class PostgresWatcher(ChangeWatcher):
     def run(self) -> None:
         import psycopg
 
-        url = self.engine.url.set(drivername="postgresql")
+        url = (make_url(self.listen_url) if self.listen_url else self.engine.url).set(
+            drivername="postgresql")
         with psycopg.connect(url.render_as_string(hide_password=False),
                              autocommit=True, connect_timeout=10) as conn:
             conn.execute(f"LISTEN {CHANNEL}")

@@ -31,6 +31,7 @@ from console.widgets import export
 from console.widgets.banner import Banner
 from console.widgets.busy import BusyIndicator
 from console.widgets.period_selector import PeriodSelector
+from console.widgets.team_selector import TeamSelector
 from console.window_state import restore_window, save_window
 from core.errors import SupportConsoleError
 
@@ -138,6 +139,9 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.period_selector = PeriodSelector(self.context.period)
         toolbar.addWidget(self.period_selector)
+        self.team_selector = TeamSelector(self.context)
+        self.team_action = toolbar.addWidget(self.team_selector)
+        self.team_action.setVisible(self.context.supervisor)  # an agent sees their own
         toolbar.addSeparator()
         toolbar.addAction(self.refresh_action)
         export_button = QToolButton()
@@ -180,6 +184,7 @@ class MainWindow(QMainWindow):
         self.context.bus.reconnected.connect(self.banner.hide)  # its data_changed reloads
         self.context.bus.data_changed.connect(self.refresh_views)
         self.context.period.changed.connect(self.refresh_views)
+        self.context.team.changed.connect(self.refresh_views)
 
     # -- views -------------------------------------------------------------------------------
     def view(self, key: str) -> ConsoleView | None:
@@ -360,6 +365,15 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         lifecycle.mark_started()
         super().showEvent(event)
+
+    def choose_team(self, then: Callable[[], None]) -> None:
+        """Read the teams and choose the remembered one (else the signed-in lead's), then
+        `then`; a person who is not a supervisor has no choice: at once."""
+        if not self.context.supervisor:
+            then()
+            return
+        self.team_selector.load(self.remembered_team, then)
+        self.context.bus.data_changed.connect(self.team_selector.reload)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_window(self, self.state)

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from core.errors import BadInput, PermissionDenied
 from core.schema import SUPERVISOR_ROLES, agents
 from core.sql_types import AnyRow
+from core.teams import require_team
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,14 @@ def scope_agent(db: Connection, actor: Actor, agent_id: str | None) -> str | Non
     if agent_id is not None and _agent(db, agent_id) is None:
         raise BadInput(f"no agent with id {agent_id!r}", subject="agent")
     return agent_id
+
+
+def scope_team(db: Connection, actor: Actor, team: str | None) -> str | None:
+    """The team a report is narrowed to (None: everyone): supervisors only, a known team."""
+    if team is None:
+        return None
+    require_supervisor(actor, "a team's figures")
+    return require_team(db, team)
 
 
 def require_supervisor(actor: Actor, what: str) -> None:

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
-from sqlalchemy import Table, and_, case, func, insert, literal, or_, select, union_all, update
+from sqlalchemy import (
+    Table,
+    and_,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
 
@@ -20,6 +32,8 @@ if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
 
     DialectInsert: TypeAlias = postgresql.Insert | sqlite.Insert
+
+T = TypeVar("T")
 
 # A claimed delivery older than this was interrupted (the process died mid-run): requeue it.
 STALE_SENDING_US = 2 * US_PER_HOUR
@@ -59,8 +73,23 @@ def _has_email(person: Any) -> Any:
     return and_(person.email.is_not(None), func.trim(person.email) != "")
 
 
+def _led_teams() -> Any:
+    return select(Agent.team).where(Agent.role == "lead", Agent.team.is_not(None))
+
+
+def _responsible(person: Any, team: str | None) -> Any:
+    """Whom an item's trouble goes to besides its assignee: the leads of its effective team,
+    or every supervisor when it has none or its team has no lead."""
+    everyone = person.role.in_(SUPERVISOR_ROLES)
+    if team is None:
+        return everyone
+    return or_(and_(person.role == "lead", person.team == team),
+               and_(everyone, ~exists().where(Agent.role == "lead", Agent.team == team)))
+
+
 def queue_breach_alerts(session: Session, breach_ids: list[int], now_us: int) -> int:
-    """One alert per (breach, person) for the item's assignee and every supervisor,
+    """One alert per (breach, person) for the item's assignee and the leads of its
+    effective team (every supervisor when it has none or its team has no lead),
     set-based, for breaches this transaction has just recorded. The alert of a person
     with an e-mail address waits for mail even while no SMTP server is configured: the
     send job delivers it once one is (each breach still reaches each person once)."""
@@ -79,37 +108,59 @@ def queue_breach_alerts(session: Session, breach_ids: list[int], now_us: int) ->
                    + target_label + literal(" target"))
         columns = (person.id, literal("breach"), fresh.c.id, fresh.c.item_id, message,
                    literal(now_us), email_status, literal(0))
-        # Two plain joins rather than one OR-join, which databases run as a nested loop;
-        # an assignee who is a supervisor is in the second.
+        # Three plain joins rather than one OR-join, which databases run as a nested loop:
+        # the assignee, the team's leads, and every supervisor for an item of no team or
+        # of a team without a lead; the assignee is never counted twice.
         to_assignees = (select(*columns).select_from(fresh)
                         .join(Item, Item.id == fresh.c.item_id)
-                        .join(person, person.id == Item.assignee_id)
-                        .where(person.role.not_in(SUPERVISOR_ROLES)))
+                        .join(person, person.id == Item.assignee_id))
+        not_assignee = or_(Item.assignee_id.is_(None), person.id != Item.assignee_id)
+        to_leads = (select(*columns).select_from(fresh)
+                    .join(Item, Item.id == fresh.c.item_id)
+                    # coalesce: no index of items on this side, so that the database goes
+                    # from each breach to its item to the team's leads, not from every lead
+                    # through every item of the team.
+                    .join(person, and_(person.role == "lead",
+                                       person.team == func.coalesce(Item.effective_team, "")))
+                    .where(not_assignee))
         to_supervisors = (select(*columns).select_from(fresh)
-                          .join(person, person.role.in_(SUPERVISOR_ROLES)))
+                          .join(Item, Item.id == fresh.c.item_id)
+                          .join(person, person.role.in_(SUPERVISOR_ROLES))
+                          # Uncorrelated: the led teams are read once, not per row.
+                          .where(not_assignee, or_(Item.effective_team.is_(None),
+                                                   Item.effective_team.not_in(_led_teams()))))
         # A plain INSERT: nobody can have alerted a breach recorded in this transaction,
         # and ON CONFLICT costs PostgreSQL a speculative insertion per row. The unique
         # (breach, recipient) still refuses a second alert.
         statement = insert(Alert).from_select(
             ["recipient_id", "kind", "breach_id", "item_id", "message", "created_at",
-             "email_status", "email_attempts"], union_all(to_assignees, to_supervisors))
+             "email_status", "email_attempts"], union_all(to_assignees, to_leads, to_supervisors))
         created += inserted(session, statement)
     return created
 
 
-def queue_unplaced_alerts(session: Session, item_id: str, from_agent_id: str | None,
-                          reason: str, now_us: int) -> int:
-    """Tell every supervisor that an item could not be moved; once per (item, agent)."""
-    message = f"Item {item_id} of inactive agent {from_agent_id} could not be reassigned: {reason}"
-    created = 0
-    for supervisor_id in session.scalars(
-            select(Agent.id).where(Agent.role.in_(SUPERVISOR_ROLES)).order_by(Agent.id)):
-        statement = dialect_insert(session, Alert).values(
-            recipient_id=supervisor_id, kind="unplaced", item_id=item_id,
-            dedupe_key=f"unplaced:{item_id}:{from_agent_id}", message=message,
-            created_at=now_us, email_status=EMAIL_NONE, email_attempts=0).on_conflict_do_nothing()
-        created += inserted(session, statement)
-    return created
+def queue_unplaced_alerts(session: Session, unplaced: Iterable[tuple[str, str | None, str]],
+                          teams: dict[str, str | None], now_us: int) -> int:
+    """Tell the leads of each item's effective team (every supervisor when it has none or
+    its team has no lead) that the (item, from agent, reason) could not be moved; once per
+    (item, agent). teams: each item's effective team."""
+    recipients: dict[str | None, list[str]] = {}
+    rows = []
+    for item_id, from_agent_id, reason in unplaced:
+        team = teams.get(item_id)
+        if team not in recipients:
+            recipients[team] = list(session.scalars(
+                select(Agent.id).where(_responsible(Agent, team)).order_by(Agent.id)))
+        message = (f"Item {item_id} of inactive agent {from_agent_id} could not be "
+                   f"reassigned: {reason}")
+        rows += [{"recipient_id": person, "kind": "unplaced", "item_id": item_id,
+                  "dedupe_key": f"unplaced:{item_id}:{from_agent_id}", "message": message,
+                  "created_at": now_us, "email_status": EMAIL_NONE, "email_attempts": 0}
+                 for person in recipients[team]]
+    if not rows:
+        return 0
+    statement = dialect_insert(session, Alert).on_conflict_do_nothing()
+    return sum(inserted(session, statement.values(chunk)) for chunk in _chunks(rows, 500))
 
 
 # ---------------------------------------------------------------- the e-mail queue
@@ -208,7 +259,7 @@ def _record_refusals(session: Session, alert_ids: list[int], now_us: int, error:
             session.execute(update(Alert).where(Alert.id.in_(chunk), *claimed).values(**values))
 
 
-def _chunks(values: list[int], size: int = 500) -> Iterable[list[int]]:
+def _chunks(values: list[T], size: int = 500) -> Iterable[list[T]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
 

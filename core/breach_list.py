@@ -36,15 +36,18 @@ def _acknowledged_open_items(db: Connection, agent_id: str | None) -> set[str]:
 
 
 def breach_worklist(db: Connection, window: Window, *, actor_id: str | None,
-                    settings: Settings) -> dict[str, Any]:
+                    settings: Settings, team: str | None = None) -> dict[str, Any]:
     """`breached` and `at_risk`: the entries of the `breaches` and `at-risk` reports for this
-    person, each with `assignee_name`, `acknowledged` and its SLA `clock` (core.item_clock);
+    person (narrowed to a team when given), each with `assignee_name`, `acknowledged` and
+    its SLA `clock` (core.item_clock);
     `agents`: visible_agents."""
     actor = resolve_actor(db, actor_id)
-    breached = run_report(db, "breaches", window, actor_id=actor_id, settings=settings)
-    at_risk = run_report(db, "at-risk", window, actor_id=actor_id, settings=settings)
-    team = visible_agents(db, actor)
-    names = {agent_id: name for name, agent_id in team}
+    breached = run_report(db, "breaches", window, actor_id=actor_id, settings=settings,
+                          team=team)
+    at_risk = run_report(db, "at-risk", window, actor_id=actor_id, settings=settings,
+                         team=team)
+    people = visible_agents(db, actor)
+    names = {agent_id: name for name, agent_id in people}
     acknowledged = _acknowledged_open_items(db, None if actor.is_supervisor else actor.id)
 
     clocks = item_clocks(db, [e["item_id"] for e in breached["breaches"] + at_risk["items"]],
@@ -56,4 +59,4 @@ def breach_worklist(db: Connection, window: Window, *, actor_id: str | None,
                  "clock": clocks.get(entry["item_id"])} for entry in entries]
 
     return {"breached": annotated(breached["breaches"]), "at_risk": annotated(at_risk["items"]),
-            "agents": team}
+            "agents": people}

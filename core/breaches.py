@@ -6,14 +6,16 @@ from typing import Any
 
 from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement
 
 from core import sla
 from core.schema import OPEN_STATUSES, items
 from core.sql_types import AnySelect, Reader
+from core.teams import narrow
 from core.timeutil import US_PER_MINUTE, iso_utc
 
 
-def _open_items_query(now_us: int, agent_id: str | None) -> AnySelect:
+def _open_items_query(now_us: int, agent_id: str | None, team: str | None) -> AnySelect:
     query = sla.with_policy(select(
         items.c.id, items.c.kind, items.c.priority, items.c.subject, items.c.assignee_id, items.c.status,
         items.c.created_at,
@@ -24,7 +26,7 @@ def _open_items_query(now_us: int, agent_id: str | None) -> AnySelect:
     ).select_from(items)).where(items.c.status.in_(OPEN_STATUSES))
     if agent_id is not None:
         query = query.where(items.c.assignee_id == agent_id)
-    return query
+    return narrow(query, team)
 
 
 def _entry(row: Any, targets: list[str], due_at: int, now_us: int) -> dict[str, Any]:
@@ -41,9 +43,10 @@ def _entry(row: Any, targets: list[str], due_at: int, now_us: int) -> dict[str, 
     }
 
 
-def breach_entries(db: Connection, now_us: int, agent_id: str | None) -> list[dict[str, Any]]:
+def breach_entries(db: Connection, now_us: int, agent_id: str | None,
+                   team: str | None = None) -> list[dict[str, Any]]:
     """Open items breached now, most overdue first, then by item id."""
-    query = _open_items_query(now_us, agent_id).where(sla.is_breached(now_us))
+    query = _open_items_query(now_us, agent_id, team).where(sla.is_breached(now_us))
     entries = []
     for row in db.execute(query):
         dues = {}
@@ -57,11 +60,11 @@ def breach_entries(db: Connection, now_us: int, agent_id: str | None) -> list[di
 
 
 def at_risk_entries(db: Connection, now_us: int, agent_id: str | None,
-                    warn_percent: float) -> list[dict[str, Any]]:
+                    warn_percent: float, team: str | None = None) -> list[dict[str, Any]]:
     """Open, not yet breached, and past warn_percent of a target still to be met."""
     response_risk = sla.response_at_risk(now_us, warn_percent)
     resolution_risk = sla.resolution_at_risk(now_us, warn_percent)
-    query = (_open_items_query(now_us, agent_id)
+    query = (_open_items_query(now_us, agent_id, team)
              .add_columns(sla.flag(response_risk).label("response_risk"),
                           sla.flag(resolution_risk).label("resolution_risk"))
              .where(not_(sla.is_breached(now_us)), or_(response_risk, resolution_risk)))
@@ -86,16 +89,22 @@ def public(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in e.items() if k != "due_at_us"} for e in entries]
 
 
-def open_sla_counts(db: Reader, now_us: int, agent_id: str | None,
-                    warn_percent: float) -> dict[str, int]:
-    """How many open items are breached and at risk now, in one aggregate."""
+def breached_and_at_risk(now_us: int,
+                         warn_percent: float) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """(breached now, at risk now) of an item joined with its policy (sla.with_policy)."""
     breached = sla.is_breached(now_us)
-    at_risk = and_(not_(breached), or_(sla.response_at_risk(now_us, warn_percent),
-                                       sla.resolution_at_risk(now_us, warn_percent)))
+    return breached, and_(not_(breached), or_(sla.response_at_risk(now_us, warn_percent),
+                                              sla.resolution_at_risk(now_us, warn_percent)))
+
+
+def open_sla_counts(db: Reader, now_us: int, agent_id: str | None,
+                    warn_percent: float, team: str | None = None) -> dict[str, int]:
+    """How many open items are breached and at risk now, in one aggregate."""
+    breached, at_risk = breached_and_at_risk(now_us, warn_percent)
     query = sla.with_policy(select(
         sla.count_if(breached).label("breached"), sla.count_if(at_risk).label("at_risk"),
     ).select_from(items)).where(items.c.status.in_(OPEN_STATUSES))
     if agent_id is not None:
         query = query.where(items.c.assignee_id == agent_id)
-    row = db.execute(query).one()
+    row = db.execute(narrow(query, team)).one()
     return {"active_breaches": int(row.breached), "at_risk": int(row.at_risk)}

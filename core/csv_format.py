@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from core.timeutil import iso_utc, parse_time, to_us
@@ -14,6 +16,7 @@ POLICIES_FILE = "sla_policies.csv"
 AGENT_COLUMNS = ("id", "name", "email", "role", "active", "last_activity_at", "max_open")
 ITEM_COLUMNS = ("id", "kind", "subject", "priority", "status", "assignee",
                 "created_at", "first_response_at", "resolved_at")
+TEAM_COLUMN = "team"  # optional last column of agents.csv and items.csv; export writes it
 POLICY_COLUMNS = ("kind", "priority", "first_response_minutes", "resolution_minutes")
 POLICY_CALENDAR = "calendar"  # optional: empty or absent means always open
 
@@ -97,3 +100,11 @@ def write_bool(value: bool) -> str:
     return "true" if value else "false"
 
 
+def has_column(path: Path, column: str) -> bool:
+    """Whether the CSV file's header names the column (unreadable: False, _rows says why)."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            header = next(csv.reader(handle), None)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    return header is not None and column in (h.strip() for h in header)

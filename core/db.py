@@ -99,8 +99,12 @@ def make_engine(url: str, *, create_folder: bool = True,
                        "(use sqlite:///FILE or postgresql://USER@HOST/DB)", subject="db_url")
     try:
         # No hstore here: without it the first connection skips a catalogue lookup (10 ms).
+        # A console's threads (two readers, one writer, the alert watcher) need at most a
+        # few connections at once; a bounded pool keeps a whole team's consoles within
+        # PostgreSQL's max_connections (README, "Many consoles on one PostgreSQL").
         engine = create_engine(url, pool_pre_ping=True, use_native_hstore=False,
-                               connect_args=_postgresql_timeouts(parsed, settings))
+                               connect_args=_postgresql_timeouts(parsed, settings),
+                               pool_size=3, max_overflow=2)
     except ImportError as exc:
         raise DatabaseProblem(f"database driver missing: {exc}")
     if not parsed.password and password_provider is not None:

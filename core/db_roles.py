@@ -25,7 +25,8 @@ KINDS = ("console", "admin")
 # Every table of core.schema is in exactly one of CONSOLE_WRITES and ADMIN_WRITES (a test
 # checks it), so a new table cannot be forgotten.
 CONSOLE_WRITES: dict[str, str] = {
-    "items": "UPDATE (assignee_id)",  # reassignment, by hand or by the job
+    # reassignment, by hand or by the job (the effective team follows the assignee)
+    "items": "UPDATE (assignee_id, effective_team)",
     "reassignments": "INSERT",
     "breach_records": "INSERT, UPDATE",
     "alerts": "INSERT, UPDATE",
@@ -33,6 +34,7 @@ CONSOLE_WRITES: dict[str, str] = {
     "job_leases": "INSERT, UPDATE, DELETE",
     "workload_snapshots": "INSERT, UPDATE",
     "daily_metrics": "INSERT, UPDATE",
+    "daily_team_metrics": "INSERT, UPDATE",
     "dashboard_snapshots": "INSERT, UPDATE, DELETE",
     "sign_in_failures": "INSERT, UPDATE, DELETE",
     "digest_deliveries": "INSERT, UPDATE",  # send-team-digest's queue

@@ -69,8 +69,20 @@ def _distinct_names(rng: random.Random, count: int) -> Iterator[str]:
             yield name if round_ == 1 else f"{name} {round_}"
 
 
+TEAM_NAMES = ("billing", "logistics", "accounts", "trust", "onboarding", "payments")
+
+
+def demo_teams(agent_count: int) -> list[str]:
+    """A few teams: about one per 20 agents, at least three (fewer only for fewer agents)."""
+    count = min(agent_count, max(3, round(agent_count / 20)))
+    return [TEAM_NAMES[n] if n < len(TEAM_NAMES) else f"team{n + 1:03d}" for n in range(count)]
+
+
 def demo_agents(rng: random.Random, count: int, now_us: int) -> list[tuple]:
-    """An admin, leads (one per ~8 agents) and `count` agents with a spread of activity."""
+    """An admin, leads (one per ~8 agents) and `count` agents with a spread of activity, dealt
+    in turn to demo_teams (with few agents, a team may have no lead); the admin belongs to
+    no team. The teams are dealt without the random generator, so the rest of the data does
+    not depend on them."""
     people = [("admin", "Alex Admin", "admin@example.com", "admin", True, now_us, None)]
     names = _distinct_names(rng, max(1, count // 8) + count)
     for n in range(1, max(1, count // 8) + 1):
@@ -87,6 +99,15 @@ def demo_agents(rng: random.Random, count: int, now_us: int) -> list[tuple]:
         email = f"agent{n:0{width}d}@example.com" if rng.random() > 0.1 else None
         people.append((f"agent{n:0{width}d}", name, email, "agent", active, now_us - idle,
                        rng.choice((None, 15, 20, 25, 30, 40))))
+    teams = demo_teams(count)
+    lead_no = agent_no = 0
+    for index, person in enumerate(people):
+        team = None
+        if person[3] == "lead":
+            team, lead_no = teams[lead_no % len(teams)], lead_no + 1
+        elif person[3] == "agent":
+            team, agent_no = teams[agent_no % len(teams)], agent_no + 1
+        people[index] = (*person, team)
     return people
 
 
@@ -95,8 +116,12 @@ def _whole_second(value: int | None) -> int | None:
 
 
 def demo_items(rng: random.Random, count: int, agents: list[tuple], now_us: int) -> Iterator[tuple]:
-    """Items over the last 90 days; the slower the agent, the more breaches."""
+    """Items over the last 90 days; the slower the agent, the more breaches. Unassigned
+    items and one in 25 of the others wait in a team's queue (not always the assignee's):
+    (..., team, effective team)."""
     workers = [a[0] for a in agents if a[3] == "agent"]
+    team_of = {a[0]: a[-1] for a in agents}
+    queues = sorted({team for team in team_of.values() if team is not None})
     speed = {agent: rng.uniform(0.45, 1.5) for agent in workers}
     start = now_us - HISTORY_DAYS * US_PER_DAY
     width = max(6, len(str(count)))
@@ -122,8 +147,9 @@ def demo_items(rng: random.Random, count: int, agents: list[tuple], now_us: int)
         responded, resolved = _whole_second(responded), _whole_second(resolved)
         prefix = {"ticket": "T", "dispute": "D", "order": "O"}[kind]
         subject = rng.choice(SUBJECTS[kind])
+        queue = queues[n % len(queues)] if queues and (assignee is None or n % 25 == 0) else None
         yield (f"{prefix}{n:0{width}d}", kind, subject, priority, status, assignee, created,
-               responded, resolved)
+               responded, resolved, queue, queue or team_of.get(assignee))
 
 
 def load_demo(engine: Engine, *, agents: int = 14, items: int = 4000, seed: int = 7,
@@ -154,11 +180,11 @@ def load_demo(engine: Engine, *, agents: int = 14, items: int = 4000, seed: int 
                                  POLICY_CALENDARS.get((kind, priority))))
         policy_sink.flush()
         people = demo_agents(rng, agents, now_us)
-        agent_sink = agent_upsert(conn)
+        agent_sink = agent_upsert(conn, team=("team",))
         for person in people:
             agent_sink.add(person)
         agent_sink.flush()
-        item_sink = item_upsert(conn)
+        item_sink = item_upsert(conn, team=("team", "effective_team"))
         made = list(demo_items(rng, items, people, now_us))
         for item in made:
             item_sink.add(item)

@@ -42,8 +42,8 @@ def demo_histories(rng: random.Random, items: list[tuple[Any, ...]],
     """(item_id, status, changed_at) histories for about a third of the items: picked up, a
     wait for the customer now and then, and the final status; an item's last change is
     its status."""
-    for item_id, _kind, _subject, _priority, status, _assignee, created, responded, resolved \
-            in items:
+    for item_id, _kind, _subject, _priority, status, _assignee, created, responded, resolved, \
+            *_teams in items:
         if status != "waiting" and rng.random() < 0.65:
             continue
         end = resolved if resolved is not None else now_us

@@ -37,13 +37,13 @@ def _day_index(column: ColumnElement[int], window: Window) -> ColumnElement[int]
     return (column - literal(window.start_us + 1, BigInteger)) // literal(US_PER_DAY, BigInteger)
 
 
-def daily_tickets(db: Connection, window: Window) -> list[dict[str, Any]]:
+def daily_tickets(db: Connection, window: Window, team: str | None = None) -> list[dict[str, Any]]:
     """Tickets created, and tickets resolved, in each day of the window (local start dates)."""
     counts: dict[str, dict[int, int]] = {}
     for name, column in (("created", items.c.created_at), ("resolved", items.c.resolved_at)):
         day = _day_index(column, window).label("day")
         query = (select(day, func.count().label("n"))
-                 .where(tickets_in_scope(None), column > window.start_us,
+                 .where(tickets_in_scope(None, team), column > window.start_us,
                         column <= window.now_us)
                  .group_by(day))
         counts[name] = {int(row.day): int(row.n) for row in db.execute(query)}
@@ -60,10 +60,8 @@ def digest_content(db: Connection, window: Window, settings: Settings,
     `team`: the team's figures (as `--team` gives them); None: everyone's."""
     this_week = Window(window.now_us, DIGEST_DAYS, window.tz)
     week_before = Window(window.now_us - DIGEST_DAYS * US_PER_DAY, DIGEST_DAYS, window.tz)
-    scope = {} if team is None else {"team": team}
-
     def figures(name: str, week: Window) -> dict[str, Any]:
-        return run_report(db, name, week, settings=settings, **scope)
+        return run_report(db, name, week, settings=settings, team=team)
 
     sections = {}
     for name, fields in (("performance", (*PERFORMANCE_FIELDS, "performance_score")),
@@ -86,5 +84,5 @@ def digest_content(db: Connection, window: Window, settings: Settings,
         "breach_count": breach_list["count"],
         "agents": agents,
         "agents_header": list(agents[0]) if agents else list(COMPARISON_HEADER),
-        "daily": daily_tickets(db, this_week),
+        "daily": daily_tickets(db, this_week, team),
     }

@@ -22,6 +22,7 @@ from core.csv_format import (
     POLICIES_FILE,
     POLICY_CALENDAR,
     POLICY_COLUMNS,
+    TEAM_COLUMN,
     write_bool,
     write_time,
 )
@@ -74,17 +75,19 @@ def _write_all(conn: Connection, folder: Path) -> dict[str, int]:
             return files.enter_context(replaced_when_done(folder / name))
 
         agents = conn.execute(select(Agent.id, Agent.name, Agent.email, Agent.role, Agent.active,
-                                     Agent.last_activity_at, Agent.max_open).order_by(Agent.id))
-        counts = {"agents": write_csv_rows(open_file(AGENTS_FILE), AGENT_COLUMNS, (
+                                     Agent.last_activity_at, Agent.max_open, Agent.team)
+                              .order_by(Agent.id))
+        counts = {"agents": write_csv_rows(open_file(AGENTS_FILE), AGENT_COLUMNS + (TEAM_COLUMN,), (
             (a.id, a.name, a.email, a.role, write_bool(a.active), write_time(a.last_activity_at),
-             a.max_open) for a in agents))}
+             a.max_open, a.team) for a in agents))}
         items = files.enter_context(conn.execution_options(yield_per=10_000).execute(
             select(Item.id, Item.kind, Item.subject, Item.priority, Item.status, Item.assignee_id,
-                   Item.created_at, Item.first_response_at, Item.resolved_at).order_by(Item.id)))
-        counts["items"] = write_csv_rows(open_file(ITEMS_FILE), ITEM_COLUMNS, (
+                   Item.created_at, Item.first_response_at, Item.resolved_at, Item.team)
+            .order_by(Item.id)))
+        counts["items"] = write_csv_rows(open_file(ITEMS_FILE), ITEM_COLUMNS + (TEAM_COLUMN,), (
             (i.id, i.kind, i.subject, i.priority, i.status, i.assignee_id,
-             write_time(i.created_at), write_time(i.first_response_at), write_time(i.resolved_at))
-            for i in items))
+             write_time(i.created_at), write_time(i.first_response_at), write_time(i.resolved_at),
+             i.team) for i in items))
         policies = conn.execute(
             select(SlaPolicy).order_by(SlaPolicy.kind, SlaPolicy.priority)).all()
         # The calendar column only when a policy has one: older readers keep their four columns.

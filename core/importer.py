@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import csv
-import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import SQLAlchemyError
 
 from core import schema
 from core.bulk import (
@@ -18,8 +16,10 @@ from core.bulk import (
     bulk_mode,
     create_indexes,
     drop_secondary_indexes,
+    estimated_rows,
     item_upsert,
     policy_upsert,
+    vacuum_analyze,
 )
 from core.csv_format import (
     AGENT_COLUMNS,
@@ -31,9 +31,11 @@ from core.csv_format import (
     POLICIES_FILE,
     POLICY_CALENDAR,
     POLICY_COLUMNS,
+    TEAM_COLUMN,
     RowError,
     boolean,
     choice,
+    has_column,
     identifier,
     optional_count,
     optional_time,
@@ -44,10 +46,10 @@ from core.db import write_transaction
 from core.errors import BadInput
 from core.import_hours import HOURS_FILES, BusinessHoursImport, policy_parser
 from core.models import CLOSED_STATUSES, KINDS, PRIORITIES, ROLES, STATUSES, Agent
+from core.teams import changed_teams, optional_team, refresh_agents_items, refresh_item_queues
 from core.timeutil import zone
 
 MAX_REPORTED = 200
-log = logging.getLogger(__name__)
 
 
 class ImportFailed(BadInput):
@@ -92,15 +94,21 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors,
             if not _header_ok(header, columns, name, nul_lines, errors):
                 return
             width = len(header)
-            header += [c for c in optional if c not in header]  # absent ones read as empty
-            positions = [header.index(c) for c in (*columns, *optional)]
+            positions = [header.index(c) for c in columns]
+            positions += [header.index(c) if c in header else None for c in optional]
             in_order = positions == list(range(width))  # the usual case: no reshuffling
+            # Optional columns ending the header may be left off a row: they read as empty.
+            trailing = 0
+            while trailing < width and header[width - 1 - trailing] in optional:
+                trailing += 1
             for record in reader:
                 if nul_lines:
                     # SQLite would store it, PostgreSQL refuses it: neither is data.
                     errors.add(name, nul_lines[0], "contains a NUL byte (\\0)")
                     del nul_lines[:]
                     continue
+                if width - trailing <= len(record) < width:
+                    record = record + [""] * (width - len(record))
                 if len(record) != width:
                     if not record or record == [""]:
                         continue
@@ -109,9 +117,8 @@ def _rows(path: Path, columns: tuple[str, ...], errors: _Errors,
                     continue
                 if width == 1 and record == [""]:
                     continue
-                if len(header) > width:
-                    record = [*record, *[""] * (len(header) - width)]
-                yield reader.line_num, (record if in_order else [record[p] for p in positions])
+                yield reader.line_num, (record if in_order else
+                                        ["" if p is None else record[p] for p in positions])
         except UnicodeDecodeError:
             errors.add(name, _first_undecodable_line(path), "not UTF-8 text (is this a CSV "
                        "file? save it as UTF-8)")
@@ -157,7 +164,7 @@ def _first_undecodable_line(path: Path) -> int:
 
 
 def _parse_agent(row: list, tz: tzinfo) -> tuple:
-    id_, name, email, role, active, last_activity_at, max_open = row
+    id_, name, email, role, active, last_activity_at, max_open, team = row
     email = email.strip() or None
     if email is not None and "@" not in email:
         raise RowError(f"email: {email!r} is not an email address")
@@ -169,6 +176,7 @@ def _parse_agent(row: list, tz: tzinfo) -> tuple:
         boolean(active, "active"),
         optional_time(last_activity_at, tz, "last_activity_at"),
         optional_count(max_open, "max_open"),
+        optional_team(team),
     )
 
 
@@ -176,7 +184,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
 
 
-def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
+def _item_parser(known_agents: dict[str, str | None],
+                 with_team: bool) -> Callable[[list, tzinfo], tuple]:
     """The items.csv row parser. Hot: a million rows must parse in seconds, so the common
     case (clean values, times with an offset) takes a fast path; anything else goes through
     the general readers of core.csv_format, which give the same values and the errors."""
@@ -197,7 +206,7 @@ def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
         return required_time(text, tz, column) if required else optional_time(text, tz, column)
 
     def parse(row: list, tz: tzinfo) -> tuple:
-        id_, kind, subject, priority, status, assignee, created, responded, resolved = row
+        id_, kind, subject, priority, status, assignee, created, responded, resolved, team = row
         if status not in statuses:
             status = choice(status.strip(), STATUSES, "status")
         assignee = assignee.strip() or None if assignee else None
@@ -217,6 +226,8 @@ def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
             raise RowError("resolved_at is before created_at")
         if not (0 < len(id_) <= 64) or id_[0].isspace() or id_[-1].isspace():
             id_ = identifier(id_)
+        team = optional_team(team)  # without the column: empty, the assignee's team
+        teams = ((team,) if with_team else ()) + (team or known_agents.get(assignee),)
         return (
             id_,
             kind if kind in kinds else choice(kind.strip(), KINDS, "kind"),
@@ -228,13 +239,14 @@ def _item_parser(known_agents: set[str]) -> Callable[[list, tzinfo], tuple]:
             created,
             responded,
             resolved,
+            *teams,
         )
 
     return parse
 
 
 def _load(path: Path, columns: tuple[str, ...], parse, key_of, tz: tzinfo, errors: _Errors,
-          sink: BatchUpsert, optional: tuple[str, ...] = ()) -> dict:
+          sink: BatchUpsert, optional: tuple[str, ...] = ()) -> dict[str, int]:
     """Validate every row; write (through sink) only while no error has been seen."""
     seen: dict[str, int] = {}
     add = sink.add
@@ -256,13 +268,14 @@ def _load(path: Path, columns: tuple[str, ...], parse, key_of, tz: tzinfo, error
     return seen
 
 
-def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
-                sink: BatchUpsert) -> dict[str, int]:
+def _load_items(path: Path, known_agents: dict[str, str | None], tz: tzinfo, errors: _Errors,
+                sink: BatchUpsert, with_team: bool) -> dict[str, int]:
     """_load for items.csv, with the parser's common case inlined: a clean row (exact
     kind, priority and status, a known assignee or none, times with an offset, in order)
     is read here; any other row goes through _item_parser, which gives the same values
     for a row it accepts and the reason for one it refuses. A million rows in seconds."""
-    parse = _item_parser(known_agents)
+    parse = _item_parser(known_agents, with_team)
+    team_of = known_agents.get
     kinds, priorities, statuses = frozenset(KINDS), frozenset(PRIORITIES), frozenset(STATUSES)
     closed = frozenset(CLOSED_STATUSES)
     fromiso, epoch, one_us = datetime.fromisoformat, _EPOCH, _ONE_US
@@ -271,10 +284,11 @@ def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
     batch: list[tuple] = []
     append = batch.append
     limit = sink.limit
-    for line, row in _rows(path, ITEM_COLUMNS, errors):
+    for line, row in _rows(path, ITEM_COLUMNS, errors, (TEAM_COLUMN,)):
         parsed = None
         try:
-            id_, kind, subject, priority, status, assignee, created, responded, resolved = row
+            (id_, kind, subject, priority, status, assignee, created, responded, resolved,
+             team) = row
             created = (fromiso(created) - epoch) // one_us
             responded = (fromiso(responded) - epoch) // one_us if responded else None
             resolved = (fromiso(resolved) - epoch) // one_us if resolved else None
@@ -284,9 +298,11 @@ def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
                     and (responded is None or created <= responded <= LATEST_US)
                     and (resolved is None or created <= resolved <= LATEST_US)
                     and (resolved is not None) == (status in closed)
-                    and 0 < len(id_) <= 64 and not id_[0].isspace() and not id_[-1].isspace()):
-                parsed = (id_, kind, subject, priority, status, assignee or None, created,
-                          responded, resolved)
+                    and 0 < len(id_) <= 64 and not id_[0].isspace() and not id_[-1].isspace()
+                    and team == team.strip()):
+                assignee, team = assignee or None, team or None
+                parsed = (id_, kind, subject, priority, status, assignee, created, responded,
+                          resolved, *((team,) if with_team else ()), team or team_of(assignee))
         except (ValueError, TypeError, OverflowError):
             pass
         if parsed is None:
@@ -313,17 +329,6 @@ def _load_items(path: Path, known_agents: set[str], tz: tzinfo, errors: _Errors,
     return seen
 
 
-SMALLEST_ITEM_ROW_BYTES = 60  # id, kind, priority, status and one time: a lower bound
-
-
-def _estimated_rows(path: Path) -> int:
-    """At most this many rows in the file (from its size): enough to tell a bulk import."""
-    try:
-        return path.stat().st_size // SMALLEST_ITEM_ROW_BYTES
-    except OSError:
-        return 0
-
-
 def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC") -> dict:
     """Import the CSV files of the rules (each optional) from folder."""
     folder = Path(folder)
@@ -337,7 +342,8 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
     errors = _Errors()
     with write_transaction(engine) as session:
         conn = session.connection()
-        policies, agents = policy_upsert(conn), agent_upsert(conn)
+        agent_team = (TEAM_COLUMN,) if has_column(files[AGENTS_FILE], TEAM_COLUMN) else ()
+        policies, agents = policy_upsert(conn), agent_upsert(conn, team=agent_team)
         items_written = 0
         hours = BusinessHoursImport(conn, files, lambda p, c: _rows(p, c, errors), errors)
         hours.load_calendars()
@@ -346,28 +352,33 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
             pairs = {tuple(key.split("/")) for key in _load(
                 files[POLICIES_FILE], POLICY_COLUMNS, policy_parser(hours.calendar_ids),
                 lambda r: f"{r[0]}/{r[1]}", tz, errors, policies, (POLICY_CALENDAR,))}
-        known = set(conn.execute(select(Agent.id)).scalars())
+        # Each agent's team (valid agents of the file are valid assignees).
+        known = dict(conn.execute(select(Agent.id, Agent.team)).all())
+        teams_before = dict(known)
         if files[AGENTS_FILE].is_file():
-            def parse_agent(row: dict, zone_: tzinfo) -> tuple:
+            def parse_agent(row: list, zone_: tzinfo) -> tuple:
                 parsed = _parse_agent(row, zone_)
-                known.add(parsed[0])  # valid agents of the file are valid assignees
-                return parsed
+                known[parsed[0]] = parsed[-1] if agent_team else known.get(parsed[0])
+                return parsed if agent_team else parsed[:-1]
 
             _load(files[AGENTS_FILE], AGENT_COLUMNS, parse_agent, lambda r: r[0], tz, errors,
-                  agents)
+                  agents, (TEAM_COLUMN,))
         rebuild: list = []
         item_ids: dict[str, int] = {}
+        with_team = has_column(files[ITEMS_FILE], TEAM_COLUMN)
         if files[ITEMS_FILE].is_file():
             # A very large import (a first load, a migration from another tool) drops the
             # secondary indexes of items and builds them again at the end, in this same
             # transaction: one sort per index instead of a million random index updates.
             bulk, empty = (False, False) if errors.total else bulk_mode(
-                conn, schema.items, _estimated_rows(files[ITEMS_FILE]))
+                conn, schema.items, estimated_rows(files[ITEMS_FILE]))
             if bulk:
                 rebuild = drop_secondary_indexes(conn, schema.items)
-            items = item_upsert(conn, background=True, into_empty=empty)
+            items = item_upsert(conn, background=True, into_empty=empty,
+                                team=("team", "effective_team") if with_team
+                                else ("effective_team",))
             try:
-                item_ids = _load_items(files[ITEMS_FILE], known, tz, errors, items)
+                item_ids = _load_items(files[ITEMS_FILE], known, tz, errors, items, with_team)
             finally:
                 items.close()  # the writer thread is done with the connection
             items_written = items.count
@@ -379,22 +390,13 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
         # SQLite's default page cache is the fastest for these sorts (measured: a 128 MiB
         # cache makes the three index builds about twice as slow).
         create_indexes(conn, rebuild)
+        # Items of agents who changed team follow them; without a team column, their queue.
+        refresh_agents_items(conn, changed_teams(teams_before, known.items()))
+        if files[ITEMS_FILE].is_file() and not with_team:
+            refresh_item_queues(conn)
     if rebuild and engine.dialect.name == "postgresql":
         # The agents too: with no statistics the planner takes 500 agents for one.
-        _vacuum_analyze(engine, schema.items.name, schema.agents.name, schema.sla_policies.name)
+        vacuum_analyze(engine, schema.items.name, schema.agents.name, schema.sla_policies.name,
+                       schema.status_changes.name)
     return {**hours.counts, "sla_policies": policies.count, "agents": agents.count,
             "items": items_written}
-
-
-def _vacuum_analyze(engine: Engine, *tables: str) -> None:
-    """After a bulk load on PostgreSQL, at once rather than whenever autovacuum comes: fresh
-    planner statistics, and the visibility map that lets the reports' index-only scans skip
-    the table (measured: the comparison report takes 1.4 s before, 0.85 s after, at a million
-    items; the VACUUM takes about half a second). The import is committed already: if this
-    is not allowed (not the table's owner), autovacuum does it later."""
-    try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(tables)}")
-    except SQLAlchemyError as exc:
-        log.warning("VACUUM (ANALYZE) %s after the import failed: %s", tables, exc)
-

@@ -50,6 +50,7 @@ class Agent(Base):
     last_activity_at: Mapped[int | None]
     max_open: Mapped[int | None]
     password_hash: Mapped[str | None]
+    team: Mapped[str | None]
 
 
 class Item(Base):
@@ -63,6 +64,8 @@ class Item(Base):
     created_at: Mapped[int]
     first_response_at: Mapped[int | None]
     resolved_at: Mapped[int | None]
+    team: Mapped[str | None]
+    effective_team: Mapped[str | None]
 
 
 class SlaPolicy(Base):
@@ -173,6 +176,20 @@ class WorkloadSnapshot(Base):
 class DailyMetric(Base):
     __table__ = schema.daily_metrics
     agent_id: Mapped[str]
+    day: Mapped[str]
+    tickets_handled: Mapped[int]
+    tickets_resolved: Mapped[int]
+    resolution_rate_percent: Mapped[float | None]
+    avg_resolution_time_hours: Mapped[float | None]
+    avg_response_time_hours: Mapped[float | None]
+    sla_compliance_rate_percent: Mapped[float | None]
+    performance_score: Mapped[float | None]
+    computed_at: Mapped[int]
+
+
+class DailyTeamMetric(Base):
+    __table__ = schema.daily_team_metrics
+    scope: Mapped[str]
     day: Mapped[str]
     tickets_handled: Mapped[int]
     tickets_resolved: Mapped[int]

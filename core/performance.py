@@ -12,7 +12,7 @@ from sqlalchemy.sql import ColumnElement
 from core import sla
 from core.schema import items
 from core.settings import Settings
-from core.sql_types import AnySelect
+from core.sql_types import AnySelect, Reader
 from core.timeutil import US_PER_HOUR, period_starts, round_or_none
 from core.window import Window
 
@@ -39,9 +39,12 @@ class ScoreWeights:
                    settings.weight_sla, settings.response_horizon_hours)
 
 
-def tickets_in_scope(agent_id: str | None) -> ColumnElement[bool]:
-    """Tickets of the agent, or every ticket (assigned or not) for the team."""
+def tickets_in_scope(agent_id: str | None, team: str | None = None) -> ColumnElement[bool]:
+    """Tickets of the agent, or every ticket (assigned or not) for everyone; with a team,
+    of those the ones whose effective team it is."""
     condition = items.c.kind == "ticket"
+    if team is not None:
+        condition = and_(condition, items.c.effective_team == team)
     if agent_id is not None:
         condition = and_(condition, items.c.assignee_id == agent_id)
     return condition
@@ -54,14 +57,20 @@ def performance_aggregates(now_us: int) -> tuple[ColumnElement[Any], ...]:
         func.count(items.c.resolved_at).label("resolved"),
         func.avg(items.c.resolved_at - items.c.created_at).label("avg_resolution_us"),
         func.avg(items.c.first_response_at - items.c.created_at).label("avg_response_us"),
+        # The sums behind the means, so that groups add up (core.dashboard_rollup).
+        func.sum(items.c.resolved_at - items.c.created_at).label("sum_resolution_us"),
+        func.sum(items.c.first_response_at - items.c.created_at).label("sum_response_us"),
+        func.count(items.c.first_response_at).label("responded"),
         sla.count_if(sla.is_tracked()).label("tracked"),
         sla.count_if(sla.is_breached(now_us)).label("breached"),
     )
 
 
-def handled_query(window: Window, agent_id: str | None, *group_by: ColumnElement[Any]) -> AnySelect:
+def handled_query(window: Window, agent_id: str | None, *group_by: ColumnElement[Any],
+                  team: str | None = None) -> AnySelect:
     query = select(*group_by, *performance_aggregates(window.now_us)).select_from(items)
-    query = sla.with_policy(query).where(tickets_in_scope(agent_id), window.created_within())
+    query = sla.with_policy(query).where(tickets_in_scope(agent_id, team),
+                                         window.created_within())
     return query.group_by(*group_by) if group_by else query
 
 
@@ -124,28 +133,41 @@ def performance_score(handled: int, rate: float | None, response_hours: float | 
 
 
 def performance(db: Connection, window: Window, agent_id: str | None,
-                weights: ScoreWeights) -> dict[str, Any]:
-    """The performance fields (and score) of an agent or the team."""
-    row = db.execute(handled_query(window, agent_id)).one()
+                weights: ScoreWeights, team: str | None = None) -> dict[str, Any]:
+    """The performance fields (and score) of an agent, a team or everyone."""
+    row = db.execute(handled_query(window, agent_id, team=team)).one()
     return performance_fields(row, weights)
 
 
-def resolved_since(db: Connection, window: Window, agent_id: str | None) -> dict[str, int]:
-    """Tickets resolved since the start of today, this week and this month (local)."""
+def resolved_since(db: Reader, window: Window, agent_id: str | None,
+                   team: str | None = None, *group_by: ColumnElement[Any]) -> Any:
+    """Tickets resolved since the start of today, this week and this month (local); with
+    group_by (one column), {group: counts} for the groups that resolved any."""
     starts = period_starts(window.now_us, window.tz)
-    resolved_by_now = and_(tickets_in_scope(agent_id), items.c.resolved_at <= window.now_us)
-    query = select(*(
+    resolved_by_now = and_(tickets_in_scope(agent_id, team),
+                           items.c.resolved_at <= window.now_us)
+    query = select(*group_by, *(
         sla.count_if(items.c.resolved_at >= start).label(name) for name, start in starts.items()
     )).where(resolved_by_now, items.c.resolved_at >= min(starts.values()))
-    row = db.execute(query).one()
-    return {name: int(getattr(row, name)) for name in starts}
+    if not group_by:
+        row = db.execute(query).one()
+        return {name: int(getattr(row, name)) for name in starts}
+    return {row[0]: {name: int(getattr(row, name)) for name in starts}
+            for row in db.execute(query.group_by(*group_by))}
 
 
 def metrics(db: Connection, window: Window, agent_id: str | None,
-            weights: ScoreWeights) -> dict[str, Any]:
+            weights: ScoreWeights, team: str | None = None) -> dict[str, Any]:
     """The performance metrics report (the seed's field names)."""
-    fields = performance(db, window, agent_id, weights)
-    since = resolved_since(db, window, agent_id)
+    return metrics_from(performance(db, window, agent_id, weights, team),
+                        resolved_since(db, window, agent_id, team))
+
+
+NOTHING_RESOLVED = {"today": 0, "week": 0, "month": 0}
+
+
+def metrics_from(fields: dict[str, Any], since: dict[str, int]) -> dict[str, Any]:
+    """The metrics report from the performance fields and resolved_since's counts."""
     return {
         "performance_score": fields["performance_score"],
         "tickets_handled": fields["tickets_handled"],

@@ -16,6 +16,7 @@ from core.errors import BadInput
 from core.models import OPEN_STATUSES, Agent, Item, Reassignment, SlaPolicy
 from core.settings import Settings
 from core.sql_types import changed_rows
+from core.teams import refresh_items
 from core.timeutil import US_PER_HOUR, iso_utc
 
 
@@ -79,7 +80,8 @@ def pending_due() -> ColumnElement[int]:
 
 
 class _Capacity:
-    """Open-item counts of the agents who may receive work, updated as moves are planned."""
+    """Open-item counts of the agents who may receive work (by team), updated as moves are
+    planned."""
 
     def __init__(self, session: Session, now_us: int, settings: Settings):
         candidates = session.scalars(
@@ -91,16 +93,23 @@ class _Capacity:
             .group_by(Item.assignee_id)).all())
         self.load = {agent.id: int(loads.get(agent.id, 0)) for agent in candidates}
         self.limit = {agent.id: agent.max_open for agent in candidates}
+        self.members: dict[str | None, list[str]] = {None: [agent.id for agent in candidates]}
+        for agent in candidates:
+            if agent.team is not None:
+                self.members.setdefault(agent.team, []).append(agent.id)
 
-    def least_loaded(self, exclude: str | None = None) -> str | None:
-        """Fewest open items, below max_open; ties go to the smallest agent id."""
-        free = [(load, agent_id) for agent_id, load in self.load.items()
+    def least_loaded(self, exclude: str | None = None, team: str | None = None) -> str | None:
+        """Fewest open items, below max_open, in the team (None: the whole staff); ties go
+        to the smallest agent id."""
+        free = [(self.load[agent_id], agent_id) for agent_id in self.members.get(team, ())
                 if agent_id != exclude
-                and ((limit := self.limit[agent_id]) is None or load < limit)]
+                and ((limit := self.limit[agent_id]) is None or self.load[agent_id] < limit)]
         return min(free)[1] if free else None
 
-    def why_full(self) -> str:
-        return "no active agent" if not self.load else "every active agent is at max_open"
+    def why_full(self, team: str | None = None) -> str:
+        where = "" if team is None else f" in team {team}"
+        return (f"no active agent{where}" if not self.members.get(team)
+                else f"every active agent{where} is at max_open")
 
     def take(self, agent_id: str) -> None:
         self.load[agent_id] += 1
@@ -118,7 +127,8 @@ def plan_reassignment(session: Session, now_us: int, settings: Settings, *,
         return plan
     due = pending_due().label("due")
     query = sla.with_policy(
-        select(Item.id, Item.assignee_id, Item.created_at, due).select_from(Item)
+        select(Item.id, Item.assignee_id, Item.effective_team, Item.created_at, due)
+        .select_from(Item)
     ).where(Item.status.in_(OPEN_STATUSES), Item.assignee_id.in_(list(inactive)))
     if lock:
         query = query.with_for_update(skip_locked=True, of=Item)
@@ -127,10 +137,11 @@ def plan_reassignment(session: Session, now_us: int, settings: Settings, *,
     rows.sort(key=lambda r: (r.due is None, r.due or 0, r.created_at, r.id))
     capacity = _Capacity(session, now_us, settings)
     for row in rows:
-        target = capacity.least_loaded()
+        target = capacity.least_loaded(team=row.effective_team)
         reason = _inactive_reason(inactive[row.assignee_id], now_us, settings)
         if target is None:
-            plan.unplaced.append(UnplacedItem(row.id, row.assignee_id, capacity.why_full()))
+            plan.unplaced.append(UnplacedItem(row.id, row.assignee_id,
+                                              capacity.why_full(row.effective_team)))
             continue
         capacity.take(target)
         plan.moves.append(PlannedMove(row.id, row.assignee_id, target,
@@ -147,10 +158,21 @@ def _record_moves(session: Session, moves: list[tuple[str, str | None, str, str]
         return 0
     rows = [{"item_id": item_id, "from_agent_id": from_id, "to_agent_id": to_id,
              "moved_at": now_us, "reason": reason} for item_id, from_id, to_id, reason in moves]
-    ids = session.scalars(insert(Reassignment).returning(Reassignment.id,
-                                                         sort_by_parameter_order=True), rows).all()
+    # One executemany, then the new ids (RETURNING in parameter order is one statement per
+    # row on SQLite: seconds for a large backlog). Each item moves once per run.
+    session.execute(insert(Reassignment), rows)
+    ids: dict[str, int] = {}
+    item_ids = [row["item_id"] for row in rows]
+    for start in range(0, len(item_ids), 500):
+        for item_id, move_id in session.execute(
+                select(Reassignment.item_id, func.max(Reassignment.id))
+                .where(Reassignment.moved_at == now_us,
+                       Reassignment.item_id.in_(item_ids[start:start + 500]))
+                .group_by(Reassignment.item_id)):
+            ids[item_id] = move_id
     alerts = []
-    for move_id, row in zip(ids, rows):
+    for row in rows:
+        move_id = ids[str(row["item_id"])]
         message = (f"Item {row['item_id']} moved from {row['from_agent_id'] or 'nobody'} to "
                    f"{row['to_agent_id']}: {row['reason']}")
         for recipient in dict.fromkeys((row["from_agent_id"], row["to_agent_id"])):
@@ -161,7 +183,7 @@ def _record_moves(session: Session, moves: list[tuple[str, str | None, str, str]
                                "email_status": "none", "email_attempts": 0})
     session.connection().execute(
         dialect_insert(session, schema.alerts).on_conflict_do_nothing(), alerts)
-    return len(ids)
+    return len(rows)
 
 
 def apply_reassignment(session: Session, now_us: int, settings: Settings) -> dict[str, Any]:
@@ -177,21 +199,25 @@ def apply_reassignment(session: Session, now_us: int, settings: Settings) -> dic
             .values(assignee_id=bindparam("move_to")),
             [{"move_item": m.item_id, "move_from": m.from_agent_id, "move_to": m.to_agent_id}
              for m in plan.moves])
+        refresh_items(session.connection(), [m.item_id for m in plan.moves])
     moved = _record_moves(session, [(m.item_id, m.from_agent_id, m.to_agent_id,
                                      f"auto: {m.reason}") for m in plan.moves], now_us)
-    alerted = sum(queue_unplaced_alerts(session, u.item_id, u.from_agent_id, u.reason, now_us)
-                  for u in plan.unplaced)
+    teams = dict(session.execute(select(Item.id, Item.effective_team).where(
+        Item.id.in_([u.item_id for u in plan.unplaced]))).all()) if plan.unplaced else {}
+    alerted = queue_unplaced_alerts(
+        session, [(u.item_id, u.from_agent_id, u.reason) for u in plan.unplaced], teams, now_us)
     return {"inactive_agents": len(plan.inactive_agents), "moved": moved,
             "unplaced": len(plan.unplaced), "unplaced_alerts": alerted}
 
 
 def propose_agent(session: Session, item_id: str, now_us: int, settings: Settings) -> str | None:
-    """Whom the rule would give this item to now (least-loaded active agent with room),
-    never its current assignee; None when nobody can take it."""
+    """Whom the rule would give this item to now (least-loaded active agent with room, of
+    its effective team), never its current assignee; None when nobody can take it."""
     item = session.get(Item, item_id)
     if item is None:
         raise BadInput(f"no item {item_id!r}")
-    return _Capacity(session, now_us, settings).least_loaded(exclude=item.assignee_id)
+    return _Capacity(session, now_us, settings).least_loaded(exclude=item.assignee_id,
+                                                             team=item.effective_team)
 
 
 def reassign_item(session: Session, actor: Actor, item_id: str, to_agent_id: str, now_us: int,
@@ -224,6 +250,7 @@ def reassign_item(session: Session, actor: Actor, item_id: str, to_agent_id: str
     ))
     if not changed:
         raise BadInput(f"item {item_id} changed meanwhile; reload and try again")
+    refresh_items(session.connection(), [item_id])
     session.expire(item)
     _record_moves(session, [(item_id, from_agent_id, to_agent_id,
                              f"manual by {who}" + (f": {reason}" if reason else ""))], now_us)

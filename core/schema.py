@@ -67,7 +67,9 @@ agents = Table(
     _instant("last_activity_at", nullable=True),
     Column("max_open", Integer),
     Column("password_hash", String(255)),
+    Column("team", String(64)),  # empty: no team; a lead leads the team they belong to
     Index(None, "role"),
+    Index(None, "team"),
 )
 
 items = Table(
@@ -81,6 +83,11 @@ items = Table(
     _instant("created_at"),
     _instant("first_response_at", nullable=True),
     _instant("resolved_at", nullable=True),
+    Column("team", String(64)),  # the item's own queue (empty: none)
+    # The effective team (team, else the assignee's team), stored so that a team filter is
+    # one indexed range, never a join per item; core.teams keeps it right on every write
+    # that changes an item's team, its assignee, or an agent's team.
+    Column("effective_team", String(64)),
     # Stored due and warn instants (core.due_store): NULL means the plain rule,
     # created_at + minutes (no calendar, no pause); NO_DUE_AT means the clock stops for good.
     _instant("response_due_at", nullable=True),
@@ -91,12 +98,17 @@ items = Table(
     # SQLite reads each agent's tickets together (no sort of the window's rows for GROUP BY
     # assignee: the comparison takes half the time), an agent's window is one range, and
     # the measured columns make the index covering.
+    # effective_team ends the three assignee indexes (migration 0007): the figures of
+    # every agent and every team come from one statement grouped by both, read in order.
     Index("ix_items_kind_assignee_created",
           "kind", "assignee_id", "created_at", "priority", "resolved_at", "first_response_at",
-          "response_due_at", "resolution_due_at"),
-    Index("ix_items_assignee_created", "assignee_id", "created_at"),
+          "effective_team", "response_due_at", "resolution_due_at"),
+    Index("ix_items_assignee_created", "assignee_id", "created_at", "effective_team"),
     # Open work (breaches, workload, reassignment) is a small slice of all items.
-    Index("ix_items_status_assignee", "status", "assignee_id", "kind"),
+    Index("ix_items_status_assignee", "status", "assignee_id", "kind", "effective_team"),
+    # One team's window (`--team`): one range, covering, as for one agent.
+    Index("ix_items_kind_team_created", "kind", "effective_team", "created_at", "priority",
+          "resolved_at", "first_response_at", "response_due_at", "resolution_due_at"),
 )
 
 # Business hours: per weekday the open intervals of local time, as on import
@@ -238,19 +250,33 @@ workload_snapshots = Table(
     Index(None, "taken_at"),
 )
 
+def _day_figures() -> list[Column[Any]]:
+    """The performance figures of one local day (daily_metrics, daily_team_metrics)."""
+    return [
+        Column("day", String(10), primary_key=True),  # YYYY-MM-DD
+        Column("tickets_handled", Integer, nullable=False, default=0),
+        Column("tickets_resolved", Integer, nullable=False, default=0),
+        Column("resolution_rate_percent", Double),
+        Column("avg_resolution_time_hours", Double),
+        Column("avg_response_time_hours", Double),
+        Column("sla_compliance_rate_percent", Double),
+        Column("performance_score", Double),
+        _instant("computed_at"),
+    ]
+
+
 # An agent's performance figures for one local day (a rerun replaces the row).
 daily_metrics = Table(
     "daily_metrics", metadata,
     Column("agent_id", ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True),
-    Column("day", String(10), primary_key=True),  # YYYY-MM-DD
-    Column("tickets_handled", Integer, nullable=False, default=0),
-    Column("tickets_resolved", Integer, nullable=False, default=0),
-    Column("resolution_rate_percent", Double),
-    Column("avg_resolution_time_hours", Double),
-    Column("avg_response_time_hours", Double),
-    Column("sla_compliance_rate_percent", Double),
-    Column("performance_score", Double),
-    _instant("computed_at"),
+    *_day_figures(),
+)
+
+# Everyone's ('team') or a team's ('team:<name>') performance figures for one local day.
+daily_team_metrics = Table(
+    "daily_team_metrics", metadata,
+    Column("scope", String(80), primary_key=True),
+    *_day_figures(),
 )
 
 # The last computed dashboard of the team ('team') or an agent ('agent:<id>'), as JSON.

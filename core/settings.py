@@ -35,6 +35,9 @@ SECRET_ENV = {"SUPPORT_CONSOLE_SMTP_PASSWORD", "SUPPORT_CONSOLE_DB_PASSWORD"}
 @dataclass
 class Settings:
     db_url: str = ""  # empty: the SQLite file in the user's data folder
+    # PostgreSQL behind a transaction-pooling PgBouncer: a URL that reaches PostgreSQL
+    # directly (or a session-mode pool), for the console's one LISTEN connection.
+    listen_db_url: str = ""  # empty: db_url
     timezone: str = ""  # empty: the machine's zone
     # PostgreSQL: give up connecting after this long; cancel a statement running longer (0: never)
     db_connect_timeout_seconds: int = CONNECT_TIMEOUT_SECONDS

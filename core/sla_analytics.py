@@ -9,10 +9,12 @@ from sqlalchemy.engine import Connection
 
 from core import sla
 from core.schema import items
+from core.teams import narrow
 from core.window import Window
 
 
-def sla_analytics(db: Connection, window: Window, agent_id: str | None) -> dict[str, Any]:
+def sla_analytics(db: Connection, window: Window, agent_id: str | None,
+                  team: str | None = None) -> dict[str, Any]:
     breached = sla.is_breached(window.now_us)
     query = sla.with_policy(select(
         func.count().label("total"),
@@ -21,7 +23,7 @@ def sla_analytics(db: Connection, window: Window, agent_id: str | None) -> dict[
     ).select_from(items)).where(sla.is_tracked(), window.created_within())
     if agent_id is not None:
         query = query.where(items.c.assignee_id == agent_id)
-    row = db.execute(query).one()
+    row = db.execute(narrow(query, team)).one()
     total, breached_count = int(row.total), int(row.breached)
     return {
         "total_sla_tasks": total,

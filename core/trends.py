@@ -41,35 +41,46 @@ def weeks(window: Window) -> list[dict[str, Any]]:
     return result
 
 
-def trends(db: Connection, window: Window, agent_id: str | None) -> dict[str, Any]:
+def trends(db: Connection, window: Window, agent_id: str | None,
+           team: str | None = None) -> dict[str, Any]:
     week = week_number(window).label("week")
     query = (
         select(week, func.count().label("created"), func.count(items.c.resolved_at).label("resolved"))
-        .where(tickets_in_scope(agent_id), window.created_within())
+        .where(tickets_in_scope(agent_id, team), window.created_within())
         .group_by(week)
     )
-    counts = {int(row.week): row for row in db.execute(query)}
+    return {"trends": trend_weeks(window, {int(row.week): (int(row.created), int(row.resolved))
+                                           for row in db.execute(query)})}
+
+
+def trend_weeks(window: Window, counts: dict[int, tuple[int, int]]) -> list[dict[str, Any]]:
+    """The weeks of the window with (created, resolved) tickets per week number."""
     result = []
     for entry in weeks(window):
-        row = counts.get(entry["week"])
-        created = int(row.created) if row else 0
-        resolved = int(row.resolved) if row else 0
+        created, resolved = counts.get(entry["week"], (0, 0))
         entry.update(
             tickets_created=created,
             tickets_resolved=resolved,
             resolution_rate=round(100.0 * resolved / created, 1) if created else None,
         )
         result.append(entry)
-    return {"trends": result}
+    return result
 
 
 def performance_trends(db: Connection, window: Window, agent_id: str | None,
-                       weights: ScoreWeights) -> dict[str, Any]:
+                       weights: ScoreWeights, team: str | None = None) -> dict[str, Any]:
     week = week_number(window).label("week")
-    rows = {int(row.week): row for row in db.execute(handled_query(window, agent_id, week))}
+    rows = {int(row.week): row
+            for row in db.execute(handled_query(window, agent_id, week, team=team))}
+    return {"trends": performance_weeks(window, rows, weights)}
+
+
+def performance_weeks(window: Window, rows: dict[int, Any],
+                      weights: ScoreWeights) -> list[dict[str, Any]]:
+    """The weeks of the window with the performance fields of each week's aggregate row."""
     result = []
     for entry in weeks(window):
         entry.update(performance_fields(rows.get(entry["week"], NOTHING_HANDLED), weights))
         result.append(entry)
-    return {"trends": result}
+    return result
 

@@ -1,6 +1,6 @@
 """Screenshots of every view at 1400x900 on demo data, under a real X server (Xvfb).
 
-    python docs/make_screenshots.py [--out docs/screenshots]
+    python docs/make_screenshots.py [--out docs/screenshots] [--teams]
 
 Needs Xvfb (Debian: xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0
 libxkbcommon-x11-0 libegl1 fonts-dejavu-core). Uses a throwaway SQLite database with the
@@ -73,8 +73,26 @@ def backfill_workload_history(engine, now_us: int) -> int:
     return rows
 
 
-def take_screenshots(out: Path) -> list[Path]:
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+def wait(ms: int) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_until(condition, timeout_s: float = 120) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out waiting for the console")
+        wait(50)
+
+
+def open_demo_console(agents: int = 14, items: int = 4000, actor=None):
+    """A started console (the admin's, or actor's) on a throwaway demo database around the
+    fixed clock, with the workload history backfilled, every view built and loaded."""
+    from PySide6.QtCore import QSettings
 
     from console.app import Console, application
     from core.db import ensure_schema, make_engine
@@ -87,33 +105,56 @@ def take_screenshots(out: Path) -> list[Path]:
     url = f"sqlite:///{folder / 'demo.db'}"
     engine = make_engine(url)
     ensure_schema(engine)
-    load_demo(engine, now_us=now)
+    load_demo(engine, agents=agents, items=items, now_us=now)
     backfill_workload_history(engine, now)
     engine.dispose()
-
     app = application()  # kept alive while the window exists
     app.setQuitOnLastWindowClosed(False)
     state = QSettings(str(folder / "state.ini"), QSettings.Format.IniFormat)
     console = Console(Settings(db_url=url, timezone=ZONE), clock=lambda: now, state=state,
-                      watch_changes=False)
+                      watch_changes=False, actor=actor)
     window = console.window
-
-    def wait(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    def wait_until(condition, timeout_s: float = 60) -> None:
-        deadline = time.monotonic() + timeout_s
-        while not condition():
-            if time.monotonic() > deadline:
-                raise SystemExit("timed out waiting for the console")
-            wait(50)
-
     console.start()
     window.setGeometry(0, 0, *SIZE)
     window.build_all_views()
     wait_until(lambda: all(v.refresh_count for v in window.views.values()))
+    return console
+
+
+def picture(window, key: str, path: Path, settle_ms: int = 600) -> Path:
+    """The window showing view `key`, grabbed from the screen into path."""
+    window.show_view(key)
+    window.setGeometry(0, 0, *SIZE)
+    wait(settle_ms)
+    window.screen().grabWindow(0, 0, 0, *SIZE).save(str(path), "PNG")
+    return path
+
+
+def take_team_screenshots(out: Path) -> list[Path]:
+    """A lead's console on 200 agents in 10 teams: the team selector on their team, and
+    the workload of all teams (the chart's 20 most loaded agents and the others)."""
+    from core.access import Actor
+
+    console = open_demo_console(agents=200, items=12_000,
+                                actor=Actor(id="lead02", role="lead"))
+    window = console.window
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    workload = window.views["workload"]
+    for name, team, view in (("teams-selector", "logistics", "dashboard"),
+                             ("workload-200-agents", None, "workload")):
+        if team != console.context.team.name:  # the lead's own team is chosen at start
+            before = workload.refresh_count
+            console.context.team.set_name(team)
+            wait_until(lambda before=before: workload.refresh_count > before)
+        written.append(picture(window, view, out / f"{name}.png", settle_ms=1500))
+    console.shutdown()
+    return written
+
+
+def take_screenshots(out: Path) -> list[Path]:
+    console = open_demo_console()
+    window = console.window
     out.mkdir(parents=True, exist_ok=True)
     written = []
     # The alert list and the jobs panel need a signed-in person and a running scheduler:
@@ -122,12 +163,7 @@ def take_screenshots(out: Path) -> list[Path]:
     for number, (key, view) in enumerate(report_views, start=1):
         if key == "breaches" and view.proxy.rowCount():
             view.table.selectRow(0)
-        window.show_view(key)
-        window.setGeometry(0, 0, *SIZE)
-        wait(600)
-        path = out / f"{number:02d}-{key}.png"
-        window.screen().grabWindow(0, 0, 0, *SIZE).save(str(path), "PNG")
-        written.append(path)
+        written.append(picture(window, key, out / f"{number:02d}-{key}.png"))
     written += business_hours_screenshots(window, out, wait, url)
     console.shutdown()
     return written
@@ -171,10 +207,12 @@ def business_hours_screenshots(window, out: Path, wait, url: str) -> list[Path]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--teams", action="store_true",
+                        help="only the team pictures (200 agents in 10 teams)")
     args = parser.parse_args()
     server = start_xvfb() if not os.environ.get("SC_SCREENSHOTS_USE_DISPLAY") else None
     try:
-        for path in take_screenshots(args.out):
+        for path in (take_team_screenshots if args.teams else take_screenshots)(args.out):
             print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     finally:
         if server is not None:

@@ -1,25 +1,22 @@
-"""calculate-support-performance-metrics: each agent's figures for the previous local day."""
+"""calculate-support-performance-metrics: each agent's, each team's and everyone's figures for
+the previous local day."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from core import sla
 from core.alerts import dialect_insert
-from core.models import DailyMetric, Item
-from core.performance import (
-    NOTHING_HANDLED,
-    ScoreWeights,
-    performance_aggregates,
-    performance_fields,
-    tickets_in_scope,
-)
+from core.dashboard import dashboard_scope
+from core.dashboard_rollup import day_cells
+from core.models import DailyMetric, DailyTeamMetric
+from core.performance import NOTHING_HANDLED, ScoreWeights, performance_fields
 from core.settings import Settings
 from core.team import role_agents
+from core.teams import teams
 from core.timeutil import local_date, local_midnight_us, zone
 from jobs.exclusive import job_transaction
 
@@ -38,30 +35,44 @@ def previous_local_day(now_us: int, settings: Settings) -> tuple[str, int, int]:
 
 
 def day_figures(session: Session, now_us: int, start_us: int, end_us: int,
-                settings: Settings) -> dict[str, dict[str, Any]]:
-    """The performance fields of every role-agent over the tickets created in [start, end),
-    evaluated at now (the same rules as the performance report)."""
-    query = sla.with_policy(
-        select(Item.assignee_id, *performance_aggregates(now_us)).select_from(Item)
-    ).where(tickets_in_scope(None), Item.assignee_id.is_not(None),
-            Item.created_at >= start_us, Item.created_at < end_us).group_by(Item.assignee_id)
-    rows = {row.assignee_id: row for row in session.execute(query)}
+                settings: Settings) -> dict[tuple[str, str | None], dict[str, Any]]:
+    """The performance fields over the tickets created in [start, end), evaluated at now
+    (the same rules as the performance report), of every scope that handled a ticket:
+    ("agent", id), ("team", name) and ("all", None)."""
     weights = ScoreWeights.from_settings(settings)
-    return {agent.id: performance_fields(rows.get(agent.id, NOTHING_HANDLED), weights)
-            for agent in role_agents(session)}
+    return {scope: performance_fields(cell, weights)
+            for scope, cell in day_cells(session, now_us, start_us, end_us).items()}
+
+
+def _stored(fields: dict[str, Any], now_us: int) -> dict[str, Any]:
+    return {**{name: fields[name] for name in METRIC_FIELDS}, "computed_at": now_us}
 
 
 def run_calculate_support_performance_metrics(engine: Engine, now_us: int,
                                               settings: Settings) -> dict[str, Any]:
+    """Per agent, per team and for everyone, from one grouped statement; a rerun for the
+    same day replaces the rows, never duplicates them."""
     day, start_us, end_us = previous_local_day(now_us, settings)
+    nothing = performance_fields(NOTHING_HANDLED, ScoreWeights.from_settings(settings))
     with job_transaction(engine, NAME) as session:
         figures = day_figures(session, now_us, start_us, end_us, settings)
-        for agent_id, fields in figures.items():
-            values = {name: fields[name] for name in METRIC_FIELDS}
-            values["computed_at"] = now_us
-            statement = dialect_insert(session, DailyMetric).values(
-                agent_id=agent_id, day=day, **values)
-            # A rerun for the same day replaces the row: never a duplicate.
-            session.execute(statement.on_conflict_do_update(
-                index_elements=["agent_id", "day"], set_=values))
-    return {"agents": len(figures), "day": day}
+        agent_rows = [{"agent_id": agent.id, "day": day,
+                       **_stored(figures.get(("agent", agent.id), nothing), now_us)}
+                      for agent in role_agents(session)]
+        scope_rows = [{"scope": dashboard_scope(None), "day": day,
+                       **_stored(figures.get(("all", None), nothing), now_us)}]
+        scope_rows += [{"scope": dashboard_scope(None, team), "day": day,
+                        **_stored(figures.get(("team", team), nothing), now_us)}
+                       for team in teams(session)]
+        for model, keys, rows in ((DailyMetric, ["agent_id", "day"], agent_rows),
+                                  (DailyTeamMetric, ["scope", "day"], scope_rows)):
+            if rows:
+                statement = dialect_insert(session, model)
+                session.execute(statement.on_conflict_do_update(
+                    index_elements=keys, set_={name: statement.excluded[name]
+                                               for name in (*METRIC_FIELDS, "computed_at")}),
+                    rows)
+    counts: dict[str, Any] = {"agents": len(agent_rows), "day": day}
+    if len(scope_rows) > 1:
+        counts["teams"] = len(scope_rows) - 1
+    return counts

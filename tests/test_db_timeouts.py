@@ -10,10 +10,10 @@ from itertools import pairwise
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-from tests.jobs_helpers import cli
 
 from core.db import make_engine
 from core.settings import Settings
+from tests.jobs_helpers import cli
 
 
 class SilentServer:

@@ -8,8 +8,12 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from core.alerts import dialect_insert
+from core.breaches import breach_entries
+from core.models import Alert, BreachRecord, Reassignment
+from jobs.check_sla_breaches import run_check_sla_breaches
 from tests.jobs_helpers import (
-    load_breach_team as load_team,
     NOW,
     H,
     M,
@@ -20,11 +24,9 @@ from tests.jobs_helpers import (
     settings,
     us,
 )
-
-from core.alerts import dialect_insert
-from core.breaches import breach_entries
-from core.models import Alert, BreachRecord, Reassignment
-from jobs.check_sla_breaches import run_check_sla_breaches
+from tests.jobs_helpers import (
+    load_breach_team as load_team,
+)
 
 SMTP = settings(smtp_host="127.0.0.1", smtp_port=2525)
 

@@ -202,3 +202,27 @@ def test_the_digest_runs_weekly_on_monday_at_eight_in_the_sites_zone():
     thursday = Settings(timezone="UTC", send_team_digest_at="thu 17:30")
     assert describe_schedule(spec, thursday) == "weekly on Thursday at 17:30 (UTC)"
     assert current_period(spec, us(NOW), thursday)[0] == "2024-03-14"
+
+
+def test_a_lead_of_a_team_gets_the_teams_figures_and_others_everyones(engine, db_url, mail_sink):
+    from sqlalchemy import update
+
+    from core.models import Agent
+    from core.teams import refresh_agents_items
+
+    load_digest_team(engine)
+    with Session(engine) as session, session.begin():
+        session.execute(update(Agent).where(Agent.id.in_(["lead1", "a1"])).values(team="blue"))
+        refresh_agents_items(session.connection(), {"lead1": "blue", "a1": "blue"})
+
+    counts = run_send_team_digest(engine, us(NOW), smtp(mail_sink))
+    assert counts["sent"] == 2
+    lead, admin = (mail_sink.messages_to(f"{who}@example.com")[0] for who in ("lead1", "admin1"))
+    assert "Team blue:" in body_text(lead) and "The whole team:" in body_text(admin)
+    team_csv = cli(db_url, "report", "comparison", "--days", "7", "--now", NOW.isoformat(),
+                   "--tz", "UTC", "--team", "blue", "--format", "csv")
+    assert team_csv.returncode == 0, team_csv.stderr
+    assert attachment_text(lead).splitlines() == team_csv.stdout.splitlines()
+    # a1's tickets only (b1, fine, late-but-done, no-policy, prev1): not b2, b3 or edge.
+    assert "b1" in body_text(lead) and "b3" not in body_text(lead)
+    assert "b3" in body_text(admin)

@@ -7,18 +7,6 @@ import subprocess
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.jobs_helpers import (
-    smtp,
-    load_breach_team as load_team,
-    NOW,
-    ROOT,
-    M,
-    body_text,
-    cli_command,
-    cli_env,
-    settings,
-    us,
-)
 
 import jobs.send_sla_breach_alerts as sender
 from core.mailer import breach_message
@@ -27,6 +15,20 @@ from core.secrets import SMTP_PASSWORD_ENV, get_smtp_password
 from core.timeutil import zone
 from jobs.check_sla_breaches import run_check_sla_breaches
 from jobs.send_sla_breach_alerts import run_send_sla_breach_alerts
+from tests.jobs_helpers import (
+    NOW,
+    ROOT,
+    M,
+    body_text,
+    cli_command,
+    cli_env,
+    settings,
+    smtp,
+    us,
+)
+from tests.jobs_helpers import (
+    load_breach_team as load_team,
+)
 
 PEOPLE_WITH_MAIL = ["a1@example.com", "admin1@example.com", "lead1@example.com"]
 

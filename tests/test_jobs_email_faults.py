@@ -7,12 +7,12 @@ import asyncio
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.jobs_helpers import NOW, M, MailSink, smtp, us
-from tests.jobs_helpers import load_breach_team as load_team
 
 from core.models import Alert
 from jobs.check_sla_breaches import run_check_sla_breaches
 from jobs.send_sla_breach_alerts import run_send_sla_breach_alerts
+from tests.jobs_helpers import NOW, M, MailSink, smtp, us
+from tests.jobs_helpers import load_breach_team as load_team
 
 
 class RefusingSink(MailSink):

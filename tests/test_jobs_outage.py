@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
-from tests.jobs_helpers import NOW, settings, us
 
 from core.db import make_engine, upgrade_schema
 from core.models import JobLease, JobRun
 from jobs.child_process import run_in_child_process
 from jobs.runner import run_job
 from jobs.scheduler import JobScheduler
+from tests.jobs_helpers import NOW, settings, us
 from tests.tcp_proxy import CuttableProxy
 
 METRICS = "calculate-support-performance-metrics"

@@ -7,9 +7,14 @@ import json
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from core.access import LOCAL_OPERATOR, Actor
+from core.errors import BadInput, PermissionDenied
+from core.models import Alert, Reassignment
+from core.reassignment import propose_agent, reassign_item
+from jobs.auto_reassign_unresolved_tasks import run_auto_reassign_unresolved_tasks
 from tests.jobs_helpers import (
     EXPECTED_MOVES,
-    load_reassign_team as load_team,
     NOW,
     H,
     M,
@@ -21,12 +26,10 @@ from tests.jobs_helpers import (
     settings,
     us,
 )
+from tests.jobs_helpers import (
+    load_reassign_team as load_team,
+)
 
-from core.access import LOCAL_OPERATOR, Actor
-from core.errors import BadInput, PermissionDenied
-from core.models import Alert, Reassignment
-from core.reassignment import propose_agent, reassign_item
-from jobs.auto_reassign_unresolved_tasks import run_auto_reassign_unresolved_tasks
 
 def test_moves_exactly_the_open_items_of_inactive_agents_least_loaded_first(engine):
     load_team(engine)

@@ -9,25 +9,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.jobs_helpers import (
-    EXPECTED_MOVES,
-    load_breach_team,
-    load_reassign_team,
-    JOB_NAMES,
-    NOW,
-    ROOT,
-    H,
-    M,
-    add_agent,
-    add_item,
-    add_policy,
-    cli,
-    cli_command,
-    cli_env,
-    item_rows,
-    settings,
-    us,
-)
 
 from core.dashboard import build_dashboard, read_dashboard_snapshot
 from core.db import make_engine, upgrade_schema
@@ -46,6 +27,25 @@ from core.window import Window
 from jobs.calculate_support_performance_metrics import run_calculate_support_performance_metrics
 from jobs.runner import run_job
 from jobs.update_support_workload_trackers import run_update_support_workload_trackers
+from tests.jobs_helpers import (
+    EXPECTED_MOVES,
+    JOB_NAMES,
+    NOW,
+    ROOT,
+    H,
+    M,
+    add_agent,
+    add_item,
+    add_policy,
+    cli,
+    cli_command,
+    cli_env,
+    item_rows,
+    load_breach_team,
+    load_reassign_team,
+    settings,
+    us,
+)
 
 
 def runs(engine) -> list[tuple[str, str, str | None]]:

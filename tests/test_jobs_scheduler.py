@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.jobs_helpers import JOB_NAMES, NOW, ROOT, cli_command, cli_env, settings, us
 
 from core.models import JobRun
 from jobs.registry import JOBS
 from jobs.runner import run_job
 from jobs.schedule import current_period
 from jobs.scheduler import JobScheduler
+from tests.jobs_helpers import JOB_NAMES, NOW, ROOT, cli_command, cli_env, settings, us
 
 
 class RunRecorder:

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.jobs_helpers import ROOT, cli_env
 
 import core.settings as settings_module
 from core.db import backup_sqlite, make_engine, upgrade_schema
@@ -23,6 +22,7 @@ from core.settings import (
     site_config_path,
     user_config_path,
 )
+from tests.jobs_helpers import ROOT, cli_env
 
 
 def cli_without_db(*argv: str) -> subprocess.CompletedProcess:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 # tests/ is not a package and conftest.py is not ours: make the shared helpers importable
 # whatever pytest's import mode is.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_rules_cli import NOW, D, H, agent, item, load, policy, report, run_raw, ts  # noqa: E402
+from tests.rules_helpers import NOW, D, H, agent, item, load, policy, report, run_raw, ts
 
 AGENT_REPORTS = ["performance", "metrics", "trends", "performance-trends", "sla", "breaches", "at-risk"]
 

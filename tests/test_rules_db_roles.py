@@ -5,18 +5,14 @@ cannot import, change accounts or alter the schema; an admin role does those."""
 from __future__ import annotations
 
 import io
-import sys
 import uuid
-from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_rules_cli import NOW, D, agent, item, load, policy, run, ts, write_folder
+from tests.rules_helpers import NOW, D, agent, item, load, policy, run, ts, write_folder
 
 
 def test_every_table_has_a_grant_decision():

@@ -4,15 +4,12 @@ is worked out by hand beside it."""
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_rules_cli import (
+from tests.rules_helpers import (
     UTC,
     item,
     load,

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from sqlalchemy import update
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_rules_cli import (
+from tests.rules_helpers import (
     ITEM_HEADER,
     NOW,
     D,

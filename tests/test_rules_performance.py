@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import math
-import sys
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 # tests/ is not a package and conftest.py is not ours: make the shared helpers importable
 # whatever pytest's import mode is.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_rules_cli import (  # noqa: E402
-    METRICS_FIELDS, NOW, PERFORMANCE_FIELDS, UTC, D, H, M, S,
-    agent, hours, item, load, pct, policy, report,
+from tests.rules_helpers import (
+    METRICS_FIELDS,
+    NOW,
+    PERFORMANCE_FIELDS,
+    UTC,
+    D,
+    H,
+    M,
+    S,
+    agent,
+    hours,
+    item,
+    load,
+    pct,
+    policy,
+    report,
 )
 
 

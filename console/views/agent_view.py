@@ -151,10 +151,12 @@ class AgentView(ConsoleView):
     def fetch(self, session: Session, request: AgentRequest) -> dict[str, Any]:
         actor = resolve_actor(session, self.context.actor_id)
         if actor.is_supervisor:
-            agents = [(a.id, a.name, a.active) for a in role_agents(session)]
+            agents = [(a.id, a.name, a.active)
+                      for a in role_agents(session, self.context.team.name)]
         else:
             agents = [(actor.id, actor.name, True)]
-        wanted = request.agent_id or (agents[0][0] if agents else None)
+        listed = request.agent_id in {agent[0] for agent in agents}
+        wanted = request.agent_id if listed else (agents[0][0] if agents else None)
         if wanted is None:
             return {"agents": [], "agent_id": None}
         agent_id = scope_agent(session, actor, wanted)

@@ -76,7 +76,8 @@ class ConsoleView(QWidget):
         if on == self._on_changes:
             return
         self._on_changes = on
-        for signal in (self.context.bus.data_changed, self.context.period.changed):
+        for signal in (self.context.bus.data_changed, self.context.period.changed,
+                       self.context.team.changed):
             if on:
                 signal.connect(self.refresh)
             else:

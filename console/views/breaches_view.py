@@ -116,7 +116,7 @@ class BreachesView(ConsoleView):
     # -- loading -----------------------------------------------------------------------------
     def fetch(self, session: Session, window: Window) -> dict[str, Any]:
         worklist = breach_worklist(session.connection(), window, actor_id=self.context.actor_id,
-                                   settings=self.context.settings)
+                                   settings=self.context.settings, team=self.context.team.name)
         rows = [{**entry, "state": state,
                  "due_at_us": to_us(datetime.fromisoformat(entry["due_at"]))}
                 for state, key in ((BREACHED, "breached"), (AT_RISK, "at_risk"))

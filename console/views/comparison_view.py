@@ -46,7 +46,7 @@ class ComparisonView(ConsoleView):
 
     def fetch(self, session: Session, window: Window) -> dict[str, Any]:
         return run_report(session, "comparison", window, actor_id=self.context.actor_id,
-                          settings=self.context.settings)
+                          settings=self.context.settings, team=self.context.team.name)
 
     def show_figures(self, result: dict[str, Any]) -> None:
         agents = result["agents"]

@@ -95,12 +95,32 @@ def draw_weekly_percentages(chart: Chart, weeks: list[dict], tz: ZoneInfo,
     chart.set_hover(hover)
 
 
+WORKLOAD_TOP = 20  # bars before the rest become one "others" bar
+
+
+def top_by_load(agents: list[dict], limit: int = WORKLOAD_TOP) -> list[dict]:
+    """Up to `limit` agents as given; more: the `limit` most loaded (ties by id) and one
+    row for the others, their mean per agent (on the same scale as the bars above it;
+    "others_total" has their sum), so that the chart stays readable at any size."""
+    if len(agents) <= limit:
+        return agents
+    ranked = sorted(agents, key=lambda a: (-a["total_open"], a["agent_id"]))
+    rest = ranked[limit:]
+    keys = ("open_tickets", "open_disputes", "open_orders", "total_open")
+    others = {"agent_id": "", "agent_name": f"{len(rest)} others (mean)",
+              "others_total": sum(a["total_open"] for a in rest),
+              **{key: round(sum(a[key] for a in rest) / len(rest), 2) for key in keys}}
+    return ranked[:limit] + [others]
+
+
 def draw_workload(chart: Chart, agents: list[dict]) -> None:
-    """Open items per agent, stacked by kind; one horizontal bar per agent, first on top."""
+    """Open items per agent, stacked by kind; one horizontal bar per agent, first on top
+    (past WORKLOAD_TOP agents: the most loaded and an "others" bar)."""
     chart.reset()
     if not agents:
         chart.show_empty("No agents")
         return
+    agents = top_by_load(agents)
     ys = list(range(len(agents)))
     base = [0] * len(agents)
     for kind, key, label in KIND_LABELS:
@@ -121,7 +141,9 @@ def draw_workload(chart: Chart, agents: list[dict]) -> None:
         if i is None:
             return None
         a = agents[i]
-        return (f"{a['agent_name']} ({a['agent_id']})\ntickets: {a['open_tickets']}\n"
+        who = (f"{a['agent_name']} ({a['agent_id']})" if a["agent_id"]
+               else f"{a['agent_name']}, {a['others_total']} open in all")
+        return (f"{who}\ntickets: {a['open_tickets']}\n"
                 f"disputes: {a['open_disputes']}\norders: {a['open_orders']}\n"
                 f"total open: {a['total_open']}")
 

@@ -12,7 +12,7 @@ from console.views import dashboard_charts as draw
 from console.views.base import ConsoleView
 from console.widgets.charts import Chart
 from console.widgets.tiles import Tile, TileGrid, number
-from core.access import resolve_actor, scope_agent
+from core.access import resolve_actor, scope_agent, scope_team
 from core.dashboard import build_dashboard
 from core.timeutil import from_us
 from core.window import Window
@@ -77,7 +77,8 @@ class DashboardView(ConsoleView):
     def fetch(self, session: Session, window: Window) -> dict[str, Any]:
         actor = resolve_actor(session, self.context.actor_id)
         agent_id = scope_agent(session, actor, None)
-        return build_dashboard(session, window, self.context.settings, agent_id)
+        team = scope_team(session, actor, self.context.team.name)
+        return build_dashboard(session, window, self.context.settings, agent_id, team)
 
     def show_snapshot(self, snapshot: dict[str, Any],
                       then: Callable[[], None] | None = None) -> None:

@@ -56,8 +56,8 @@ class WorkloadView(ConsoleView):
 
     def fetch(self, session: Session, window: Window) -> dict[str, Any]:
         result = run_report(session, "workload", window, actor_id=self.context.actor_id,
-                            settings=self.context.settings)
-        result["history"] = workload_history(session, window)
+                            settings=self.context.settings, team=self.context.team.name)
+        result["history"] = workload_history(session, window, team=self.context.team.name)
         return result
 
     def show_figures(self, result: dict[str, Any]) -> None:

@@ -1,7 +1,7 @@
 """business hours: calendars, holidays, a calendar per SLA policy, status history, stored due instants
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 07:00:00
 
 Existing rows need no backfill: a NULL stored due instant means the plain rule
@@ -14,15 +14,19 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DUE_COLUMNS = ("response_due_at", "resolution_due_at", "response_warn_at", "resolution_warn_at")
-REPORT_INDEX = "ix_items_kind_assignee_created"
-REPORT_COLUMNS = ["kind", "assignee_id", "created_at", "priority", "resolved_at",
-                  "first_response_at"]
+# The covering report indexes (as migration 0007 left them) gain the two due columns.
+REPORT_INDEXES = {
+    "ix_items_kind_assignee_created": ["kind", "assignee_id", "created_at", "priority",
+                                       "resolved_at", "first_response_at", "effective_team"],
+    "ix_items_kind_team_created": ["kind", "effective_team", "created_at", "priority",
+                                   "resolved_at", "first_response_at"],
+}
 
 
 def upgrade() -> None:
@@ -58,15 +62,16 @@ def upgrade() -> None:
     with op.batch_alter_table("items", schema=None) as batch_op:
         for column in DUE_COLUMNS:
             batch_op.add_column(sa.Column(column, sa.BigInteger(), nullable=True))
-        batch_op.drop_index(REPORT_INDEX)
-        batch_op.create_index(REPORT_INDEX, REPORT_COLUMNS + ["response_due_at",
-                                                              "resolution_due_at"])
+        for name, columns in REPORT_INDEXES.items():
+            batch_op.drop_index(name)
+            batch_op.create_index(name, columns + ["response_due_at", "resolution_due_at"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("items", schema=None) as batch_op:
-        batch_op.drop_index(REPORT_INDEX)
-        batch_op.create_index(REPORT_INDEX, REPORT_COLUMNS)
+        for name, columns in REPORT_INDEXES.items():
+            batch_op.drop_index(name)
+            batch_op.create_index(name, columns)
         for column in DUE_COLUMNS:
             batch_op.drop_column(column)
     with op.batch_alter_table("sla_policies", schema=None) as batch_op:
