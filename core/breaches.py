@@ -57,17 +57,23 @@ def _entry(row: Any, targets: list[str], due_at: int, now_us: int) -> BreachEntr
     }
 
 
+def _due_targets(row: Any, response: int, resolution: int) -> dict[str, int]:
+    """{target: due instant} of the targets flagged (in the breach list's order)."""
+    dues = {}
+    if response:
+        dues["first_response"] = int(row.response_due)
+    if resolution:
+        dues["resolution"] = int(row.resolution_due)
+    return dues
+
+
 def breach_entries(db: Connection, now_us: int, agent_id: str | None,
                    team: str | None = None) -> list[BreachEntry]:
     """Open items breached now, most overdue first, then by item id."""
     query = _open_items_query(now_us, agent_id, team).where(sla.is_breached(now_us))
     entries = []
     for row in db.execute(query):
-        dues = {}
-        if row.response_breached:
-            dues["first_response"] = int(row.response_due)
-        if row.resolution_breached:
-            dues["resolution"] = int(row.resolution_due)
+        dues = _due_targets(row, row.response_breached, row.resolution_breached)
         entries.append(_entry(row, list(dues), min(dues.values()), now_us))
     entries.sort(key=lambda e: (-e["overdue_minutes"], e["item_id"]))
     return entries
@@ -84,11 +90,7 @@ def at_risk_entries(db: Connection, now_us: int, agent_id: str | None,
              .where(not_(sla.is_breached(now_us)), or_(response_risk, resolution_risk)))
     entries = []
     for row in db.execute(query):
-        dues = {}
-        if row.response_risk:
-            dues["first_response"] = int(row.response_due)
-        if row.resolution_risk:
-            dues["resolution"] = int(row.resolution_due)
+        dues = _due_targets(row, row.response_risk, row.resolution_risk)
         due_at = min(dues.values())
         entry = _entry(row, list(dues), due_at, now_us)
         # Minutes left, rounded down, shown negative.
