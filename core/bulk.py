@@ -13,6 +13,7 @@ import queue
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from sqlalchemy import Index, Table, func, select
 from sqlalchemy.engine import Connection, Engine
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 BATCH = 5_000
 COPY_BATCH = 50_000  # PostgreSQL: rows per COPY + merge
 _stage_names = itertools.count(1)
+Row: TypeAlias = tuple[Any, ...]  # one row's values, in the upsert's column order
 
 
 class BatchUpsert:
@@ -65,14 +67,14 @@ class BatchUpsert:
             self.limit = max(1, min(SQLITE_MAX_ROWS, _sqlite_max_params(conn) // len(columns)))
         self.multi_sql: dict[int, str] = {}
         self.conn = conn
-        self.batch: list[tuple] = []
+        self.batch: list[Row] = []
         self.count = 0
         self.background = background
-        self._queue: queue.Queue | None = None
+        self._queue: queue.Queue[list[Row] | None] | None = None
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
 
-    def add(self, row: tuple) -> None:
+    def add(self, row: Row) -> None:
         self.batch.append(row)
         if len(self.batch) >= self.limit:
             self.flush(wait=False)
@@ -83,8 +85,7 @@ class BatchUpsert:
             batch, self.batch = self.batch, []
             self.count += len(batch)
             if self.background:
-                self._start_writer()
-                self._queue.put(batch)
+                self._start_writer().put(batch)
             else:
                 self._write(batch)
         if wait:
@@ -92,7 +93,7 @@ class BatchUpsert:
 
     def close(self) -> None:
         """Wait for the writer thread (if any) to finish and stop; raise what it raised."""
-        if self._writer is not None:
+        if self._writer is not None and self._queue is not None:
             self._queue.put(None)
             self._writer.join()
             self._writer = self._queue = None
@@ -100,15 +101,17 @@ class BatchUpsert:
             error, self._error = self._error, None
             raise error
 
-    def _start_writer(self) -> None:
-        if self._writer is None:
+    def _start_writer(self) -> queue.Queue[list[Row] | None]:
+        if self._writer is None or self._queue is None:
             self._queue = queue.Queue(maxsize=2)  # at most two batches waiting: bounded memory
-            self._writer = threading.Thread(target=self._drain, name="bulk-writer", daemon=True)
+            self._writer = threading.Thread(target=self._drain, args=(self._queue,),
+                                            name="bulk-writer", daemon=True)
             self._writer.start()
+        return self._queue
 
-    def _drain(self) -> None:
+    def _drain(self, batches: queue.Queue[list[Row] | None]) -> None:
         while True:
-            batch = self._queue.get()
+            batch = batches.get()
             if batch is None:
                 return
             if self._error is None:
@@ -117,7 +120,7 @@ class BatchUpsert:
                 except BaseException as exc:  # noqa: BLE001 - handed to the caller by close()
                     self._error = exc
 
-    def _write(self, batch: list[tuple]) -> None:
+    def _write(self, batch: list[Row]) -> None:
         if self.copy:
             self._copy_batch(batch)
         elif len(batch) == 1 or self.conn.dialect.name != "sqlite":
@@ -128,11 +131,12 @@ class BatchUpsert:
                 sql = f"{self.head}{', '.join([self.row_marks] * len(batch))} {self.conflict}"
                 if len(batch) == self.limit:  # the full batch's text is reused every time
                     self.multi_sql[len(batch)] = sql
-            raw = self.conn.connection.driver_connection
+            raw: Any = self.conn.connection.driver_connection
             raw.execute(sql, list(itertools.chain.from_iterable(batch)))
 
-    def _copy_batch(self, batch: list[tuple]) -> None:
-        cursor = self.conn.connection.driver_connection.cursor()
+    def _copy_batch(self, batch: list[Row]) -> None:
+        raw: Any = self.conn.connection.driver_connection
+        cursor = raw.cursor()
         try:
             if not self.direct:
                 cursor.execute(self.stage_sql)
@@ -151,11 +155,11 @@ SQLITE_MAX_ROWS = 4_000  # rows per multi-row INSERT on SQLite
 
 
 def _sqlite_max_params(conn: Connection) -> int:
-    raw = conn.connection.driver_connection
+    raw: Any = conn.connection.driver_connection
     try:
         import sqlite3
 
-        return min(32_766, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+        return min(32_766, int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)))
     except (AttributeError, ImportError):  # Python < 3.11: SQLite's historical default
         return 999
 
@@ -203,7 +207,7 @@ def bulk_mode(conn: Connection, table: Table, incoming_rows: int) -> tuple[bool,
 def drop_secondary_indexes(conn: Connection, table: Table) -> list[Index]:
     """Drop the table's secondary indexes (the model's own, so that create_indexes puts
     back exactly the same ones). Inside the caller's transaction: a rollback restores them."""
-    indexes = sorted(table.indexes, key=lambda index: index.name)
+    indexes = sorted(table.indexes, key=lambda index: str(index.name))
     for index in indexes:
         index.drop(conn)
     return indexes

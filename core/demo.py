@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, Table, delete, func, insert, select
 from sqlalchemy.engine import Connection
 
 from core import schema
@@ -16,6 +17,7 @@ from core.demo_hours import CALENDARS, POLICY_CALENDARS, demo_histories, demo_ho
 from core.due_store import recompute_due
 from core.errors import BadInput
 from core.schema import meta
+from core.sql_types import Reader
 from core.timeutil import US_PER_DAY, US_PER_HOUR, US_PER_MINUTE, US_PER_SECOND, to_us
 
 DEMO_KEY = "demo_data"
@@ -78,12 +80,13 @@ def demo_teams(agent_count: int) -> list[str]:
     return [TEAM_NAMES[n] if n < len(TEAM_NAMES) else f"team{n + 1:03d}" for n in range(count)]
 
 
-def demo_agents(rng: random.Random, count: int, now_us: int) -> list[tuple]:
+def demo_agents(rng: random.Random, count: int, now_us: int) -> list[tuple[Any, ...]]:
     """An admin, leads (one per ~8 agents) and `count` agents with a spread of activity, dealt
     in turn to demo_teams (with few agents, a team may have no lead); the admin belongs to
     no team. The teams are dealt without the random generator, so the rest of the data does
     not depend on them."""
-    people = [("admin", "Alex Admin", "admin@example.com", "admin", True, now_us, None)]
+    people: list[tuple[Any, ...]] = [
+        ("admin", "Alex Admin", "admin@example.com", "admin", True, now_us, None)]
     names = _distinct_names(rng, max(1, count // 8) + count)
     for n in range(1, max(1, count // 8) + 1):
         name = next(names)
@@ -111,11 +114,12 @@ def demo_agents(rng: random.Random, count: int, now_us: int) -> list[tuple]:
     return people
 
 
-def _whole_second(value: int | None) -> int | None:
-    return None if value is None else value - value % US_PER_SECOND
+def _whole_second(value: int) -> int:
+    return value - value % US_PER_SECOND
 
 
-def demo_items(rng: random.Random, count: int, agents: list[tuple], now_us: int) -> Iterator[tuple]:
+def demo_items(rng: random.Random, count: int, agents: list[tuple[Any, ...]],
+               now_us: int) -> Iterator[tuple[Any, ...]]:
     """Items over the last 90 days; the slower the agent, the more breaches. Unassigned
     items and one in 25 of the others wait in a team's queue (not always the assignee's):
     (..., team, effective team)."""
@@ -132,19 +136,21 @@ def demo_items(rng: random.Random, count: int, agents: list[tuple], now_us: int)
         created = _whole_second(start + int(rng.random() ** 0.85 * (now_us - start)))
         assignee = rng.choice(workers) if rng.random() > 0.03 else None
         factor = speed.get(assignee, 2.0)
-        responded = created + int(rng.expovariate(1 / (response_min * 0.3 * factor)) * US_PER_MINUTE)
-        resolved = responded + int(
+        response_at = created + int(
+            rng.expovariate(1 / (response_min * 0.3 * factor)) * US_PER_MINUTE)
+        resolution_at = response_at + int(
             rng.expovariate(1 / (resolution_min * 0.32 * factor)) * US_PER_MINUTE)
-        if resolved <= now_us and rng.random() > 0.006:
+        responded: int | None = _whole_second(response_at)
+        resolved: int | None = _whole_second(resolution_at)
+        if resolution_at <= now_us and rng.random() > 0.006:
             status = "closed" if rng.random() < 0.35 else "resolved"
             if rng.random() < 0.05:
                 responded = None  # resolved straight away, no separate first response
         else:
             resolved = None
             status = rng.choice(("open", "in_progress", "waiting"))
-            if responded > now_us:
+            if response_at > now_us:
                 responded, status = None, "open"
-        responded, resolved = _whole_second(responded), _whole_second(resolved)
         prefix = {"ticket": "T", "dispute": "D", "order": "O"}[kind]
         subject = rng.choice(SUBJECTS[kind])
         queue = queues[n % len(queues)] if queues and (assignee is None or n % 25 == 0) else None
@@ -153,7 +159,7 @@ def demo_items(rng: random.Random, count: int, agents: list[tuple], now_us: int)
 
 
 def load_demo(engine: Engine, *, agents: int = 14, items: int = 4000, seed: int = 7,
-              now_us: int | None = None) -> dict:
+              now_us: int | None = None) -> dict[str, Any]:
     """Fill an empty (or demo) database with demo data; a real database is refused."""
     if agents < 1 or items < 0:
         raise BadInput("the demo needs at least 1 agent and 0 or more items")
@@ -161,7 +167,7 @@ def load_demo(engine: Engine, *, agents: int = 14, items: int = 4000, seed: int 
     rng = random.Random(seed)
     with write_transaction(engine) as session:
         is_demo = holds_demo_data(session)
-        has_data = session.scalar(select(func.count()).select_from(schema.agents)) > 0
+        has_data = (session.scalar(select(func.count()).select_from(schema.agents)) or 0) > 0
         if has_data and not is_demo:
             raise BadInput("the database already holds real data; demo data goes only into an "
                            "empty database (or one that holds demo data)")
@@ -199,14 +205,15 @@ def load_demo(engine: Engine, *, agents: int = 14, items: int = 4000, seed: int 
     return {"agents": len(people), "items": item_sink.count, "seed": seed, "demo": True}
 
 
-def _insert_rows(conn: Connection, table, rows, columns: tuple[str, ...] | None = None) -> None:
+def _insert_rows(conn: Connection, table: Table, rows: Iterable[Sequence[Any]],
+                 columns: tuple[str, ...] | None = None) -> None:
     names = columns or tuple(c.name for c in table.columns)
     values = [dict(zip(names, row)) for row in rows]
     if values:
         conn.execute(insert(table), values)
 
 
-def holds_demo_data(db: Connection) -> bool:
+def holds_demo_data(db: Reader) -> bool:
     return db.execute(select(meta.c.value).where(meta.c.key == DEMO_KEY)).first() is not None
 
 

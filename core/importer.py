@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta, tzinfo
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Index, select
 
 from core import schema
 from core.bulk import (
@@ -42,6 +43,7 @@ from core.csv_format import (
     required_time,
     time_out_of_range,
 )
+from core.csv_reading import MAX_REPORTED, ImportErrors, ImportFailed, csv_rows
 from core.db import write_transaction
 from core.errors import BadInput
 from core.import_hours import HOURS_FILES, BusinessHoursImport, policy_parser
@@ -49,121 +51,8 @@ from core.models import CLOSED_STATUSES, KINDS, PRIORITIES, ROLES, STATUSES, Age
 from core.teams import changed_teams, optional_team, refresh_agents_items, refresh_item_queues
 from core.timeutil import zone
 
-MAX_REPORTED = 200
 
-
-class ImportFailed(BadInput):
-    def __init__(self, errors: list[str], total: int):
-        more = f"\n... and {total - len(errors)} more" if total > len(errors) else ""
-        lines = "\n".join(errors)
-        super().__init__(f"import refused, nothing was written: {total} bad row(s)\n{lines}{more}")
-        self.errors = errors
-        self.total = total
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.total = 0
-
-    def add(self, file: str, line: int, reason: str) -> None:
-        self.total += 1
-        if len(self.lines) < MAX_REPORTED:
-            self.lines.append(f"{file} line {line}: {reason}")
-
-
-def _rows(path: Path, columns: tuple[str, ...], errors: _Errors,
-          optional: tuple[str, ...] = ()) -> Iterator[tuple[int, list]]:
-    """(line, values) pairs of a CSV file, values in the order of `columns` then `optional`
-    (an optional column the file lacks reads as empty); file-level problems become errors."""
-    name = path.name
-    try:
-        handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        errors.add(name, 0, f"cannot be read ({exc.strerror})")
-        return
-    nul_lines: list[int] = []  # lines holding a NUL byte, not yet reported
-    with handle:
-        reader = csv.reader(_watch_for_nul(handle, nul_lines))
-        try:
-            header = next(reader, None)
-            if header is None:
-                errors.add(name, 1, "the file is empty (a header row is required)")
-                return
-            header = [h.strip() for h in header]
-            if not _header_ok(header, columns, name, nul_lines, errors):
-                return
-            width = len(header)
-            positions = [header.index(c) for c in columns]
-            positions += [header.index(c) if c in header else None for c in optional]
-            in_order = positions == list(range(width))  # the usual case: no reshuffling
-            # Optional columns ending the header may be left off a row: they read as empty.
-            trailing = 0
-            while trailing < width and header[width - 1 - trailing] in optional:
-                trailing += 1
-            for record in reader:
-                if nul_lines:
-                    # SQLite would store it, PostgreSQL refuses it: neither is data.
-                    errors.add(name, nul_lines[0], "contains a NUL byte (\\0)")
-                    del nul_lines[:]
-                    continue
-                if width - trailing <= len(record) < width:
-                    record = record + [""] * (width - len(record))
-                if len(record) != width:
-                    if not record or record == [""]:
-                        continue
-                    errors.add(name, reader.line_num,
-                               f"expected {width} fields, found {len(record)}")
-                    continue
-                if width == 1 and record == [""]:
-                    continue
-                yield reader.line_num, (record if in_order else
-                                        ["" if p is None else record[p] for p in positions])
-        except UnicodeDecodeError:
-            errors.add(name, _first_undecodable_line(path), "not UTF-8 text (is this a CSV "
-                       "file? save it as UTF-8)")
-        except csv.Error as exc:
-            errors.add(name, reader.line_num, f"not a readable CSV file ({exc})")
-
-
-def _watch_for_nul(lines: Iterator[str], found: list[int]) -> Iterator[str]:
-    """The lines, noting the number of each one that holds a NUL byte."""
-    for number, line in enumerate(lines, start=1):
-        if "\0" in line:
-            found.append(number)
-        yield line
-
-
-def _header_ok(header: list[str], columns: tuple[str, ...], name: str, nul_lines: list[int],
-               errors: _Errors) -> bool:
-    if nul_lines:
-        errors.add(name, 1, "the header contains a NUL byte (\\0)")
-        return False
-    twice = sorted({c for c in header if c and header.count(c) > 1})
-    if twice:
-        errors.add(name, 1, f"column(s) {', '.join(map(repr, twice))} appear more than once "
-                            "in the header")
-        return False
-    missing = [c for c in columns if c not in header]
-    if missing:
-        errors.add(name, 1, f"missing column(s): {', '.join(missing)}")
-        return False
-    return True
-
-
-def _first_undecodable_line(path: Path) -> int:
-    """The text decoder reads ahead in blocks, so the reader's line count at the error is not
-    the bad line: find it in the bytes, only once the file is known to be bad."""
-    with open(path, "rb") as raw:
-        for number, line in enumerate(raw, start=1):
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                return number
-    return 0
-
-
-def _parse_agent(row: list, tz: tzinfo) -> tuple:
+def _parse_agent(row: list[Any], tz: ZoneInfo) -> tuple[Any, ...]:
     id_, name, email, role, active, last_activity_at, max_open, team = row
     email = email.strip() or None
     if email is not None and "@" not in email:
@@ -185,7 +74,7 @@ _ONE_US = timedelta(microseconds=1)
 
 
 def _item_parser(known_agents: dict[str, str | None],
-                 with_team: bool) -> Callable[[list, tzinfo], tuple]:
+                 with_team: bool) -> Callable[[list[Any], ZoneInfo], tuple[Any, ...]]:
     """The items.csv row parser. Hot: a million rows must parse in seconds, so the common
     case (clean values, times with an offset) takes a fast path; anything else goes through
     the general readers of core.csv_format, which give the same values and the errors."""
@@ -193,7 +82,7 @@ def _item_parser(known_agents: dict[str, str | None],
     closed = frozenset(CLOSED_STATUSES)
     fromiso = datetime.fromisoformat
 
-    def time_of(text: str, tz: tzinfo, column: str, required: bool) -> int | None:
+    def time_of(text: str, tz: ZoneInfo, column: str, required: bool) -> int | None:
         if text:
             try:  # an aware ISO time: exact integer microseconds
                 moment = (fromiso(text) - _EPOCH) // _ONE_US
@@ -205,7 +94,7 @@ def _item_parser(known_agents: dict[str, str | None],
                 return moment
         return required_time(text, tz, column) if required else optional_time(text, tz, column)
 
-    def parse(row: list, tz: tzinfo) -> tuple:
+    def parse(row: list[Any], tz: ZoneInfo) -> tuple[Any, ...]:
         id_, kind, subject, priority, status, assignee, created, responded, resolved, team = row
         if status not in statuses:
             status = choice(status.strip(), STATUSES, "status")
@@ -213,6 +102,8 @@ def _item_parser(known_agents: dict[str, str | None],
         if assignee is not None and assignee not in known_agents:
             raise RowError(f"assignee {assignee!r} is not an agent")
         created = time_of(created, tz, "created_at", True)
+        if created is None:  # time_of raised already: a required time is never empty
+            raise RowError("created_at: a time is required")
         responded = time_of(responded, tz, "first_response_at", False)
         resolved = time_of(resolved, tz, "resolved_at", False)
         if responded is not None and responded < created:
@@ -227,7 +118,8 @@ def _item_parser(known_agents: dict[str, str | None],
         if not (0 < len(id_) <= 64) or id_[0].isspace() or id_[-1].isspace():
             id_ = identifier(id_)
         team = optional_team(team)  # without the column: empty, the assignee's team
-        teams = ((team,) if with_team else ()) + (team or known_agents.get(assignee),)
+        own_team: tuple[str | None, ...] = (team,) if with_team else ()
+        teams = (*own_team, team or (known_agents.get(assignee) if assignee else None))
         return (
             id_,
             kind if kind in kinds else choice(kind.strip(), KINDS, "kind"),
@@ -245,12 +137,14 @@ def _item_parser(known_agents: dict[str, str | None],
     return parse
 
 
-def _load(path: Path, columns: tuple[str, ...], parse, key_of, tz: tzinfo, errors: _Errors,
+def _load(path: Path, columns: tuple[str, ...],
+          parse: Callable[[list[Any], ZoneInfo], tuple[Any, ...]],
+          key_of: Callable[[tuple[Any, ...]], str], tz: ZoneInfo, errors: ImportErrors,
           sink: BatchUpsert, optional: tuple[str, ...] = ()) -> dict[str, int]:
     """Validate every row; write (through sink) only while no error has been seen."""
     seen: dict[str, int] = {}
     add = sink.add
-    for line, row in _rows(path, columns, errors, optional):
+    for line, row in csv_rows(path, columns, errors, optional):
         try:
             parsed = parse(row, tz)
         except RowError as exc:
@@ -268,7 +162,8 @@ def _load(path: Path, columns: tuple[str, ...], parse, key_of, tz: tzinfo, error
     return seen
 
 
-def _load_items(path: Path, known_agents: dict[str, str | None], tz: tzinfo, errors: _Errors,
+def _load_items(path: Path, known_agents: dict[str, str | None], tz: ZoneInfo,
+                errors: ImportErrors,
                 sink: BatchUpsert, with_team: bool) -> dict[str, int]:
     """_load for items.csv, with the parser's common case inlined: a clean row (exact
     kind, priority and status, a known assignee or none, times with an offset, in order)
@@ -281,10 +176,10 @@ def _load_items(path: Path, known_agents: dict[str, str | None], tz: tzinfo, err
     fromiso, epoch, one_us = datetime.fromisoformat, _EPOCH, _ONE_US
     seen: dict[str, int] = {}
     name = path.name
-    batch: list[tuple] = []
+    batch: list[tuple[Any, ...]] = []
     append = batch.append
     limit = sink.limit
-    for line, row in _rows(path, ITEM_COLUMNS, errors, (TEAM_COLUMN,)):
+    for line, row in csv_rows(path, ITEM_COLUMNS, errors, (TEAM_COLUMN,)):
         parsed = None
         try:
             (id_, kind, subject, priority, status, assignee, created, responded, resolved,
@@ -302,7 +197,8 @@ def _load_items(path: Path, known_agents: dict[str, str | None], tz: tzinfo, err
                     and team == team.strip()):
                 assignee, team = assignee or None, team or None
                 parsed = (id_, kind, subject, priority, status, assignee, created, responded,
-                          resolved, *((team,) if with_team else ()), team or team_of(assignee))
+                          resolved, *((team,) if with_team else ()),
+                          team or (team_of(assignee) if assignee else None))
         except (ValueError, TypeError, OverflowError):
             pass
         if parsed is None:
@@ -329,7 +225,8 @@ def _load_items(path: Path, known_agents: dict[str, str | None], tz: tzinfo, err
     return seen
 
 
-def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC") -> dict:
+def import_folder(engine: Engine, folder: str | Path,
+                  tz_name: str | None = "UTC") -> dict[str, int]:
     """Import the CSV files of the rules (each optional) from folder."""
     folder = Path(folder)
     if not folder.is_dir():
@@ -339,31 +236,31 @@ def import_folder(engine: Engine, folder: str | Path, tz_name: str | None = "UTC
     files = {name: folder / name for name in names}
     if not any(path.is_file() for path in files.values()):
         raise BadInput(f"{folder}: none of {', '.join(names)} is there")
-    errors = _Errors()
+    errors = ImportErrors()
     with write_transaction(engine) as session:
         conn = session.connection()
         agent_team = (TEAM_COLUMN,) if has_column(files[AGENTS_FILE], TEAM_COLUMN) else ()
         policies, agents = policy_upsert(conn), agent_upsert(conn, team=agent_team)
         items_written = 0
-        hours = BusinessHoursImport(conn, files, lambda p, c: _rows(p, c, errors), errors)
+        hours = BusinessHoursImport(conn, files, lambda p, c: csv_rows(p, c, errors), errors)
         hours.load_calendars()
         pairs: set[tuple[str, str]] = set()  # the imported policies
         if files[POLICIES_FILE].is_file():
-            pairs = {tuple(key.split("/")) for key in _load(
+            pairs = {(key.partition("/")[0], key.partition("/")[2]) for key in _load(
                 files[POLICIES_FILE], POLICY_COLUMNS, policy_parser(hours.calendar_ids),
                 lambda r: f"{r[0]}/{r[1]}", tz, errors, policies, (POLICY_CALENDAR,))}
         # Each agent's team (valid agents of the file are valid assignees).
         known = dict(conn.execute(select(Agent.id, Agent.team)).all())
         teams_before = dict(known)
         if files[AGENTS_FILE].is_file():
-            def parse_agent(row: list, zone_: tzinfo) -> tuple:
+            def parse_agent(row: list[Any], zone_: ZoneInfo) -> tuple[Any, ...]:
                 parsed = _parse_agent(row, zone_)
                 known[parsed[0]] = parsed[-1] if agent_team else known.get(parsed[0])
                 return parsed if agent_team else parsed[:-1]
 
             _load(files[AGENTS_FILE], AGENT_COLUMNS, parse_agent, lambda r: r[0], tz, errors,
                   agents, (TEAM_COLUMN,))
-        rebuild: list = []
+        rebuild: list[Index] = []
         item_ids: dict[str, int] = {}
         with_team = has_column(files[ITEMS_FILE], TEAM_COLUMN)
         if files[ITEMS_FILE].is_file():

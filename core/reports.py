@@ -106,8 +106,14 @@ def run_report(db: Connection, name: str, window: Window, *, actor_id: str | Non
     to a team's items and agents when team is given."""
     if name not in REPORTS:
         raise BadInput(f"unknown report {name!r} (one of: {', '.join(REPORTS)})")
+    return REPORTS[name](report_context(db, window, actor_id=actor_id, agent_id=agent_id,
+                                        settings=settings, team=team))
+
+
+def report_context(db: Connection, window: Window, *, actor_id: str | None = None,
+                   agent_id: str | None = None, settings: Settings | None = None,
+                   team: str | None = None) -> ReportContext:
+    """Who asks, about whom and which team, after the role rules (core.access)."""
     actor = resolve_actor(db, actor_id)
-    scope = scope_agent(db, actor, agent_id)
-    ctx = ReportContext(db, window, actor, scope, settings or Settings(),
-                        scope_team(db, actor, team))
-    return REPORTS[name](ctx)
+    return ReportContext(db, window, actor, scope_agent(db, actor, agent_id),
+                         settings or Settings(), scope_team(db, actor, team))

@@ -14,7 +14,8 @@ import core.bulk
 from core.db import ensure_schema, make_engine
 from core.demo import load_demo
 from core.exporter import export_folder
-from core.importer import ImportFailed, import_folder
+from core.csv_reading import ImportFailed
+from core.importer import import_folder
 from core.schema import items
 
 ROOT = Path(__file__).resolve().parent.parent
