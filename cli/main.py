@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", parents=[common], help="print a report as JSON")
     p.add_argument("name")
-    p.add_argument("--days", type=int, default=30)
+    p.add_argument("--days", type=int, help="the window (default 30; wallboard: 1)")
     p.add_argument("--agent", metavar="ID")
     p.add_argument("--team", metavar="T", help="narrow to the team's items and agents")
     p.add_argument("--as", dest="as_id", metavar="ID", help="who is asking (default: admin)")
@@ -122,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="open, load and draw every view once, then exit")
     p.add_argument("--demo", action="store_true",
                    help="load demo data first when the database is empty")
+    p.add_argument("--wallboard", action="store_true",
+                   help="show the team's wallboard full-screen (read-only, no sign-in)")
+    p.add_argument("--screen", metavar="NAME",
+                   help="the wallboard's screen: a name or a number from 0 (default: primary)")
     return parser
 
 
@@ -181,7 +185,7 @@ def cmd_demo(args, settings) -> dict:
 
 def cmd_report(args, settings) -> dict | None:
     from core.db import read_scope
-    from core.reports import REPORTS, run_report
+    from core.reports import REPORTS, default_days, run_report
     from core.timeutil import parse_now, zone
     from core.window import Window
 
@@ -189,7 +193,8 @@ def cmd_report(args, settings) -> dict | None:
         raise BadInput(f"unknown report {args.name!r} (one of: {', '.join(REPORTS)})")
     if args.format == "xlsx" and not args.out:
         raise BadInput("report --format xlsx: give the workbook's file with --out FILE")
-    window = Window(parse_now(args.now), args.days, zone(args.tz or settings.timezone))
+    days = default_days(args.name) if args.days is None else args.days
+    window = Window(parse_now(args.now), days, zone(args.tz or settings.timezone))
     with read_scope(_engine(args, settings)) as conn:
         result = run_report(conn, args.name, window, actor_id=args.as_id,
                             agent_id=args.agent, settings=settings, team=args.team,

@@ -20,6 +20,7 @@ from console.failures import report_failures_in
 from console.main_window import MainWindow
 from console.startup import DatabaseState, Startup
 from console.tasks import TaskRunner
+from console.wallboard.window import install_wallboard_action
 from core.db import make_engine, safe_url
 from core.secrets import get_database_password
 from core.settings import Settings
@@ -49,6 +50,7 @@ class Console:
         if actor is not None:  # signed in before the window: the role decides the views
             self.context.actor_id, self.context.supervisor = actor.id, actor.is_supervisor
         self.window = MainWindow(self.context, safe_url(self.url), state)
+        install_wallboard_action(self.window, self.context)
         self.watch_changes = watch_changes
         self.database: DatabaseState | None = None
         self.desktop = None  # the DesktopIntegration, once someone is signed in (run_gui)
@@ -116,6 +118,11 @@ def run_gui(args, settings: Settings) -> int:
     from console.desktop.integration import DesktopIntegration, sign_in_for
 
     app = application()
+    if getattr(args, "wallboard", False):
+        from console.wallboard.standalone import run_wallboard
+
+        return run_wallboard(app, settings, screen=getattr(args, "screen", None),
+                             smoke_test=bool(getattr(args, "smoke_test", False)))
     smoke = bool(getattr(args, "smoke_test", False))
     signed_in = None
     if not smoke:  # the smoke test signs nobody in: it draws every view as the operator

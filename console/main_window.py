@@ -7,7 +7,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QMetaMethod, QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -23,18 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console import help_menu, lifecycle
+from console import help_menu, lifecycle, window_exports
 from console.context import ConsoleContext
 from console.views.base import ConsoleView
 from console.views.items_view import open_items_window
 from console.views.registry import VIEW_CLASSES
-from console.widgets import export
 from console.widgets.banner import Banner
 from console.widgets.busy import BusyIndicator
 from console.widgets.period_selector import PeriodSelector
 from console.widgets.team_selector import TeamSelector
 from console.window_state import restore_window, save_window
-from core.errors import SupportConsoleError
 
 APP_TITLE = "Support Console"
 DEMO_SUFFIX = "DEMO DATA"
@@ -320,53 +317,12 @@ class MainWindow(QMainWindow):
         self.demo_action.setVisible(demo)
 
     def export_table(self, kind: str, path: str | None = None) -> str | None:
-        tables = self.current_view.tables()
-        if not tables:
-            self.banner.show_info(f"{self.current_view.title} has no table to export.")
-            return None
-        name, model = tables[0]
-        suffix = {"csv": "CSV files (*.csv)", "xlsx": "Excel workbooks (*.xlsx)"}[kind]
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, f"Export {name}", f"{name}.{kind}", suffix)
-        if not path:
-            return None
-        try:
-            if kind == "csv":
-                export.export_csv(model, path)
-            else:
-                export.export_xlsx(model, path, name)
-        except (OSError, SupportConsoleError) as exc:
-            self.banner.show_error(f"Export failed: {exc}")
-            return None
-        self.status_area.showMessage(f"Exported {name} to {path}", 8000)
-        return path
+        """The view's table to CSV or Excel (asks where without a path); the path written."""
+        return window_exports.export_table(self, kind, path)
 
     def export_chart(self, path: str | None = None, index: int = 0) -> str | None:
-        charts = self.current_view.charts()
-        if not charts:
-            self.banner.show_info(f"{self.current_view.title} has no chart to export.")
-            return None
-        chart = charts[index]
-        if path is None and len(charts) > 1:
-            titles = [c.chart_title for c in charts]
-            from PySide6.QtWidgets import QInputDialog
-
-            title, ok = QInputDialog.getItem(self, "Export chart", "Chart:", titles, 0, False)
-            if not ok:
-                return None
-            chart = charts[titles.index(title)]
-        if path is None:
-            default = chart.chart_title.lower().replace(" ", "-") + ".png"
-            path, _ = QFileDialog.getSaveFileName(self, "Export chart", default, "PNG images (*.png)")
-        if not path:
-            return None
-        try:
-            export.export_png(chart, path)
-        except OSError as exc:
-            self.banner.show_error(f"Export failed: {exc}")
-            return None
-        self.status_area.showMessage(f"Exported {chart.chart_title} to {path}", 8000)
-        return path
+        """One of the view's charts to PNG (asks which and where without a path)."""
+        return window_exports.export_chart(self, path, index)
 
     def showEvent(self, event: QShowEvent) -> None:
         lifecycle.mark_started()

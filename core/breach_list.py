@@ -3,14 +3,15 @@ assignee's name and whether the breach was taken in hand, and the agents they ma
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from core.access import Actor, resolve_actor
+from core.access import Actor
+from core.breaches import BreachEntry, at_risk_entries, breach_entries
 from core.item_clock import item_clocks
-from core.reports import run_report
+from core.reports import report_context
 from core.schema import OPEN_STATUSES, agents, breach_records, items
 from core.settings import Settings
 from core.window import Window
@@ -35,28 +36,36 @@ def _acknowledged_open_items(db: Connection, agent_id: str | None) -> set[str]:
     return set(db.scalars(query))
 
 
+class WorklistEntry(BreachEntry):
+    """A breach-list line with what the console shows beside it."""
+    assignee_name: str | None
+    acknowledged: bool
+    clock: dict[str, Any] | None  # core.item_clock; None: not SLA-tracked
+
+
+class BreachWorklist(TypedDict):
+    breached: list[WorklistEntry]
+    at_risk: list[WorklistEntry]
+    agents: list[tuple[str, str]]  # visible_agents
+
+
 def breach_worklist(db: Connection, window: Window, *, actor_id: str | None,
-                    settings: Settings, team: str | None = None) -> dict[str, Any]:
+                    settings: Settings, team: str | None = None) -> BreachWorklist:
     """`breached` and `at_risk`: the entries of the `breaches` and `at-risk` reports for this
     person (narrowed to a team when given), each with `assignee_name`, `acknowledged` and
-    its SLA `clock` (core.item_clock);
-    `agents`: visible_agents."""
-    actor = resolve_actor(db, actor_id)
-    breached = run_report(db, "breaches", window, actor_id=actor_id, settings=settings,
-                          team=team)
-    at_risk = run_report(db, "at-risk", window, actor_id=actor_id, settings=settings,
-                         team=team)
-    people = visible_agents(db, actor)
+    its SLA `clock` (core.item_clock); `agents`: visible_agents."""
+    ctx = report_context(db, window, actor_id=actor_id, settings=settings, team=team)
+    breached = breach_entries(db, window.now_us, ctx.agent_id, ctx.team)
+    at_risk = at_risk_entries(db, window.now_us, ctx.agent_id, ctx.settings.warn_percent,
+                              ctx.team)
+    people = visible_agents(db, ctx.actor)
     names = {agent_id: name for name, agent_id in people}
-    acknowledged = _acknowledged_open_items(db, None if actor.is_supervisor else actor.id)
+    acknowledged = _acknowledged_open_items(db, None if ctx.actor.is_supervisor else ctx.actor.id)
+    clocks = item_clocks(db, [e["item_id"] for e in breached + at_risk], window.now_us)
 
-    clocks = item_clocks(db, [e["item_id"] for e in breached["breaches"] + at_risk["items"]],
-                         window.now_us)
+    def annotated(entries: list[BreachEntry]) -> list[WorklistEntry]:
+        return [WorklistEntry(**entry, assignee_name=names.get(entry["assignee"] or ""),
+                              acknowledged=entry["item_id"] in acknowledged,
+                              clock=clocks.get(entry["item_id"])) for entry in entries]
 
-    def annotated(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{**entry, "assignee_name": names.get(entry["assignee"]),
-                 "acknowledged": entry["item_id"] in acknowledged,
-                 "clock": clocks.get(entry["item_id"])} for entry in entries]
-
-    return {"breached": annotated(breached["breaches"]), "at_risk": annotated(at_risk["items"]),
-            "agents": people}
+    return {"breached": annotated(breached), "at_risk": annotated(at_risk), "agents": people}

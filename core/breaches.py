@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.engine import Connection
@@ -50,7 +50,21 @@ def _open_items_query(now_us: int, agent_id: str | None, team: str | None) -> An
     return narrow(query, team)
 
 
-def _entry(row: Any, targets: list[str], due_at: int, now_us: int) -> dict[str, Any]:
+class BreachEntry(TypedDict):
+    """One line of a breach (or at-risk) list; `due_at_us` is the instant itself, which the
+    reports leave out of their JSON (`public`)."""
+    item_id: str
+    kind: str
+    priority: str
+    subject: str
+    assignee: str | None
+    targets: list[str]
+    due_at: str | None
+    overdue_minutes: int
+    due_at_us: int
+
+
+def _entry(row: Any, targets: list[str], due_at: int, now_us: int) -> BreachEntry:
     return {
         "item_id": row.id,
         "kind": row.kind,
@@ -64,24 +78,30 @@ def _entry(row: Any, targets: list[str], due_at: int, now_us: int) -> dict[str, 
     }
 
 
+def _due_targets(row: Any, response: int, resolution: int) -> dict[str, int]:
+    """{target: due instant} of the targets flagged (in the breach list's order)."""
+    dues = {}
+    if response:
+        dues["first_response"] = int(row.response_due)
+    if resolution:
+        dues["resolution"] = int(row.resolution_due)
+    return dues
+
+
 def breach_entries(db: Connection, now_us: int, agent_id: str | None,
-                   team: str | None = None) -> list[dict[str, Any]]:
+                   team: str | None = None) -> list[BreachEntry]:
     """Open items breached now, most overdue first, then by item id."""
     query = _open_items_query(now_us, agent_id, team).where(sla.is_breached(now_us))
     entries = []
     for row in db.execute(query):
-        dues = {}
-        if row.response_breached:
-            dues["first_response"] = int(row.response_due)
-        if row.resolution_breached:
-            dues["resolution"] = int(row.resolution_due)
+        dues = _due_targets(row, row.response_breached, row.resolution_breached)
         entries.append(_entry(row, list(dues), min(dues.values()), now_us))
     entries.sort(key=lambda e: (-e["overdue_minutes"], e["item_id"]))
     return entries
 
 
 def at_risk_entries(db: Connection, now_us: int, agent_id: str | None,
-                    warn_percent: float, team: str | None = None) -> list[dict[str, Any]]:
+                    warn_percent: float, team: str | None = None) -> list[BreachEntry]:
     """Open, not yet breached, and past warn_percent of a target still to be met."""
     response_risk = sla.response_at_risk(now_us, warn_percent)
     resolution_risk = sla.resolution_at_risk(now_us, warn_percent)
@@ -91,11 +111,7 @@ def at_risk_entries(db: Connection, now_us: int, agent_id: str | None,
              .where(at_risk(now_us, agent_id, warn_percent)))
     entries = []
     for row in db.execute(query):
-        dues = {}
-        if row.response_risk:
-            dues["first_response"] = int(row.response_due)
-        if row.resolution_risk:
-            dues["resolution"] = int(row.resolution_due)
+        dues = _due_targets(row, row.response_risk, row.resolution_risk)
         due_at = min(dues.values())
         entry = _entry(row, list(dues), due_at, now_us)
         # Minutes left, rounded down, shown negative.
@@ -105,7 +121,7 @@ def at_risk_entries(db: Connection, now_us: int, agent_id: str | None,
     return entries
 
 
-def public(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def public(entries: list[BreachEntry]) -> list[dict[str, Any]]:
     """Entries as reports print them (without the internal sort key)."""
     return [{k: v for k, v in e.items() if k != "due_at_us"} for e in entries]
 

@@ -37,6 +37,7 @@ CONSOLE_WRITES: dict[str, str] = {
     "daily_team_metrics": "INSERT, UPDATE",
     "dashboard_snapshots": "INSERT, UPDATE, DELETE",
     "sign_in_failures": "INSERT, UPDATE, DELETE",
+    "digest_deliveries": "INSERT, UPDATE",  # send-team-digest's queue
 }
 ADMIN_WRITES = ("agents", "sla_policies", "meta", "alembic_version", "calendars", "holidays",
                 "status_changes")  # business hours: import and the admin's calendar editor

@@ -211,19 +211,32 @@ COLUMNS = (("item_id", "Item"), ("subject", "Subject"), ("kind", "Kind"),
            ("overdue", "Overdue by"))
 
 
+def new_message(sender: str, recipient_email: str, subject: str,
+                msgid: str | None = None) -> EmailMessage:
+    """An empty message with the headers every e-mail of ours has (msgid: a stable
+    Message-ID, so that a resent message is recognisably the same one)."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = recipient_email
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = msgid or make_msgid(domain=sender.rpartition("@")[2] or None)
+    return message
+
+
+def greeting_for(name: str) -> str:
+    return f"Hello {name}," if name else "Hello,"
+
+
 def breach_message(sender: str, recipient_name: str, recipient_email: str,
                    breaches: Sequence[dict[str, Any]], now_us: int, tz: ZoneInfo,
                    msgid: str | None = None) -> EmailMessage:
     """One message listing every pending breach of one recipient (plain text and HTML)."""
     rows = breach_lines(breaches, now_us, tz)
     count = len(rows)
-    message = EmailMessage()
-    message["Subject"] = f"SLA breach alert: {count} breach{'es' if count != 1 else ''}"
-    message["From"] = sender
-    message["To"] = recipient_email
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = msgid or make_msgid(domain=sender.rpartition("@")[2] or None)
-    greeting = f"Hello {recipient_name}," if recipient_name else "Hello,"
+    message = new_message(sender, recipient_email,
+                          f"SLA breach alert: {count} breach{'es' if count != 1 else ''}", msgid)
+    greeting = greeting_for(recipient_name)
     intro = f"{count} SLA target{'s were' if count != 1 else ' was'} breached:"
     plain = [greeting, "", intro, ""]
     for row in rows:
@@ -243,3 +256,4 @@ def breach_message(sender: str, recipient_name: str, recipient_email: str,
         "<p>Open Support Console to act on them.</p></body></html>",
         subtype="html")
     return message
+

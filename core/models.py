@@ -173,32 +173,27 @@ class WorkloadSnapshot(Base):
     open_orders: Mapped[int]
 
 
-class DailyMetric(Base):
+class DailyFigures:
+    """The columns of a day's stored performance figures (typing only: the tables say it)."""
+    day: Mapped[str]
+    tickets_handled: Mapped[int]
+    tickets_resolved: Mapped[int]
+    resolution_rate_percent: Mapped[float | None]
+    avg_resolution_time_hours: Mapped[float | None]
+    avg_response_time_hours: Mapped[float | None]
+    sla_compliance_rate_percent: Mapped[float | None]
+    performance_score: Mapped[float | None]
+    computed_at: Mapped[int]
+
+
+class DailyMetric(DailyFigures, Base):
     __table__ = schema.daily_metrics
     agent_id: Mapped[str]
-    day: Mapped[str]
-    tickets_handled: Mapped[int]
-    tickets_resolved: Mapped[int]
-    resolution_rate_percent: Mapped[float | None]
-    avg_resolution_time_hours: Mapped[float | None]
-    avg_response_time_hours: Mapped[float | None]
-    sla_compliance_rate_percent: Mapped[float | None]
-    performance_score: Mapped[float | None]
-    computed_at: Mapped[int]
 
 
-class DailyTeamMetric(Base):
+class DailyTeamMetric(DailyFigures, Base):
     __table__ = schema.daily_team_metrics
     scope: Mapped[str]
-    day: Mapped[str]
-    tickets_handled: Mapped[int]
-    tickets_resolved: Mapped[int]
-    resolution_rate_percent: Mapped[float | None]
-    avg_resolution_time_hours: Mapped[float | None]
-    avg_response_time_hours: Mapped[float | None]
-    sla_compliance_rate_percent: Mapped[float | None]
-    performance_score: Mapped[float | None]
-    computed_at: Mapped[int]
 
 
 class DashboardSnapshot(Base):
@@ -214,3 +209,18 @@ class SignInFailure(Base):
     failures: Mapped[int]
     last_failed_at: Mapped[int]
     locked_until: Mapped[int | None]
+
+
+class DigestDelivery(Base):
+    __table__ = schema.digest_deliveries
+    id: Mapped[int]
+    period: Mapped[str]
+    recipient_id: Mapped[str]
+    team: Mapped[str | None]
+    as_of: Mapped[int]
+    queued_at: Mapped[int]
+    status: Mapped[str]
+    attempts: Mapped[int]
+    error: Mapped[str | None]
+    attempted_at: Mapped[int | None]
+    sent_at: Mapped[int | None]

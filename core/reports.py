@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from core import breaches, drilldown, performance, sla_analytics, team, trends
+from core import breaches, drilldown, performance, sla_analytics, team, trends, wallboard
 from core.access import Actor, require_supervisor, resolve_actor, scope_agent, scope_team
 from core.errors import BadInput
 from core.performance import ScoreWeights
@@ -98,6 +98,9 @@ def figure_scope(db: Connection, window: Window, figure: str, *, actor_id: str |
     ctx = ReportContext(db, window, actor, scope_agent(db, actor, agent_id),
                         settings or Settings(), scope_team(db, actor, team), figure)
     return _figure_scope(ctx)
+def _wallboard(ctx: ReportContext) -> dict[str, Any]:
+    require_supervisor(ctx.actor, "the wallboard")
+    return wallboard.wallboard(ctx.db, ctx.window, ctx.settings, ctx.team)
 
 
 REPORTS: dict[str, Callable[[ReportContext], dict[str, Any]]] = {
@@ -111,9 +114,17 @@ REPORTS: dict[str, Callable[[ReportContext], dict[str, Any]]] = {
     "breaches": _breaches,
     "at-risk": _at_risk,
     "items": _items,
+    "wallboard": _wallboard,
 }
 WHAT_IF_REPORTS = ("performance", "metrics", "performance-trends", "sla", "comparison",
                    "breaches", "at-risk", "items")
+DEFAULT_DAYS = 30
+# Reports whose window is not the usual 30 days when --days is not given.
+REPORT_DAYS = {"wallboard": wallboard.DEFAULT_DAYS}
+
+
+def default_days(name: str) -> int:
+    return REPORT_DAYS.get(name, DEFAULT_DAYS)
 
 
 def run_report(db: Connection, name: str, window: Window, *, actor_id: str | None = None,
@@ -132,13 +143,19 @@ def run_report(db: Connection, name: str, window: Window, *, actor_id: str | Non
     if policies is not None and name not in WHAT_IF_REPORTS:
         raise BadInput(f"--policies: report {name!r} does not depend on SLA policies "
                        f"(one of: {', '.join(WHAT_IF_REPORTS)})")
-    actor = resolve_actor(db, actor_id)
-    if policies is not None:
-        require_supervisor(actor, "a what-if over other SLA policies")
-    scope = scope_agent(db, actor, agent_id)
-    ctx = ReportContext(db, window, actor, scope, settings or Settings(),
-                        scope_team(db, actor, team), figure, week)
+    ctx = replace(report_context(db, window, actor_id=actor_id, agent_id=agent_id,
+                                 settings=settings, team=team), figure=figure, week=week)
     if policies is None:
         return REPORTS[name](ctx)
+    require_supervisor(ctx.actor, "a what-if over other SLA policies")
     with policies_swapped(db, policy_rows(db, policies)):
         return REPORTS[name](ctx)
+
+
+def report_context(db: Connection, window: Window, *, actor_id: str | None = None,
+                   agent_id: str | None = None, settings: Settings | None = None,
+                   team: str | None = None) -> ReportContext:
+    """Who asks, about whom and which team, after the role rules (core.access)."""
+    actor = resolve_actor(db, actor_id)
+    return ReportContext(db, window, actor, scope_agent(db, actor, agent_id),
+                         settings or Settings(), scope_team(db, actor, team))

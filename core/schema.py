@@ -296,3 +296,21 @@ sign_in_failures = Table(
     _instant("last_failed_at"),
     _instant("locked_until", nullable=True),
 )
+
+# One team digest per (period, recipient): queued by send-team-digest, kept until sent.
+digest_deliveries = Table(
+    "digest_deliveries", metadata,
+    _serial(),
+    Column("period", String(40), nullable=False),  # the job's period key (its Monday)
+    Column("recipient_id", String(64), nullable=False),  # an agents.id
+    Column("team", String(64)),  # the figures' scope; empty: everyone's
+    _instant("as_of"),  # the clock of the figures (a retry sends the same ones)
+    _instant("queued_at"),
+    Column("status", String(16), nullable=False, default="pending"),  # pending/sending/sent
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    _instant("attempted_at", nullable=True),
+    _instant("sent_at", nullable=True),
+    UniqueConstraint("period", "recipient_id"),
+    Index(None, "status"),
+)

@@ -73,6 +73,12 @@ class Settings:
     # job_retry_max_seconds), while its period lasts
     job_retry_first_seconds: int = 60
     job_retry_max_seconds: int = 1800
+    send_team_digest_at: str = "mon 08:00"  # weekly: weekday and HH:MM, local to `timezone`
+    # Wallboard: `tile=caution:warning` over the rules' defaults (admins change it)
+    wallboard_thresholds: str = ""
+    wallboard_screen: str = ""  # a screen's name or number; empty: the primary screen
+    wallboard_refresh_seconds: int = 60
+    wallboard_rotate_seconds: int = 0  # 0: stay on the tiles
     # Notifications on the desktop
     notifications_enabled: bool = True
     quiet_hours_start: str = ""  # HH:MM, empty: none

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.errors import BadInput
-from core.timeutil import parse_hhmm, zone
+from core.timeutil import parse_hhmm, parse_weekly, zone
+from core.wallboard_thresholds import parse_thresholds
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -78,6 +79,7 @@ def settings_problems(settings: Settings, *, url_password_allowed: bool) -> dict
     if settings.smtp_security not in SMTP_SECURITY_MODES:
         problems["smtp_security"] = f"must be one of {', '.join(SMTP_SECURITY_MODES)}"
     _check_time_of_day(settings, problems)
+    _check_wallboard_and_digest(settings, problems)
     if settings.timezone:
         try:
             zone(settings.timezone)
@@ -102,6 +104,21 @@ def _check_time_of_day(settings: Settings, problems: dict[str, str]) -> None:
     if bool(settings.quiet_hours_start) != bool(settings.quiet_hours_end):
         for name in ("quiet_hours_start", "quiet_hours_end"):
             problems.setdefault(name, "quiet hours need both a start and an end")
+
+
+def _check_wallboard_and_digest(settings: Settings, problems: dict[str, str]) -> None:
+    try:
+        parse_weekly(settings.send_team_digest_at)
+    except ValueError as exc:
+        problems["send_team_digest_at"] = str(exc)
+    try:
+        parse_thresholds(settings.wallboard_thresholds)
+    except BadInput as exc:
+        problems["wallboard_thresholds"] = str(exc).removeprefix("wallboard_thresholds: ")
+    if not 5 <= settings.wallboard_refresh_seconds <= 86_400:
+        problems["wallboard_refresh_seconds"] = "must be between 5 and 86400 seconds"
+    if not 0 <= settings.wallboard_rotate_seconds <= 86_400:
+        problems["wallboard_rotate_seconds"] = "must be between 0 (no rotation) and 86400 seconds"
 
 
 def _db_url_problem(url: str, password_allowed: bool) -> str | None:

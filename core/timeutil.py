@@ -70,6 +70,17 @@ def parse_hhmm(text: str) -> time:
         raise ValueError(f"not a time of day (HH:MM): {text!r}")
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_weekly(text: str) -> tuple[int, time]:
+    """'mon 08:00' (or 'Monday 08:00') as (weekday, 0 = Monday; time of day)."""
+    day, _, hhmm = text.strip().partition(" ")
+    if day.lower()[:3] not in WEEKDAYS:
+        raise ValueError(f"not a weekday and HH:MM (e.g. 'mon 08:00'): {text!r}")
+    return WEEKDAYS.index(day.lower()[:3]), parse_hhmm(hhmm)
+
+
 def parse_time(text: str, default_zone: ZoneInfo | timezone = UTC) -> datetime:
     """ISO 8601 to an aware datetime; a time without offset is read in default_zone."""
     try:

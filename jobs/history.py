@@ -10,14 +10,16 @@ from sqlalchemy.orm import Session
 
 from core.models import JobRun
 from core.settings import Settings
-from core.timeutil import iso_utc
+from core.timeutil import US_PER_SECOND, iso_utc
 from jobs.registry import JOBS
 from jobs.schedule import describe_schedule, next_run_us
 
 
 def run_entry(row: JobRun) -> dict[str, Any]:
+    seconds = (None if row.finished_at is None
+               else round((row.finished_at - row.started_at) / US_PER_SECOND, 3))
     return {"run_id": row.id, "started_at": iso_utc(row.started_at),
-            "finished_at": iso_utc(row.finished_at), "outcome": row.outcome,
+            "finished_at": iso_utc(row.finished_at), "seconds": seconds, "outcome": row.outcome,
             "trigger": row.trigger, "now": iso_utc(row.clock_at), "host": row.host,
             "counts": json.loads(row.counts or "{}"), "error": row.error}
 

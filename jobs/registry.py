@@ -10,12 +10,13 @@ from sqlalchemy import Engine
 
 from core.errors import BadInput
 from core.settings import Settings
-from core.timeutil import parse_hhmm
+from core.timeutil import parse_hhmm, parse_weekly
 from jobs.auto_reassign_unresolved_tasks import run_auto_reassign_unresolved_tasks
 from jobs.calculate_support_performance_metrics import run_calculate_support_performance_metrics
 from jobs.check_sla_breaches import run_check_sla_breaches
 from jobs.refresh_support_dashboards import run_refresh_support_dashboards
 from jobs.send_sla_breach_alerts import run_send_sla_breach_alerts
+from jobs.send_team_digest import run_send_team_digest
 from jobs.update_support_workload_trackers import run_update_support_workload_trackers
 
 JobFunction = Callable[[Engine, int, Settings], dict[str, Any]]
@@ -28,6 +29,7 @@ class JobSpec:
     description: str
     interval_setting: str | None = None  # Settings field: every N minutes
     daily_setting: str | None = None  # Settings field: HH:MM local to settings.timezone
+    weekly_setting: str | None = None  # Settings field: "mon 08:00", local to settings.timezone
 
     def interval_minutes(self, settings: Settings) -> int | None:
         if self.interval_setting is None:
@@ -46,6 +48,17 @@ class JobSpec:
         except ValueError as exc:
             raise BadInput(f"{self.daily_setting}: {exc}")
         return at.hour, at.minute
+
+    def weekly_at(self, settings: Settings) -> tuple[int, int, int] | None:
+        """(weekday 0 = Monday, hour, minute), or None for a job that is not weekly."""
+        if self.weekly_setting is None:
+            return None
+        text = str(getattr(settings, self.weekly_setting))
+        try:
+            weekday, at = parse_weekly(text)
+        except ValueError as exc:
+            raise BadInput(f"{self.weekly_setting}: {exc}")
+        return weekday, at.hour, at.minute
 
 
 JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
@@ -67,6 +80,9 @@ JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
     JobSpec("calculate-support-performance-metrics", run_calculate_support_performance_metrics,
             "store each agent's figures for the previous day",
             daily_setting="calculate_support_performance_metrics_at"),
+    JobSpec("send-team-digest", run_send_team_digest,
+            "mail the supervisors the week's figures beside the week before",
+            weekly_setting="send_team_digest_at"),
 )}
 
 

@@ -31,6 +31,7 @@ from core.models import Alert
 from core.settings import Settings
 from core.timeutil import zone
 from jobs.exclusive import job_transaction
+from jobs.send_team_digest import retry_waiting_digests
 
 NAME = "send-sla-breach-alerts"
 log = logging.getLogger(__name__)
@@ -114,4 +115,5 @@ def run_send_sla_breach_alerts(engine: Engine, now_us: int, settings: Settings) 
         counts["_warning"] = f"{len(failed)} of {len(results)} e-mails not delivered " \
                              f"({failed[0][0]}): {failed[0][1]}"
         log.warning("breach e-mail: %s", counts["_warning"])
+    counts.update(retry_waiting_digests(engine, now_us, settings, config))
     return counts

@@ -27,7 +27,7 @@ H = timedelta(hours=1)
 D = timedelta(days=1)
 JOB_NAMES = ("check-sla-breaches", "send-sla-breach-alerts", "auto-reassign-unresolved-tasks",
              "update-support-workload-trackers", "refresh-support-dashboards",
-             "calculate-support-performance-metrics")
+             "calculate-support-performance-metrics", "send-team-digest")
 
 
 def us(moment: datetime) -> int:

@@ -210,3 +210,35 @@ def test_a_refused_setting_no_tab_shows_is_named_in_the_dialog(qtbot):
     dialog.save()
     assert dialog.result() == 0 and not dialog.error_label.isHidden()
     assert dialog.error_label.text().startswith("timezone: unknown time zone 'Mars/Olympus'")
+
+
+def test_an_admin_saves_a_calendar_a_policy_runs_in_and_hears_what_it_changed(qtbot, context,
+                                                                               gui_thread_sql):
+    from console.views.settings.calendars_tab import NEW_CALENDAR, CalendarsTab
+    from core.calendar_store import list_calendars
+
+    dialog = open_dialog(qtbot, load_settings(), context.tasks)
+    tab = dialog.page(CalendarsTab)
+    with qtbot.waitSignal(tab.loaded) as loaded:
+        pass
+    assert loaded.args == [True]
+    assert policies_loaded(qtbot, dialog)
+    tab.picker.setCurrentText(NEW_CALENDAR)
+    qtbot.keyClicks(tab.editor.id_edit, "weekdays")
+    for day in ("mon", "tue", "wed", "thu", "fri"):
+        qtbot.keyClicks(tab.editor.day_edits[day], "09:00-17:00")
+    model = dialog.page(PoliciesTab).model
+    row = next(n for n, r in enumerate(model.rows())
+               if (r["kind"], r["priority"]) == ("ticket", "medium"))
+    assert model.setData(model.index(row, 4), "weekdays")
+    with qtbot.waitSignal(dialog.saved_note) as note:
+        dialog.save()
+    assert "Calendar 'weekdays' saved" in note.args[0]
+    assert "due instants changed" in note.args[0]
+    assert gui_thread_sql == []  # read and written on the task helper
+    with session_scope(context.engine) as session:
+        saved = {c.id: c for c in list_calendars(session.connection())}
+        policy = next(p for p in list_policies(session)
+                      if (p["kind"], p["priority"]) == ("ticket", "medium"))
+    assert saved["weekdays"].days["mon"] == "09:00-17:00" and saved["weekdays"].days["sat"] == ""
+    assert policy["calendar"] == "weekdays"

@@ -4,7 +4,7 @@ from core.settings import Settings
 from tests.jobs_helpers import JOB_NAMES
 
 
-def test_registry_has_exactly_the_six_jobs_with_plain_functions():
+def test_registry_has_exactly_the_seven_jobs_with_plain_functions():
     from jobs.registry import JOBS
 
     assert tuple(JOBS) == JOB_NAMES
@@ -25,4 +25,5 @@ def test_default_schedules_are_the_seeds():
         "update-support-workload-trackers": "every 10 minutes",
         "refresh-support-dashboards": "every 15 minutes",
         "calculate-support-performance-metrics": "daily at 02:00 (Europe/Berlin)",
+        "send-team-digest": "weekly on Monday at 08:00 (Europe/Berlin)",
     }

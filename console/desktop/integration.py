@@ -216,6 +216,7 @@ class DesktopIntegration(QObject):
         dialog = SettingsDialog(self.context.settings, self.actor, self.store,
                                 tasks=self.context.tasks, parent=self.window)
         dialog.settings_saved.connect(self._on_settings_saved)
+        dialog.saved_note.connect(self._on_settings_note)
         dialog.finished.connect(dialog.deleteLater)
         self.settings_dialog = dialog
         dialog.open()
@@ -246,6 +247,11 @@ class DesktopIntegration(QObject):
         self.bridge.apply_settings(settings)
         self.context.bus.announce_local_change()
         self.window.status_area.showMessage("Settings saved.", 6000)
+
+    @Slot(str)
+    def _on_settings_note(self, note: str) -> None:
+        if note:
+            self.window.status_area.showMessage(f"Settings saved. {note}.", 15_000)
 
     @Slot(dict)
     def _on_run_finished(self, outcome: dict) -> None:

@@ -96,15 +96,8 @@ class RunHistoryModel(RowTableModel):
         )
 
     def set_runs(self, runs: list[dict[str, Any]]) -> None:
-        rows = []
-        for run in runs:
-            seconds = None
-            if run.get("started_at") and run.get("finished_at"):
-                seconds = (datetime.fromisoformat(run["finished_at"])
-                           - datetime.fromisoformat(run["started_at"])).total_seconds()
-            rows.append({**run, "seconds": seconds,
-                         "result": run.get("error") or counts_text(run.get("counts"))})
-        self.set_rows(rows)
+        self.set_rows([{**run, "result": run.get("error") or counts_text(run.get("counts"))}
+                       for run in runs])
 
     def extra_data(self, row: dict[str, Any], column: Column, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole:

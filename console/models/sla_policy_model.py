@@ -7,9 +7,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 Index = QModelIndex | QPersistentModelIndex
-HEADERS = ("Kind", "Priority", "First response (min)", "Resolution (min)")
-KEYS = ("kind", "priority", "first_response_minutes", "resolution_minutes")
-FIRST_TARGET = 2  # the columns from here on are targets; the ones before name the pair
+HEADERS = ("Kind", "Priority", "First response (min)", "Resolution (min)", "Calendar")
+KEYS = ("kind", "priority", "first_response_minutes", "resolution_minutes", "calendar")
+FIRST_TARGET = 2  # the columns from here on are editable; the ones before name the pair
+CALENDAR = 4  # a calendar's id; empty: always open
 
 
 class SlaPolicyModel(QAbstractTableModel):
@@ -53,6 +54,8 @@ class SlaPolicyModel(QAbstractTableModel):
         value = self._rows[index.row()][KEYS[index.column()]]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == CALENDAR:
+            return "The business hours the clock runs in (a calendar's id); empty: always open"
         if role == Qt.ItemDataRole.ToolTipRole and index.column() >= FIRST_TARGET:
             return "Minutes; empty: no target"
         return None
@@ -66,14 +69,18 @@ class SlaPolicyModel(QAbstractTableModel):
         return flags
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        """A target is a whole number of minutes above 0, or empty for none; else refused."""
+        """A target is a whole number of minutes above 0, or empty for none; a calendar is an
+        id (core checks that it exists when the policies are saved); else refused."""
         if (role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.editable
                 or index.column() < FIRST_TARGET):
             return False
         text = str(value if value is not None else "").strip()
-        if text and not (text.isdigit() and int(text) > 0):
+        if index.column() == CALENDAR:
+            self._rows[index.row()]["calendar"] = text or None
+        elif text and not (text.isdigit() and int(text) > 0):
             return False
-        self._rows[index.row()][KEYS[index.column()]] = int(text) if text else None
+        else:
+            self._rows[index.row()][KEYS[index.column()]] = int(text) if text else None
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole,
                                              Qt.ItemDataRole.EditRole])
         return True

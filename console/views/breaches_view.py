@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
@@ -32,7 +31,6 @@ from console.views.reassign_dialog import ReassignDialog
 from console.widgets.tables import DataTable
 from core.breach_list import breach_worklist
 from core.schema import KINDS, PRIORITIES
-from core.timeutil import to_us
 from core.window import Window
 
 if TYPE_CHECKING:  # the ORM loads on first use, after the window is up
@@ -117,10 +115,8 @@ class BreachesView(ConsoleView):
     def fetch(self, session: Session, window: Window) -> dict[str, Any]:
         worklist = breach_worklist(session.connection(), window, actor_id=self.context.actor_id,
                                    settings=self.context.settings, team=self.context.team.name)
-        rows = [{**entry, "state": state,
-                 "due_at_us": to_us(datetime.fromisoformat(entry["due_at"]))}
-                for state, key in ((BREACHED, "breached"), (AT_RISK, "at_risk"))
-                for entry in worklist[key]]
+        rows = [{**entry, "state": BREACHED} for entry in worklist["breached"]]
+        rows += [{**entry, "state": AT_RISK} for entry in worklist["at_risk"]]
         return {"rows": rows, "agents": worklist["agents"],
                 "breached": len(worklist["breached"]), "at_risk": len(worklist["at_risk"])}
 

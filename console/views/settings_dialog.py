@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget
 
+from console.views.settings.calendars_tab import CalendarsTab
 from console.views.settings.checks import CheckingTab
 from console.views.settings.database_tab import DatabaseTab
 from console.views.settings.email_tab import EmailTab
@@ -23,14 +24,16 @@ from core.secrets import KeyringStore, KeyringUnavailable
 from core.settings import InvalidSettings, Settings, save_user_settings, validate
 
 # The tabs in their order; a new tab is one more SettingsTab subclass here.
-TABS: tuple[type[SettingsTab], ...] = (DatabaseTab, EmailTab, JobsTab, RulesTab, PoliciesTab,
-                                       NotificationsTab)
+# Calendars before policies: a save writes a new calendar before the policy that names it.
+TABS: tuple[type[SettingsTab], ...] = (DatabaseTab, EmailTab, JobsTab, RulesTab, CalendarsTab,
+                                       PoliciesTab, NotificationsTab)
 
 
 class SettingsDialog(QDialog):
     """Edits the user's settings file; passwords go to the keyring; locked keys are read-only."""
 
     settings_saved = Signal(object)  # the new Settings
+    saved_note = Signal(str)  # what the save changed in the database, in words ("" if nothing)
     check_finished = Signal(str, bool)  # which check ("database", "smtp"), ok
 
     def __init__(self, settings: Settings, actor: Actor, store: KeyringStore, *, tasks=None,
@@ -131,10 +134,13 @@ class SettingsDialog(QDialog):
         except (SupportConsoleError, KeyringUnavailable, OSError) as exc:
             show_error(self.error_label, str(exc))
             return
+        note = "; ".join(page.summary for page in self.pages.values()
+                         if isinstance(page, CalendarsTab) and page.summary)
         for page in self.pages.values():
             page.saved()
         self.settings = new
         self.settings_saved.emit(new)
+        self.saved_note.emit(note)
         self.accept()
 
     def _show_problems(self, problems: dict[str, str]) -> None:

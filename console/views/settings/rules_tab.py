@@ -1,4 +1,5 @@
-"""The rules tab: when an item is at risk, when an agent is inactive, the score's weights."""
+"""The rules tab: when an item is at risk, when an agent is inactive, the score's weights,
+the wallboard's thresholds."""
 
 from __future__ import annotations
 
@@ -25,3 +26,7 @@ class RulesTab(SettingsTab):
         for name, label in WEIGHTS:
             self.number(name, label, double(0, 1, 0.05, 2))
         self.note("The three score weights must add up to 1.")
+        self.line("wallboard_thresholds", "Wallboard thresholds:",
+                  tip="Caution and warning per tile, over the defaults, e.g. "
+                      "\"active_breaches=1:10 sla_compliance_percent=90:80\"",
+                  placeholder="defaults (rules.md, Wallboard)")
