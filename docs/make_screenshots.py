@@ -165,7 +165,7 @@ def take_screenshots(out: Path) -> list[Path]:
             view.table.selectRow(0)
         written.append(picture(window, key, out / f"{number:02d}-{key}.png"))
     written += drilldown_screenshots(window, out, wait, wait_until)
-    written += business_hours_screenshots(window, out, wait, url)
+    written += business_hours_screenshots(window, out, wait, console.context.settings.db_url)
     console.shutdown()
     return written
 

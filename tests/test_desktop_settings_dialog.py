@@ -242,3 +242,30 @@ def test_an_admin_saves_a_calendar_a_policy_runs_in_and_hears_what_it_changed(qt
                       if (p["kind"], p["priority"]) == ("ticket", "medium"))
     assert saved["weekdays"].days["mon"] == "09:00-17:00" and saved["weekdays"].days["sat"] == ""
     assert policy["calendar"] == "weekdays"
+
+
+def test_the_policy_editor_previews_an_edit_before_it_is_saved(qtbot, context, gui_thread_sql):
+    from core.timeutil import US_PER_MINUTE
+    from tests.desktop_helpers import NOW, add_item
+
+    for item_id in ("T1", "T2"):  # urgent tickets, 30 minutes old: due in 60, fine now
+        add_item(context.engine, item_id, created_us=NOW - 30 * US_PER_MINUTE)
+    dialog = SettingsDialog(load_settings(), ADMIN, KeyringStore(MemoryKeyring()),
+                            tasks=context.tasks, context=context)
+    qtbot.addWidget(dialog)
+    assert policies_loaded(qtbot, dialog)
+    tab = dialog.page(PoliciesTab)
+    model = tab.model
+    with session_scope(context.engine) as session:
+        stored = list_policies(session)
+    gui_thread_sql.clear()
+    rows = [n for n, r in enumerate(model.rows()) if r["first_response_minutes"] is not None]
+    with qtbot.waitSignal(tab.preview.preview_shown, timeout=30_000):
+        for row in rows:  # every first response due within a minute: far more breaches
+            assert model.setData(model.index(row, 2), "1")
+    before, after = tab.preview.result["before"]["total"], tab.preview.result["after"]["total"]
+    assert (before["tracked"], before["breached"], before["active_breaches"]) == (2, 0, 0)
+    assert (after["tracked"], after["breached"], after["active_breaches"]) == (2, 2, 2)
+    assert gui_thread_sql == []
+    with session_scope(context.engine) as session:
+        assert list_policies(session) == stored  # a preview writes nothing

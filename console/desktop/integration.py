@@ -214,7 +214,8 @@ class DesktopIntegration(QObject):
         from console.views.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.context.settings, self.actor, self.store,
-                                tasks=self.context.tasks, parent=self.window)
+                                tasks=self.context.tasks, context=self.context,
+                                parent=self.window)
         dialog.settings_saved.connect(self._on_settings_saved)
         dialog.saved_note.connect(self._on_settings_note)
         dialog.finished.connect(dialog.deleteLater)

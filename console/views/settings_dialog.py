@@ -37,11 +37,11 @@ class SettingsDialog(QDialog):
     check_finished = Signal(str, bool)  # which check ("database", "smtp"), ok
 
     def __init__(self, settings: Settings, actor: Actor, store: KeyringStore, *, tasks=None,
-                 parent: QWidget | None = None):
+                 context=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("Settings — Support Console")
-        self.env = env = TabEnv(store=store, actor=actor, tasks=tasks)
+        self.env = env = TabEnv(store=store, actor=actor, tasks=tasks, context=context)
         self.tabs = QTabWidget()
         self.pages: dict[type[SettingsTab], SettingsTab] = {}
         for tab_class in TABS:

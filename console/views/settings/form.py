@@ -36,6 +36,7 @@ class TabEnv:
     store: KeyringStore
     actor: Actor
     tasks: TaskRunner | None = None
+    context: Any = None  # the console's ConsoleContext, for previews over its period
 
 
 @dataclass

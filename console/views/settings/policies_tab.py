@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QWidget
 
 from console.models.sla_policy_model import SlaPolicyModel
 from console.tasks import describe_error
+from console.views.policy_preview import PolicyPreview
 from console.views.settings.form import SettingsTab, TabEnv
 from core.settings import Settings
 
@@ -37,6 +38,14 @@ class PoliciesTab(SettingsTab):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.form.addRow(self.note)
         self.form.addRow(self.table)
+        self.preview: PolicyPreview | None = None
+        if env.context is not None and env.actor.is_admin:
+            # What the edits would do, before they are saved (after a pause in typing).
+            self.preview = PolicyPreview(env.context)
+            self.form.addRow(self.preview)
+            self._preview_timer = QTimer(self, singleShot=True, interval=600)
+            self._preview_timer.timeout.connect(self.preview_edits)
+            self.model.dataChanged.connect(self._preview_timer.start)
 
     def load(self, settings: Settings) -> None:
         """Read the policies on a worker; the table or the reason shows when they arrive."""
@@ -52,6 +61,14 @@ class PoliciesTab(SettingsTab):
         self.note.setText(EDIT_NOTE if self.env.actor.is_admin else ADMIN_NOTE)
         self.shown = True
         self.loaded.emit(True)
+
+    def preview_edits(self) -> None:
+        """The edited policies, as a what-if over the console's period (nothing written)."""
+        if self.preview is not None and self.model.changed_rows():
+            self.preview.preview([
+                (r["kind"], r["priority"], r["first_response_minutes"], r["resolution_minutes"],
+                 r.get("calendar")) for r in self.model.rows()
+                if r["first_response_minutes"] is not None or r["resolution_minutes"] is not None])
 
     def _show_failure(self, error: BaseException) -> None:
         self.note.setText(f"The SLA policies cannot be read now ({describe_error(error)}); "
