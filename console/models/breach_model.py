@@ -138,8 +138,4 @@ class BreachListModel(FilteredRowModel):
                     return False
             elif row.get(key) != wanted:
                 return False
-        text = self.filters.get("text")
-        if text:
-            haystack = f"{row['item_id']} {row['subject']} {row.get('assignee_name') or ''}"
-            return text.lower() in haystack.lower()
-        return True
+        return self.text_matches(row, "assignee_name")

@@ -66,8 +66,4 @@ class ItemListModel(FilteredRowModel):
         sla = self.filters.get("sla")
         if sla is not None and (sla == SLA_BREACHED) != bool(row["breached_targets"]):
             return False
-        text = self.filters.get("text")
-        if text:
-            haystack = f"{row['item_id']} {row['subject']} {row['assignee'] or ''}"
-            return text.lower() in haystack.lower()
-        return True
+        return self.text_matches(row, "assignee")

@@ -165,6 +165,14 @@ class FilteredRowModel(RowTableModel):
     def accepts(self, row: dict[str, Any]) -> bool:
         raise NotImplementedError
 
+    def text_matches(self, row: dict[str, Any], person_key: str) -> bool:
+        """The `text` filter (none: any row) found in the item id, subject or person."""
+        text = self.filters.get("text")
+        if not text:
+            return True
+        haystack = f"{row['item_id']} {row['subject']} {row.get(person_key) or ''}"
+        return text.lower() in haystack.lower()
+
 
 def _sortable(value: Any, numeric: bool) -> Any:
     """Nulls sort below every number (and before every text)."""
