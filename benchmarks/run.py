@@ -420,8 +420,8 @@ def tightened_policies(data: Path, out: Path) -> Path:
         writer = csv.writer(handle)
         writer.writerow(rows[0])
         for row in rows[1:]:
-            writer.writerow([v if i < 2 or not v else str(max(1, int(v) // 2))
-                             for i, v in enumerate(row)])
+            writer.writerow([str(max(1, int(v) // 2)) if i in (2, 3) and v else v
+                             for i, v in enumerate(row)])  # the calendar column stays
     return path
 
 
