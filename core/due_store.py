@@ -161,10 +161,12 @@ def _scope(pairs: Iterable[tuple[str, str]] | None,
 
 
 def recompute_due(conn: Connection, *, pairs: Iterable[tuple[str, str]] | None = None,
-                  item_ids: Sequence[str] | None = None) -> int:
+                  item_ids: Sequence[str] | None = None,
+                  only: ColumnElement[bool] | None = None) -> int:
     """Recompute the stored instants of the items of these (kind, priority) pairs and/or
-    these ids (None: every item), in the caller's transaction. Returns how many items'
-    stored instants were rewritten."""
+    these ids (None: every item), of those only the ones `only` accepts (a what-if reads a
+    few of them), in the caller's transaction. Returns how many items' stored instants
+    were rewritten."""
     if pairs is not None:
         pairs = list(pairs)
         if not pairs:
@@ -173,10 +175,10 @@ def recompute_due(conn: Connection, *, pairs: Iterable[tuple[str, str]] | None =
         if not item_ids:
             return 0
         if len(item_ids) > BATCH:
-            return sum(recompute_due(conn, pairs=pairs, item_ids=chunk)
+            return sum(recompute_due(conn, pairs=pairs, item_ids=chunk, only=only)
                        for chunk in _chunks(item_ids, BATCH))
     pauses, warn_percent = clock_settings(conn)
-    scope = _scope(pairs, item_ids)
+    scope = _scope(pairs, item_ids) if only is None else and_(_scope(pairs, item_ids), only)
     cleared = conn.execute(
         update(items).where(scope, ~_needs_walk(pauses),
                             or_(*(items.c[c].is_not(None) for c in DUE_COLUMNS)))

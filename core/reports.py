@@ -148,7 +148,7 @@ def run_report(db: Connection, name: str, window: Window, *, actor_id: str | Non
     if policies is None:
         return REPORTS[name](ctx)
     require_supervisor(ctx.actor, "a what-if over other SLA policies")
-    with policies_swapped(db, policy_rows(db, policies)):
+    with policies_swapped(db, policy_rows(db, policies), window):
         return REPORTS[name](ctx)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from core import sla
 from core.access import require_supervisor, resolve_actor, scope_agent
 from core.drilldown import FigureScope, figure_condition
-from core.schema import items, sla_policies
+from core.schema import OPEN_STATUSES, items, sla_policies
 from core.settings import Settings
 from core.sql_types import Reader
 from core.window import Window
@@ -40,11 +40,13 @@ def _stored_policies(conn: Connection) -> dict[tuple[str, str], tuple[Any, ...]]
 
 
 @contextmanager
-def policies_swapped(conn: Connection, rows: Sequence[Sequence[Any]]) -> Iterator[Connection]:
+def policies_swapped(conn: Connection, rows: Sequence[Sequence[Any]],
+                     window: Window | None = None) -> Iterator[Connection]:
     """Within the block the stored SLA policies are `rows` (and the stored due instants of
-    the items whose policy differs are recomputed for them); afterwards, whatever happened,
-    all of it is rolled back (a savepoint inside the caller's transaction, else a
-    transaction of its own), so nothing is ever written."""
+    the items whose policy differs are recomputed for them: with a window, only of the
+    items a report over it reads, those created in it and the open ones); afterwards,
+    whatever happened, all of it is rolled back (a savepoint inside the caller's
+    transaction, else a transaction of its own), so nothing is ever written."""
     from core.due_store import recompute_due
 
     transaction = conn.begin_nested() if conn.in_transaction() else conn.begin()
@@ -57,7 +59,9 @@ def policies_swapped(conn: Connection, rows: Sequence[Sequence[Any]]) -> Iterato
                                                 for row in after.values()])
         changed = {pair for pair in before.keys() | after.keys()
                    if before.get(pair) != after.get(pair)}
-        recompute_due(conn, pairs=sorted(changed))
+        read = None if window is None else or_(items.c.created_at > window.start_us,
+                                                items.c.status.in_(OPEN_STATUSES))
+        recompute_due(conn, pairs=sorted(changed), only=read)
         yield conn
     finally:
         transaction.rollback()
@@ -102,6 +106,6 @@ def preview_policies(db: Connection, window: Window,
     settings = settings or Settings()
     scope = FigureScope(window, scope_agent(db, actor, None), settings.warn_percent)
     before = policy_outcome(db, scope)
-    with policies_swapped(db, policy_rows(db, rows)):
+    with policies_swapped(db, policy_rows(db, rows), window):
         after = policy_outcome(db, scope)
     return {"before": before, "after": after}
