@@ -207,3 +207,22 @@ def mail_sink():
     sink.start()
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def known_url(sqlite_url):
+    """A SQLite file with the demo data around the fixed clock of tests.gui_helpers."""
+    from tests.gui_helpers import build_demo_database
+
+    build_demo_database(sqlite_url)
+    return sqlite_url
+
+
+@pytest.fixture
+def console(qtbot, known_url, open_console):
+    """A console open on known_url, every view loaded (a test module may define its own)."""
+    from tests.gui_helpers import wait_all_loaded
+
+    console = open_console(known_url)
+    wait_all_loaded(qtbot, console)
+    return console

@@ -13,24 +13,11 @@ from core.db import make_engine, session_scope
 from core.reports import run_report
 from core.settings import Settings
 from core.window import Window
-from tests.gui_helpers import FIXED_NOW, TZ, build_demo_database, wait_all_loaded
+from tests.gui_helpers import FIXED_NOW, TZ
 
 # Offscreen, a top-level window (the items window, a dialog) warns about size hints.
 pytestmark = [pytest.mark.gui,
               pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
-
-
-@pytest.fixture
-def known_url(sqlite_url):
-    build_demo_database(sqlite_url)
-    return sqlite_url
-
-
-@pytest.fixture
-def console(qtbot, known_url, open_console):
-    console = open_console(known_url)
-    wait_all_loaded(qtbot, console)
-    return console
 
 
 def report(url, name, **options):

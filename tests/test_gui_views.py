@@ -15,22 +15,9 @@ from core.db import make_engine, session_scope
 from core.reports import run_report
 from core.settings import Settings
 from core.window import Window
-from tests.gui_helpers import FIXED_NOW, TZ, build_demo_database, wait_all_loaded
+from tests.gui_helpers import FIXED_NOW, TZ, wait_all_loaded
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def known_url(sqlite_url):
-    build_demo_database(sqlite_url)
-    return sqlite_url
-
-
-@pytest.fixture
-def console(qtbot, known_url, open_console):
-    console = open_console(known_url)
-    wait_all_loaded(qtbot, console)
-    return console
 
 
 def report(url, name, days=30, agent_id=None):
