@@ -6,10 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMenu,
     QPushButton,
     QVBoxLayout,
@@ -28,6 +26,7 @@ from console.views.base import ConsoleView
 from console.views.item_actions import ItemActions
 from console.views.item_details_dialog import ItemDetailsDialog
 from console.views.reassign_dialog import ReassignDialog
+from console.widgets.filter_bar import FilterBar
 from console.widgets.tables import DataTable
 from core.breach_list import breach_worklist
 from core.schema import KINDS, PRIORITIES
@@ -66,34 +65,15 @@ class BreachesView(ConsoleView):
         self._update_buttons()
 
     # -- construction ------------------------------------------------------------------------
-    def _build_filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        self.filters: dict[str, QComboBox] = {}
-        choices = {
-            "state": ("State", [(BREACHED, "breached"), (AT_RISK, "at risk")]),
-            "kind": ("Kind", [(k, k) for k in KINDS]),
-            "priority": ("Priority", [(p, p) for p in PRIORITIES]),
-            "assignee": ("Agent", []),
-            "target": ("Target", list(TARGET_NAMES.items())),
-        }
-        for key, (caption, options) in choices.items():
-            combo = QComboBox()
-            combo.addItem(f"Any {caption.lower()}", None)
-            for value, text in options:
-                combo.addItem(text, value)
-            combo.currentIndexChanged.connect(
-                lambda _i, k=key, c=combo: self._set_filter(k, c.currentData()))
-            combo.currentIndexChanged.connect(lambda _i: self._update_count())
-            row.addWidget(QLabel(f"{caption}:"))
-            row.addWidget(combo)
-            self.filters[key] = combo
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search item, subject or agent")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda text: self._set_filter("text", text))
-        self.search.textChanged.connect(lambda _t: self._update_count())
-        row.addWidget(self.search, 1)
-        return row
+    def _build_filters(self) -> FilterBar:
+        bar = FilterBar({"state": ("State", [(BREACHED, "breached"), (AT_RISK, "at risk")]),
+                         "kind": ("Kind", [(k, k) for k in KINDS]),
+                         "priority": ("Priority", [(p, p) for p in PRIORITIES]),
+                         "assignee": ("Agent", []),
+                         "target": ("Target", list(TARGET_NAMES.items()))},
+                        "Search item, subject or agent", self._set_filter)
+        self.filters, self.search = bar.combos, bar.search
+        return bar
 
     def _build_actions(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -154,6 +134,7 @@ class BreachesView(ConsoleView):
         self.model.set_filter(key, value)
         if selected is not None:
             self.select_item(selected)
+        self._update_count()
 
     # -- selection and actions ---------------------------------------------------------------
     def selected_item_id(self) -> str | None:

@@ -9,11 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QProgressDialog,
     QPushButton,
     QVBoxLayout,
@@ -26,6 +23,7 @@ from console.models.sorting import SortProxyModel
 from console.tasks import describe_error
 from console.views.base import ConsoleView, ItemsRequest
 from console.views.item_actions import ItemActions
+from console.widgets.filter_bar import FilterBar
 from console.widgets.tables import DataTable
 from core import schema
 from core.db import read_scope
@@ -82,27 +80,14 @@ class ItemsView(ConsoleView):
         self.resize(1100, 640)
         self._update_buttons()
 
-    def _build_filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        self.filters: dict[str, QComboBox] = {}
-        choices = {"kind": ("Kind", KINDS), "priority": ("Priority", PRIORITIES),
-                   "status": ("Status", STATUSES), "sla": ("SLA", (SLA_BREACHED, SLA_NOT_BREACHED))}
-        for key, (caption, options) in choices.items():
-            combo = QComboBox()
-            combo.addItem(f"Any {caption if key == 'sla' else caption.lower()}", None)
-            for value in options:
-                combo.addItem(value, value)
-            combo.currentIndexChanged.connect(
-                lambda _i, k=key, c=combo: self._set_filter(k, c.currentData()))
-            row.addWidget(QLabel(f"{caption}:"))
-            row.addWidget(combo)
-            self.filters[key] = combo
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search item, subject or assignee")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda text: self._set_filter("text", text))
-        row.addWidget(self.search, 1)
-        return row
+    def _build_filters(self) -> FilterBar:
+        bar = FilterBar({"kind": ("Kind", [(k, k) for k in KINDS]),
+                         "priority": ("Priority", [(p, p) for p in PRIORITIES]),
+                         "status": ("Status", [(s, s) for s in STATUSES]),
+                         "sla": ("SLA", [(s, s) for s in (SLA_BREACHED, SLA_NOT_BREACHED)])},
+                        "Search item, subject or assignee", self._set_filter)
+        self.filters, self.search = bar.combos, bar.search
+        return bar
 
     def _build_actions(self) -> QHBoxLayout:
         row = QHBoxLayout()
