@@ -8,10 +8,11 @@ CONFLICT. Either way a flushed batch is written (inside the caller's transaction
 from __future__ import annotations
 
 import itertools
+import os
 import logging
 import queue
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -70,7 +71,7 @@ class BatchUpsert:
         self.batch: list[Row] = []
         self.count = 0
         self.background = background
-        self._queue: queue.Queue[list[Row] | None] | None = None
+        self._queue: queue.Queue[list[Row] | Callable[[], None] | None] | None = None
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
 
@@ -91,6 +92,20 @@ class BatchUpsert:
         if wait:
             self.close()
 
+    def write_rows(self, rows: list[Row]) -> None:
+        """Write these rows now, in this thread, a statement per batch."""
+        for start in range(0, len(rows), self.limit):
+            self._write(rows[start:start + self.limit])
+        self.count += len(rows)
+
+    def run_in_writer(self, job: Callable[[], None]) -> None:
+        """Run job on the writer thread (or now, without one), after the rows given so far:
+        another table's rows written by the same thread, in the same transaction."""
+        if self.background:
+            self._start_writer().put(job)
+        else:
+            job()
+
     def close(self) -> None:
         """Wait for the writer thread (if any) to finish and stop; raise what it raised."""
         if self._writer is not None and self._queue is not None:
@@ -101,7 +116,7 @@ class BatchUpsert:
             error, self._error = self._error, None
             raise error
 
-    def _start_writer(self) -> queue.Queue[list[Row] | None]:
+    def _start_writer(self) -> queue.Queue[list[Row] | Callable[[], None] | None]:
         if self._writer is None or self._queue is None:
             self._queue = queue.Queue(maxsize=2)  # at most two batches waiting: bounded memory
             self._writer = threading.Thread(target=self._drain, args=(self._queue,),
@@ -109,14 +124,17 @@ class BatchUpsert:
             self._writer.start()
         return self._queue
 
-    def _drain(self, batches: queue.Queue[list[Row] | None]) -> None:
+    def _drain(self, batches: queue.Queue[list[Row] | Callable[[], None] | None]) -> None:
         while True:
             batch = batches.get()
             if batch is None:
                 return
             if self._error is None:
                 try:
-                    self._write(batch)
+                    if callable(batch):
+                        batch()
+                    else:
+                        self._write(batch)
                 except BaseException as exc:  # noqa: BLE001 - handed to the caller by close()
                     self._error = exc
 
@@ -177,13 +195,14 @@ def agent_upsert(conn: Connection, *, team: tuple[str, ...] = ()) -> BatchUpsert
 
 
 def item_upsert(conn: Connection, *, background: bool = False, into_empty: bool = False,
-                team: tuple[str, ...] = ()) -> BatchUpsert:
+                team: tuple[str, ...] = (), due: tuple[str, ...] = ()) -> BatchUpsert:
     """Rows (id, kind, subject, priority, status, assignee_id, created_at, first_response_at,
-    resolved_at, *team): team is (), ("effective_team",) or ("team", "effective_team");
-    a column left out keeps an existing item's value (see core.teams)."""
+    resolved_at, *team, *due): team is (), ("effective_team",) or ("team", "effective_team");
+    due the stored due instants' columns when the rows carry them; a column left out keeps
+    an existing item's value (see core.teams)."""
     return BatchUpsert(conn, "items", ("id", "kind", "subject", "priority", "status",
-                       "assignee_id", "created_at", "first_response_at", "resolved_at", *team),
-                       ("id",), background=background, into_empty=into_empty)
+                       "assignee_id", "created_at", "first_response_at", "resolved_at", *team,
+                       *due), ("id",), background=background, into_empty=into_empty)
 
 
 # --- very large imports --------------------------------------------------------------------
@@ -214,6 +233,11 @@ def drop_secondary_indexes(conn: Connection, table: Table) -> list[Index]:
 
 
 def create_indexes(conn: Connection, indexes: Iterable[Index]) -> None:
+    indexes = list(indexes)
+    if indexes and conn.dialect.name == "sqlite":
+        # SQLite sorts for an index on helper threads when allowed (measured at a million
+        # items: 8.0 s with none, 6.5 s with 2, 6.2 s with 4 on two cores).
+        conn.exec_driver_sql(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
     for index in indexes:
         index.create(conn)
 

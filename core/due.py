@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -40,6 +41,9 @@ class AlwaysOpen:
 
     def reach_many(self, starts: Instants, amounts: Instants) -> Instants:
         return starts + amounts
+
+    def open_between_many(self, starts: Instants, ends: Instants) -> Instants:
+        return np.maximum(0, ends - starts)
 
 
 class Timeline:
@@ -161,6 +165,13 @@ class Timeline:
         result[beyond] = NO_DUE_AT
         return result
 
+    def open_between_many(self, starts: Instants, ends: Instants) -> Instants:
+        """open_between() for arrays of spans (ends >= starts), all at once."""
+        self._cover(int(starts.min()))
+        while self.covered_until < int(ends.max()) and self._extend():
+            pass
+        return self._cumulative_many(ends) - self._cumulative_many(starts)
+
     def _cumulative_many(self, instants: Instants) -> Instants:
         starts, ends, cum_end = self._as_arrays()
         i = np.searchsorted(starts, instants, side="right") - 1
@@ -233,23 +244,54 @@ def warn_amount(minutes: int, warn_percent: float) -> int:
     return -(-minutes * US_PER_MINUTE * warn_tenths // 1000)
 
 
-def due_instants_many(clock: Clock, created: Instants, minutes: Instants,
-                      warn_percent: float) -> tuple[Instants, Instants]:
-    """(due, warn) arrays for items that run without pause from created (numpy int64
-    arrays; minutes >= 0, every target set)."""
-    due = _reach_many(clock, created, minutes * US_PER_MINUTE)
-    warn_tenths = round(warn_percent * 10)
-    warn = _reach_many(clock, created, -(-minutes * (US_PER_MINUTE * warn_tenths) // 1000))
-    return due, np.where(due == NO_DUE_AT, NO_DUE_AT, warn)
+@dataclass(frozen=True)
+class SegmentTable:
+    """The running segments of many items at once: row n holds item n's count[n] segments
+    in its first columns, starts[n, j] to ends[n, j] (OPEN_END: runs for ever)."""
+
+    starts: Instants
+    ends: Instants
+    count: Instants
+
+    @classmethod
+    def steady(cls, created: Instants) -> SegmentTable:
+        """Items whose clock runs from creation without pause."""
+        return cls(created.reshape(-1, 1), np.full((len(created), 1), OPEN_END, np.int64),
+                   np.ones(len(created), np.int64))
 
 
-def _reach_many(clock: Clock, created: Instants, amounts: Instants) -> Instants:
+OPEN_END = -1
 
-    result = created.copy()
-    positive = amounts > 0
-    if positive.any():
-        result[positive] = clock.reach_many(created[positive], amounts[positive])
+
+def reach_segments(clock: Clock, table: SegmentTable, amounts: Instants) -> Instants:
+    """reach() for many items at once: row n's segments and amount (numpy int64)."""
+    created = table.starts[:, 0]
+    result = np.where(amounts <= 0, created, NO_DUE_AT)
+    remaining = amounts.copy()
+    pending = amounts > 0
+    for j in range(table.starts.shape[1]):
+        rows = np.flatnonzero(pending & (j < table.count))
+        if not len(rows):
+            break
+        starts, ends, wanted = table.starts[rows, j], table.ends[rows, j], remaining[rows]
+        is_open = ends == OPEN_END
+        got = clock.open_between_many(starts, np.where(is_open, starts, ends))
+        hit = is_open | (got >= wanted)
+        if hit.any():
+            result[rows[hit]] = clock.reach_many(starts[hit], wanted[hit])
+        remaining[rows[~hit]] -= got[~hit]
+        pending[rows[hit]] = False
     return result
+
+
+def due_instants_many(clock: Clock, table: SegmentTable, minutes: Instants,
+                      warn_percent: float) -> tuple[Instants, Instants]:
+    """(due, warn) arrays, as due_instants() for each row of table (minutes >= 0, every
+    target set)."""
+    due = reach_segments(clock, table, minutes * US_PER_MINUTE)
+    warn_tenths = round(warn_percent * 10)
+    warn = reach_segments(clock, table, -(-minutes * (US_PER_MINUTE * warn_tenths) // 1000))
+    return due, np.where(due == NO_DUE_AT, NO_DUE_AT, warn)
 
 
 def due_instants(clock: Clock, segments: list[Segment], created_at: int,

@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Engine,
-    Row,
     and_,
     delete,
     insert,
@@ -34,15 +33,11 @@ from sqlalchemy.engine import Connection
 
 from core.calendars import parse_calendar
 from core.db import write_transaction
-from core.due import (
-    AlwaysOpen,
-    Clock,
-    Timeline,
-    due_instants,
-    due_instants_many,
-    running_segments,
-)
+import numpy as np
+
+from core.due import AlwaysOpen, Clock, SegmentTable, Timeline, due_instants_many
 from core.errors import BadInput
+from core.histories import Histories
 from core.schema import (
     STATUSES,
     WEEKDAYS,
@@ -194,8 +189,7 @@ def _chunks(values: Sequence[str], size: int) -> Iterable[Sequence[str]]:
 
 def _walk(conn: Connection, scope: ColumnElement[bool], walk: ColumnElement[bool],
           pauses: Sequence[str], warn_percent: float) -> int:
-    clocks: dict[str | None, Clock] = {None: AlwaysOpen()}
-    clocks.update(load_clocks(conn))
+    clocks = all_clocks(conn)
     # The ids first, in one pass (no ORDER BY ... LIMIT paging: SQLite would sort all the
     # matching rows again for every page); then the rows, a batch of ids at a time.
     ids = sorted(conn.execute(select(items.c.id).select_from(
@@ -204,55 +198,60 @@ def _walk(conn: Connection, scope: ColumnElement[bool], walk: ColumnElement[bool
                     sla_policies.c.resolution_minutes, sla_policies.c.calendar_id,
                     *(items.c[c] for c in DUE_COLUMNS))
              .select_from(items.join(sla_policies, _policy_of_item())))
+    paused = frozenset(pauses)
     written = 0
     for chunk in _chunks(ids, BATCH):
         rows = conn.execute(query.where(items.c.id.in_(chunk))).all()
-        histories: dict[str, list[tuple[int, str]]] = {}
-        for item_id, changed_at, status in conn.execute(
-                select(status_changes.c.item_id, status_changes.c.changed_at,
-                       status_changes.c.status)
-                .where(status_changes.c.item_id.in_([r.id for r in rows]))
-                .order_by(status_changes.c.item_id, status_changes.c.changed_at)):
-            histories.setdefault(item_id, []).append((changed_at, status))
-        computed: dict[str, Instants4] = {}
-        steady: dict[str | None, list[Row[Any]]] = {}  # by calendar: the rows that never pause
-        for row in rows:
-            segments = running_segments(row.created_at, histories.get(row.id, ()), pauses)
-            if segments == [(row.created_at, None)]:
-                steady.setdefault(row.calendar_id, []).append(row)
-                continue
-            clock = clocks[row.calendar_id]
-            response = due_instants(clock, segments, row.created_at,
-                                    row.first_response_minutes, warn_percent)
-            resolution = due_instants(clock, segments, row.created_at, row.resolution_minutes,
-                                      warn_percent)
-            computed[row.id] = (response[0], resolution[0], response[1], resolution[1])
-        for calendar_id, group in steady.items():
-            computed.update(_steady_instants(clocks[calendar_id], group, warn_percent))
-        changed = [(*computed[row.id], row.id) for row in rows
-                   if computed[row.id] != tuple(row[5:9])]
+        index = {row.id: n for n, row in enumerate(rows)}
+        changes = conn.execute(
+            select(status_changes.c.item_id, status_changes.c.changed_at,
+                   status_changes.c.status)
+            .where(status_changes.c.item_id.in_(list(index)))
+            .order_by(status_changes.c.item_id, status_changes.c.changed_at)).all()
+        histories = Histories(np.array([index[c[0]] for c in changes], dtype=np.int64),
+                              np.array([c[1] for c in changes], dtype=np.int64),
+                              np.array([c[2] in paused for c in changes], dtype=bool),
+                              len(rows))
+        computed: list[Instants4 | None] = [None] * len(rows)
+        by_policy: dict[tuple[Any, ...], list[int]] = {}
+        for n, row in enumerate(rows):
+            by_policy.setdefault(tuple(row[2:5]), []).append(n)
+        for (first_response, resolution, calendar_id), members in by_policy.items():
+            at = np.array(members, dtype=np.int64)
+            created = np.array([rows[n].created_at for n in members], dtype=np.int64)
+            for n, *instants in zip(members, *policy_instants(
+                    clocks[calendar_id], first_response, resolution,
+                    histories.segments(at, created), warn_percent), strict=True):
+                computed[n] = tuple(instants)  # type: ignore[assignment]
+        changed = [(*instants, row.id) for row, instants in zip(rows, computed, strict=True)
+                   if instants != tuple(row[5:9])]
         _write(conn, changed)
         written += len(changed)
     return written
 
 
-def _steady_instants(clock: Clock, rows: list[Row[Any]],
-                     warn_percent: float) -> dict[str, Instants4]:
-    """Due and warn instants of items that never pause, all at once per calendar."""
-    import numpy as np
+def all_clocks(conn: Connection) -> dict[str | None, Clock]:
+    """Every calendar's clock by id, and the always-open clock under None."""
+    clocks: dict[str | None, Clock] = {None: AlwaysOpen()}
+    clocks.update(load_clocks(conn))
+    return clocks
 
-    created = np.array([r.created_at for r in rows], dtype=np.int64)
-    targets = []
-    for column in ("first_response_minutes", "resolution_minutes"):
-        minutes = [getattr(r, column) for r in rows]
-        missing = [m is None for m in minutes]
-        due, warn = due_instants_many(
-            clock, created, np.array([m or 0 for m in minutes], dtype=np.int64), warn_percent)
-        targets.append(([None if gone else int(d) for d, gone in zip(due, missing, strict=True)],
-                        [None if gone else int(w) for w, gone in zip(warn, missing, strict=True)]))
-    (response_due, response_warn), (resolution_due, resolution_warn) = targets
-    return {row.id: (response_due[n], resolution_due[n], response_warn[n], resolution_warn[n])
-            for n, row in enumerate(rows)}
+
+def policy_instants(clock: Clock, first_response: int | None, resolution: int | None,
+                    table: SegmentTable, warn_percent: float) -> list[list[int | None]]:
+    """The stored instants of items with these running segments, under a policy with these
+    targets (None: not set) and this clock: a list per column of DUE_COLUMNS."""
+    rows = len(table.count)
+    columns: list[list[int | None]] = []
+    for minutes in (first_response, resolution):
+        if minutes is None:
+            columns += [[None] * rows, [None] * rows]
+            continue
+        due, warn = due_instants_many(clock, table, np.full(rows, minutes, dtype=np.int64),
+                                      warn_percent)
+        columns += [due.tolist(), warn.tolist()]
+    response_due, response_warn, resolution_due, resolution_warn = columns
+    return [response_due, resolution_due, response_warn, resolution_warn]
 
 
 def _write(conn: Connection, rows: list[tuple[Any, ...]]) -> None:

@@ -9,14 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from core.csv_format import write_time
-from core.import_hours import (
-    CALENDAR_COLUMNS,
-    CALENDARS_FILE,
-    HOLIDAY_COLUMNS,
-    HOLIDAYS_FILE,
-    STATUS_CHANGE_COLUMNS,
-    STATUS_CHANGES_FILE,
-)
+from core.history_file import STATUS_CHANGE_COLUMNS, STATUS_CHANGES_FILE
+from core.import_hours import CALENDAR_COLUMNS, CALENDARS_FILE, HOLIDAY_COLUMNS, HOLIDAYS_FILE
 from core.schema import WEEKDAYS, calendars, holidays, status_changes
 
 

@@ -2,41 +2,42 @@
 the calendar column of sla_policies.csv.
 
 Each loader validates every row and writes only while no error has been seen (the importer
-rolls the whole transaction back on any error). Status changes are checked against the
-items in SQL, over a staging table, so that a million items and their histories never
-need to be held in memory.
+rolls the whole transaction back on any error). Status changes are read before the items
+(core.history_file), so that a first load computes each item's due instants as it writes
+the item (core.import_clocks); they are checked against the items and written after them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import tzinfo
+from functools import partial
 from pathlib import Path
-from typing import Any, Protocol, cast
-from zoneinfo import ZoneInfo
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from core.calendars import parse_calendar, parse_day
-from core.csv_format import RowError, choice, identifier, optional_count, required_time
-from core.due_store import driver, pairs_using, recompute_due
-from core.schema import KINDS, PRIORITIES, STATUSES, WEEKDAYS, calendars
+from core.csv_format import RowError, choice, identifier, optional_count
+from core.due_store import pairs_using, recompute_due
+from core.history_file import (
+    LOOKUP_BATCH,
+    STATUS_CHANGE_COLUMNS,
+    STATUS_CHANGES_FILE,
+    HistoryFile,
+)
+from core.schema import KINDS, PRIORITIES, WEEKDAYS, calendars, status_changes
 
 CALENDARS_FILE = "calendars.csv"
 HOLIDAYS_FILE = "holidays.csv"
-STATUS_CHANGES_FILE = "status_changes.csv"
 HOURS_FILES = (CALENDARS_FILE, HOLIDAYS_FILE, STATUS_CHANGES_FILE)
 CALENDAR_COLUMNS = ("id", "time_zone", *WEEKDAYS)
 HOLIDAY_COLUMNS = ("calendar", "date", "name")
-STATUS_CHANGE_COLUMNS = ("item_id", "status", "changed_at")
 
 Rows = Iterator[tuple[int, list[str]]]
 Row = tuple[Any, ...]
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_US = timedelta(microseconds=1)
 AddError = Callable[[str, int, str], None]
-STAGE_BATCH = 5_000
 RECOMPUTE_BY_ID_MAX = 20_000  # more imported items than this: recompute every item
 
 
@@ -60,6 +61,8 @@ class BusinessHoursImport:
         self.calendar_ids = known_calendars(conn)
         self.changed_calendars: set[str] = set()
         self.changed_items: set[str] | None = set()  # None: too many to name
+        self.history: HistoryFile | None = None
+        self.written = False  # the histories (by early_writes)
 
     def load_calendars(self) -> None:
         if self.files[CALENDARS_FILE].is_file():
@@ -75,11 +78,51 @@ class BusinessHoursImport:
             self.counts["holidays"] = len(holiday_calendars)
             self.changed_calendars |= set(holiday_calendars.values())
 
-    def load_status_changes(self, tz: tzinfo, max_reported: int) -> None:
-        if self.files[STATUS_CHANGES_FILE].is_file():
-            self.counts["status_changes"], self.changed_items = load_status_changes(
-                self.conn, self.rows(self.files[STATUS_CHANGES_FILE], STATUS_CHANGE_COLUMNS),
-                self.add_error, self.clean, tz, max_reported, RECOMPUTE_BY_ID_MAX)
+    def read_status_changes(self, tz: tzinfo) -> HistoryFile | None:
+        """Read status_changes.csv (before the items); None when there is none."""
+        if not self.files[STATUS_CHANGES_FILE].is_file():
+            return None
+        self.history = HistoryFile()
+        self.history.read(self.rows(self.files[STATUS_CHANGES_FILE], STATUS_CHANGE_COLUMNS),
+                          self.add_error, tz)
+        return self.history
+
+    def early_writes(self) -> Iterator[Callable[[], None]]:
+        """The writes of the histories (into an empty table) as jobs for the items' writer
+        thread, to run while the items are parsed: on SQLite, whose foreign keys are then
+        checked at commit. store_status_changes() checks them as usual after."""
+        if self.history is None or self.conn.dialect.name != "sqlite":
+            return iter(())
+        self.conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # until the commit
+        self.written = True
+        store = _change_writer(self.conn)
+        return (partial(store, batch) for batch in self.history.rows())
+
+    def store_status_changes(self, max_reported: int, *, replace: bool) -> None:
+        """Check the histories against the items (once the items are written without
+        error) and write them (unless early_writes did), replacing the recorded histories
+        of their items (replace=False: there are none)."""
+        history = self.history
+        if history is None:
+            return
+        check_items = self.clean()
+        if check_items:
+            history.learn_from_database(self.conn)
+        for line, reason in history.problems(check_items, max_reported):
+            self.add_error(STATUS_CHANGES_FILE, line, reason)
+        if not self.clean():
+            return
+        ids = list(history.ids)
+        if replace:
+            for start in range(0, len(ids), LOOKUP_BATCH):
+                self.conn.execute(delete(status_changes).where(
+                    status_changes.c.item_id.in_(ids[start:start + LOOKUP_BATCH])))
+        if not self.written:
+            store = _change_writer(self.conn)
+            for batch in history.rows():
+                store(batch)
+        self.counts["status_changes"] = history.count
+        self.changed_items = set(ids) if len(ids) <= RECOMPUTE_BY_ID_MAX else None
 
     def recompute_due(self, policy_pairs: set[tuple[str, str]],
                       item_ids: Iterable[str]) -> None:
@@ -176,110 +219,11 @@ def _upsert(conn: Connection, table: str, columns: tuple[str, ...], keys: tuple[
     sink.flush()
 
 
-def _stage(conn: Connection) -> str:
-    dialect = conn.dialect.name
-    temp = "TEMPORARY TABLE IF NOT EXISTS"
-    tail = " ON COMMIT DROP" if dialect == "postgresql" else ""
-    conn.exec_driver_sql(f"CREATE {temp} _stage_changes (item_id VARCHAR(64) NOT NULL, "
-                         "changed_at BIGINT NOT NULL, status VARCHAR(16) NOT NULL, "
-                         f"line INTEGER NOT NULL){tail}")
-    conn.exec_driver_sql("DELETE FROM _stage_changes")
-    return "_stage_changes"
+def _change_writer(conn: Connection) -> Callable[[list[Row]], None]:
+    """Writes batches of (item_id, changed_at, status) into status_changes, which holds
+    none of their keys (a batch is a few multi-row statements on SQLite, a COPY on
+    PostgreSQL)."""
+    from core.bulk import BatchUpsert
 
-
-def _stage_writer(conn: Connection, stage: str) -> Callable[[list[Row]], None]:
-    raw = driver(conn)
-    columns = "(item_id, changed_at, status, line)"
-    if conn.dialect.name == "postgresql":
-        def store(batch: list[Row]) -> None:
-            with raw.cursor() as cursor, cursor.copy(f"COPY {stage} {columns} FROM STDIN") as copy:
-                for row in batch:
-                    copy.write_row(row)
-    else:
-        sql = f"INSERT INTO {stage} {columns} VALUES (?, ?, ?, ?)"
-
-        def store(batch: list[Row]) -> None:
-            if batch:
-                raw.executemany(sql, batch)
-    return store
-
-
-def load_status_changes(conn: Connection, rows: Rows, add_error: AddError,
-                        write: Callable[[], bool],
-                        tz: tzinfo, max_reported: int,
-                        ids_up_to: int) -> tuple[int, set[str] | None]:
-    """Replace the recorded histories of the items in status_changes.csv. Returns (rows,
-    the items' ids, or None when there are more than ids_up_to). The checks against the
-    items (unknown item, before creation, last status) are made in SQL when the items are
-    written, i.e. when no earlier file had an error."""
-    items_written = write()
-    stage = _stage(conn)
-    store = _stage_writer(conn, stage)
-    statuses = frozenset(STATUSES)
-    fromiso = datetime.fromisoformat
-    batch: list[Row] = []
-    count = 0
-    for line, (item_id, status, changed_at) in rows:
-        try:
-            item_id = item_id if item_id and item_id == item_id.strip() and len(
-                item_id) <= 64 else identifier(item_id, "item_id")
-            if status not in statuses:
-                status = choice(status.strip(), STATUSES, "status")
-            try:  # the common case, an aware ISO time, quickly; anything else below
-                changed = (fromiso(changed_at) - _EPOCH) // _ONE_US
-                if not changed_at or changed_at[-1].isspace():
-                    raise ValueError
-            except (ValueError, TypeError, OverflowError):
-                changed = required_time(changed_at, cast(ZoneInfo, tz), "changed_at")
-        except RowError as exc:
-            add_error(STATUS_CHANGES_FILE, line, str(exc))
-            continue
-        batch.append((item_id, changed, status, line))
-        count += 1
-        if len(batch) >= STAGE_BATCH:
-            store(batch)
-            batch = []
-    store(batch)
-    conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {stage}_item ON {stage} "
-                         "(item_id, changed_at)")
-    for line, reason in _stage_problems(conn, stage, items_written, max_reported):
-        add_error(STATUS_CHANGES_FILE, line, reason)
-    if not write():
-        return 0, None
-    ids = conn.exec_driver_sql(f"SELECT DISTINCT item_id FROM {stage} "
-                               f"LIMIT {ids_up_to + 1}").scalars().all()
-    conn.exec_driver_sql(f"DELETE FROM status_changes WHERE item_id IN "
-                         f"(SELECT item_id FROM {stage})")
-    conn.exec_driver_sql(f"INSERT INTO status_changes (item_id, changed_at, status) "
-                         f"SELECT item_id, changed_at, status FROM {stage}")
-    return count, (set(ids) if len(ids) <= ids_up_to else None)
-
-
-def _stage_problems(conn: Connection, stage: str, check_items: bool,
-                    limit: int) -> list[tuple[int, str]]:
-    checks: list[tuple[str, Callable[[Any], str]]] = [
-        ((f"SELECT s.line, s.item_id FROM {stage} s JOIN {stage} t "
-          "ON t.item_id = s.item_id AND t.changed_at = s.changed_at AND t.line < s.line"),
-         lambda r: f"two changes of item {r[1]!r} at the same instant"),
-    ]
-    if check_items:
-        checks += [
-            ((f"SELECT s.line, s.item_id FROM {stage} s "
-              "LEFT JOIN items i ON i.id = s.item_id WHERE i.id IS NULL"),
-             lambda r: f"a change of unknown item {r[1]!r}"),
-            ((f"SELECT s.line, s.item_id FROM {stage} s JOIN items i ON i.id = s.item_id "
-              "WHERE s.changed_at < i.created_at"),
-             lambda r: f"the change is before item {r[1]!r} was created"),
-            ((f"SELECT s.line, s.item_id, s.status, i.status FROM {stage} s "
-              "JOIN items i ON i.id = s.item_id WHERE s.changed_at = "
-              f"(SELECT MAX(t.changed_at) FROM {stage} t WHERE t.item_id = s.item_id) "
-              "AND s.status <> i.status"),
-             lambda r: (f"the history of item {r[1]!r} ends with status {r[2]!r} but the "
-                        f"item's status is {r[3]!r}")),
-        ]
-    problems: list[tuple[int, str]] = []
-    for sql, reason in checks:
-        for row in conn.exec_driver_sql(f"{sql} ORDER BY 1 LIMIT {limit}"):
-            problems.append((int(row[0]), reason(row)))
-    problems.sort()
-    return problems
+    return BatchUpsert(conn, "status_changes", ("item_id", "changed_at", "status"),
+                       ("item_id", "changed_at"), into_empty=True).write_rows

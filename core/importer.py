@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -46,6 +46,7 @@ from core.csv_format import (
 from core.csv_reading import MAX_REPORTED, ImportErrors, ImportFailed, csv_rows
 from core.db import write_transaction
 from core.errors import BadInput
+from core.import_clocks import ClockStamp
 from core.import_hours import HOURS_FILES, BusinessHoursImport, policy_parser
 from core.models import CLOSED_STATUSES, KINDS, PRIORITIES, ROLES, STATUSES, Agent
 from core.teams import changed_teams, optional_team, refresh_agents_items, refresh_item_queues
@@ -162,9 +163,28 @@ def _load(path: Path, columns: tuple[str, ...],
     return seen
 
 
+STAMP_BATCH = 20_000  # rows given their due instants at once (numpy per batch)
+Stamp = Callable[[list[tuple[Any, ...]]], list[tuple[Any, ...]]]
+
+
+def _hand_over(sink: BatchUpsert, batch: list[tuple[Any, ...]], stamp: Stamp | None,
+               side_jobs: Iterator[Callable[[], None]]) -> None:
+    """Give parsed rows (their due instants added by stamp) to the sink's writer thread,
+    then one of the side jobs."""
+    if stamp is not None:
+        batch = stamp(batch)
+    for start in range(0, len(batch), sink.limit):
+        sink.batch = batch[start:start + sink.limit]
+        sink.flush(wait=False)  # on SQLite: stored by the writer thread meanwhile
+    job = next(side_jobs, None)
+    if job is not None:
+        sink.run_in_writer(job)
+
+
 def _load_items(path: Path, known_agents: dict[str, str | None], tz: ZoneInfo,
-                errors: ImportErrors,
-                sink: BatchUpsert, with_team: bool) -> dict[str, int]:
+                errors: ImportErrors, sink: BatchUpsert, with_team: bool,
+                stamp: Stamp | None = None,
+                side_jobs: Iterator[Callable[[], None]] = iter(())) -> dict[str, int]:
     """_load for items.csv, with the parser's common case inlined: a clean row (exact
     kind, priority and status, a known assignee or none, times with an offset, in order)
     is read here; any other row goes through _item_parser, which gives the same values
@@ -178,7 +198,7 @@ def _load_items(path: Path, known_agents: dict[str, str | None], tz: ZoneInfo,
     name = path.name
     batch: list[tuple[Any, ...]] = []
     append = batch.append
-    limit = sink.limit
+    limit = sink.limit if stamp is None else STAMP_BATCH
     for line, row in csv_rows(path, ITEM_COLUMNS, errors, (TEAM_COLUMN,)):
         parsed = None
         try:
@@ -215,12 +235,13 @@ def _load_items(path: Path, known_agents: dict[str, str | None], tz: ZoneInfo,
         if not errors.total:
             append(parsed)
             if len(batch) >= limit:
-                sink.batch = batch
-                sink.flush(wait=False)  # on SQLite: stored by the writer thread meanwhile
+                _hand_over(sink, batch, stamp, side_jobs)
                 batch = []
                 append = batch.append
     if not errors.total:
-        sink.batch = batch
+        _hand_over(sink, batch, stamp, side_jobs)
+        for job in side_jobs:
+            sink.run_in_writer(job)
         sink.flush()
     return seen
 
@@ -260,6 +281,12 @@ def import_folder(engine: Engine, folder: str | Path,
 
             _load(files[AGENTS_FILE], AGENT_COLUMNS, parse_agent, lambda r: r[0], tz, errors,
                   agents, (TEAM_COLUMN,))
+        history = hours.read_status_changes(tz)
+        # Into an empty table, items get their due instants as they are written (every
+        # item and its whole history are in the files); otherwise they are recomputed after.
+        stamp = (ClockStamp(conn, history)
+                 if not errors.total and conn.execute(select(schema.items.c.id).limit(1))
+                 .first() is None else None)
         rebuild: list[Index] = []
         item_ids: dict[str, int] = {}
         with_team = has_column(files[ITEMS_FILE], TEAM_COLUMN)
@@ -273,19 +300,20 @@ def import_folder(engine: Engine, folder: str | Path,
                 rebuild = drop_secondary_indexes(conn, schema.items)
             items = item_upsert(conn, background=True, into_empty=empty,
                                 team=("team", "effective_team") if with_team
-                                else ("effective_team",))
+                                else ("effective_team",),
+                                due=stamp.columns if stamp is not None else ())
             try:
-                item_ids = _load_items(files[ITEMS_FILE], known, tz, errors, items, with_team)
+                item_ids = _load_items(files[ITEMS_FILE], known, tz, errors, items, with_team,
+                                       stamp, hours.early_writes() if stamp else iter(()))
             finally:
                 items.close()  # the writer thread is done with the connection
             items_written = items.count
-        hours.load_status_changes(tz, MAX_REPORTED)
+        hours.store_status_changes(MAX_REPORTED, replace=stamp is None)
         if errors.total:
             session.rollback()  # puts back any dropped index too
             raise ImportFailed(errors.lines, errors.total)
-        hours.recompute_due(pairs, item_ids.keys())
-        # SQLite's default page cache is the fastest for these sorts (measured: a 128 MiB
-        # cache makes the three index builds about twice as slow).
+        if stamp is None:
+            hours.recompute_due(pairs, item_ids.keys())
         create_indexes(conn, rebuild)
         # Items of agents who changed team follow them; without a team column, their queue.
         refresh_agents_items(conn, changed_teams(teams_before, known.items()))

@@ -243,14 +243,54 @@ def test_running_time_at_the_due_instant_is_the_target_and_not_earlier(
 def test_the_bulk_path_gives_the_same_instants_as_one_by_one(week, zone, created, minutes):
     import numpy as np
 
-    from core.due import due_instants_many
+    from core.due import SegmentTable, due_instants_many
 
     spec = CalendarSpec("c", zone, week, frozenset({date(2024, 12, 25)}))
     starts = [utc(2023, 1, 1) + c * US_PER_MINUTE + 7 for c in created]
     targets = minutes[:len(starts)]
-    due, warn = due_instants_many(Timeline(spec), np.array(starts, dtype=np.int64),
+    due, warn = due_instants_many(Timeline(spec),
+                                  SegmentTable.steady(np.array(starts, dtype=np.int64)),
                                   np.array(targets, dtype=np.int64), 80.0)
     one_by_one = Timeline(spec)
     for n, (start, target) in enumerate(zip(starts, targets, strict=True)):
         expected = due_instants(one_by_one, [(start, None)], start, target, 80.0)
         assert (int(due[n]), int(warn[n])) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(week=weeks(), zone=st.sampled_from((*ZONES, None)),
+       items=st.lists(st.tuples(
+           st.integers(0, 2 * 365 * 1440),
+           st.lists(st.tuples(st.integers(0, 3000), st.sampled_from(["waiting", "open",
+                                                                    "in_progress"])),
+                    max_size=6),
+           st.integers(0, 4000)), min_size=1, max_size=25))
+def test_the_bulk_path_with_pauses_gives_the_same_instants_as_one_by_one(week, zone, items):
+    import numpy as np
+
+    from core.due import AlwaysOpen, due_instants_many
+    from core.histories import Histories
+
+    clock = AlwaysOpen() if zone is None else Timeline(
+        CalendarSpec("c", zone, week, frozenset({date(2024, 12, 25)})))
+    created, changes, minutes = [], [], []
+    for n, (start, gaps, target) in enumerate(items):
+        created.append(utc(2023, 1, 1) + start * US_PER_MINUTE + 7)
+        at = created[-1]
+        for gap, status in gaps:
+            at += gap * US_PER_MINUTE
+            changes.append((n, at, status))
+        minutes.append(target)
+    changes.sort(key=lambda c: (c[0], c[1]))
+    deduped = [c for i, c in enumerate(changes) if i == 0 or changes[i - 1][:2] != c[:2]]
+    histories = Histories(np.array([c[0] for c in deduped], dtype=np.int64),
+                          np.array([c[1] for c in deduped], dtype=np.int64),
+                          np.array([c[2] == "waiting" for c in deduped], dtype=bool),
+                          len(items))
+    table = histories.segments(np.arange(len(items)), np.array(created, dtype=np.int64))
+    due, warn = due_instants_many(clock, table, np.array(minutes, dtype=np.int64), 80.0)
+    for n in range(len(items)):
+        history = [(at, status) for k, at, status in deduped if k == n]
+        segments = running_segments(created[n], history, ("waiting",))
+        expected = due_instants(clock, segments, created[n], minutes[n], 80.0)
+        assert (int(due[n]), int(warn[n])) == expected, n
