@@ -68,7 +68,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+    options = conn.get_execution_options()
+    # Per transaction (the pragma is a no-op inside one): see write_transaction.
+    checked = not options.get("sqlite_unchecked_references")
+    conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if checked else 'OFF'}")
+    conn.exec_driver_sql(options.get("sqlite_begin", "BEGIN"))
 
 
 def make_engine(url: str, *, create_folder: bool = True,
@@ -284,9 +288,14 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Session]:
+def write_transaction(engine: Engine, *, references_checked: bool = False
+                      ) -> Iterator[Session]:
     """Like session_scope, but on SQLite take the write lock up front (BEGIN IMMEDIATE),
-    so two writers queue instead of failing half-way with 'database is locked'."""
-    bind = engine.execution_options(sqlite_begin="BEGIN IMMEDIATE") if is_sqlite(engine) else engine
+    so two writers queue instead of failing half-way with 'database is locked'.
+    references_checked: the caller checks every reference it writes (the importer), so
+    SQLite skips its own per-row foreign-key lookups (millions of them in a first load)."""
+    bind = engine.execution_options(sqlite_begin="BEGIN IMMEDIATE",
+                                    sqlite_unchecked_references=references_checked
+                                    ) if is_sqlite(engine) else engine
     with session_scope(bind) as session:
         yield session

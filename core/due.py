@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,7 +44,7 @@ class AlwaysOpen:
         return starts + amounts
 
     def open_between_many(self, starts: Instants, ends: Instants) -> Instants:
-        return np.maximum(0, ends - starts)
+        return cast(Instants, np.maximum(0, ends - starts))
 
 
 class Timeline:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
+import numpy as np
 from sqlalchemy import (
     ColumnElement,
     Engine,
@@ -33,9 +34,7 @@ from sqlalchemy.engine import Connection
 
 from core.calendars import parse_calendar
 from core.db import write_transaction
-import numpy as np
-
-from core.due import AlwaysOpen, Clock, SegmentTable, Timeline, due_instants_many
+from core.due import AlwaysOpen, Clock, Instants, SegmentTable, Timeline, due_instants_many
 from core.errors import BadInput
 from core.histories import Histories
 from core.schema import (
@@ -212,17 +211,17 @@ def _walk(conn: Connection, scope: ColumnElement[bool], walk: ColumnElement[bool
                               np.array([c[1] for c in changes], dtype=np.int64),
                               np.array([c[2] in paused for c in changes], dtype=bool),
                               len(rows))
-        computed: list[Instants4 | None] = [None] * len(rows)
+        computed: list[Instants4] = [(None, None, None, None)] * len(rows)
         by_policy: dict[tuple[Any, ...], list[int]] = {}
         for n, row in enumerate(rows):
             by_policy.setdefault(tuple(row[2:5]), []).append(n)
         for (first_response, resolution, calendar_id), members in by_policy.items():
             at = np.array(members, dtype=np.int64)
             created = np.array([rows[n].created_at for n in members], dtype=np.int64)
-            for n, *instants in zip(members, *policy_instants(
-                    clocks[calendar_id], first_response, resolution,
-                    histories.segments(at, created), warn_percent), strict=True):
-                computed[n] = tuple(instants)  # type: ignore[assignment]
+            found = policy_instants(clocks[calendar_id], first_response, resolution,
+                                    histories.segments(at, created), warn_percent)
+            for n, *instants in zip(members, *found, strict=True):
+                computed[n] = cast(Instants4, tuple(instants))
         changed = [(*instants, row.id) for row, instants in zip(rows, computed, strict=True)
                    if instants != tuple(row[5:9])]
         _write(conn, changed)
@@ -242,16 +241,21 @@ def policy_instants(clock: Clock, first_response: int | None, resolution: int | 
     """The stored instants of items with these running segments, under a policy with these
     targets (None: not set) and this clock: a list per column of DUE_COLUMNS."""
     rows = len(table.count)
-    columns: list[list[int | None]] = []
+    return [[None] * rows if column is None else column.tolist() for column in
+            policy_instant_arrays(clock, first_response, resolution, table, warn_percent)]
+
+
+def policy_instant_arrays(clock: Clock, first_response: int | None, resolution: int | None,
+                          table: SegmentTable, warn_percent: float) -> list[Instants | None]:
+    """policy_instants as an array per column of DUE_COLUMNS (None: the target is not set)."""
+    found: dict[int | None, tuple[Instants, Instants]] = {}
     for minutes in (first_response, resolution):
-        if minutes is None:
-            columns += [[None] * rows, [None] * rows]
-            continue
-        due, warn = due_instants_many(clock, table, np.full(rows, minutes, dtype=np.int64),
-                                      warn_percent)
-        columns += [due.tolist(), warn.tolist()]
-    response_due, response_warn, resolution_due, resolution_warn = columns
-    return [response_due, resolution_due, response_warn, resolution_warn]
+        if minutes is not None and minutes not in found:
+            found[minutes] = due_instants_many(
+                clock, table, np.full(len(table.count), minutes, dtype=np.int64), warn_percent)
+    response = found.get(first_response, (None, None))
+    resolution_ = found.get(resolution, (None, None))
+    return [response[0], resolution_[0], response[1], resolution_[1]]
 
 
 def _write(conn: Connection, rows: list[tuple[Any, ...]]) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from core.due import SegmentTable
-from core.due_store import DUE_COLUMNS, all_clocks, clock_settings, policy_instants
+from core.due_store import DUE_COLUMNS, all_clocks, clock_settings, policy_instant_arrays
 from core.histories import NO_HISTORY
 from core.history_file import STATUS_CODE, HistoryFile
 from core.schema import sla_policies
@@ -57,7 +57,8 @@ class ClockStamp:
                                                               columns[STATUS])), dtype=np.int8))
         paused = (self.histories.pauses(ks) if self.histories is not None
                   else np.zeros(count, dtype=bool))
-        due: list[list[int | None]] = [[None] * count for _ in DUE_COLUMNS]
+        due = np.zeros((len(DUE_COLUMNS), count), dtype=np.int64)
+        known = np.zeros((len(DUE_COLUMNS), count), dtype=bool)  # False: NULL
         for n, (first_response, resolution, calendar_id) in enumerate(self.policies.values()):
             members = policy == n
             if calendar_id is None:
@@ -67,10 +68,14 @@ class ClockStamp:
                 continue
             table = (SegmentTable.steady(created[chosen]) if self.histories is None
                      else self.histories.segments(ks[chosen], created[chosen]))
-            found = policy_instants(self.clocks[calendar_id], first_response, resolution,
-                                    table, self.warn_percent)
-            at = chosen.tolist()
-            for column, values in zip(due, found, strict=True):
-                for place, value in zip(at, values, strict=True):
-                    column[place] = value
-        return list(zip(*columns, *due, strict=True))
+            found = policy_instant_arrays(self.clocks[calendar_id], first_response,
+                                          resolution, table, self.warn_percent)
+            for c, values in enumerate(found):
+                if values is not None:
+                    due[c, chosen], known[c, chosen] = values, True
+        stored = []
+        for values, set_ in zip(due, known, strict=True):
+            column = values.astype(object)
+            column[~set_] = None
+            stored.append(column.tolist())
+        return list(zip(*columns, *stored, strict=True))

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import tzinfo
-from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
+from core.bulk import BatchUpsert
 from core.calendars import parse_calendar, parse_day
 from core.csv_format import RowError, choice, identifier, optional_count
 from core.due_store import pairs_using, recompute_due
@@ -56,13 +56,14 @@ class BusinessHoursImport:
                  rows: Callable[[Path, tuple[str, ...]], Rows], errors: ErrorSink):
         self.conn, self.files, self.rows = conn, files, rows
         self.add_error = errors.add
-        self.clean = lambda: not errors.total  # write only while no error was seen
+        # Write only while no error was seen.
+        self.clean: Callable[[], bool] = lambda: not errors.total
         self.counts: dict[str, int] = {}
         self.calendar_ids = known_calendars(conn)
         self.changed_calendars: set[str] = set()
         self.changed_items: set[str] | None = set()  # None: too many to name
         self.history: HistoryFile | None = None
-        self.written = False  # the histories (by early_writes)
+        self.written = False  # the histories (while they were read)
 
     def load_calendars(self) -> None:
         if self.files[CALENDARS_FILE].is_file():
@@ -78,29 +79,30 @@ class BusinessHoursImport:
             self.counts["holidays"] = len(holiday_calendars)
             self.changed_calendars |= set(holiday_calendars.values())
 
-    def read_status_changes(self, tz: tzinfo) -> HistoryFile | None:
-        """Read status_changes.csv (before the items); None when there is none."""
+    def read_status_changes(self, tz: tzinfo, *, write_now: bool = False
+                            ) -> HistoryFile | None:
+        """Read status_changes.csv (before the items); None when there is none.
+        write_now (a first load, status_changes holds none of the changes): on SQLite, write
+        them meanwhile on a writer thread; store_status_changes() checks them as usual after
+        (any problem rolls the import back)."""
         if not self.files[STATUS_CHANGES_FILE].is_file():
             return None
         self.history = HistoryFile()
-        self.history.read(self.rows(self.files[STATUS_CHANGES_FILE], STATUS_CHANGE_COLUMNS),
-                          self.add_error, tz)
-        return self.history
-
-    def early_writes(self) -> Iterator[Callable[[], None]]:
-        """The writes of the histories (into an empty table) as jobs for the items' writer
-        thread, to run while the items are parsed: on SQLite, whose foreign keys are then
-        checked at commit. store_status_changes() checks them as usual after."""
-        if self.history is None or self.conn.dialect.name != "sqlite":
-            return iter(())
-        self.conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # until the commit
+        rows = self.rows(self.files[STATUS_CHANGES_FILE], STATUS_CHANGE_COLUMNS)
+        if not write_now or self.conn.dialect.name != "sqlite":
+            self.history.read(rows, self.add_error, tz)
+            return self.history
+        writer = _change_writer(self.conn, background=True)
+        try:
+            self.history.read(rows, self.add_error, tz, write=writer.add_rows)
+        finally:
+            writer.close()  # the connection is the caller's again
         self.written = True
-        store = _change_writer(self.conn)
-        return (partial(store, batch) for batch in self.history.rows())
+        return self.history
 
     def store_status_changes(self, max_reported: int, *, replace: bool) -> None:
         """Check the histories against the items (once the items are written without
-        error) and write them (unless early_writes did), replacing the recorded histories
+        error) and write them (unless already written), replacing the recorded histories
         of their items (replace=False: there are none)."""
         history = self.history
         if history is None:
@@ -118,7 +120,7 @@ class BusinessHoursImport:
                 self.conn.execute(delete(status_changes).where(
                     status_changes.c.item_id.in_(ids[start:start + LOOKUP_BATCH])))
         if not self.written:
-            store = _change_writer(self.conn)
+            store = _change_writer(self.conn).write_rows
             for batch in history.rows():
                 store(batch)
         self.counts["status_changes"] = history.count
@@ -211,19 +213,17 @@ def policy_parser(calendar_ids: set[str]) -> Callable[[list[str], tzinfo], Row]:
 
 def _upsert(conn: Connection, table: str, columns: tuple[str, ...], keys: tuple[str, ...],
             rows: list[Row]) -> None:
-    from core.bulk import BatchUpsert
-
     sink = BatchUpsert(conn, table, columns, keys)
     for row in rows:
         sink.add(row)
     sink.flush()
 
 
-def _change_writer(conn: Connection) -> Callable[[list[Row]], None]:
-    """Writes batches of (item_id, changed_at, status) into status_changes, which holds
-    none of their keys (a batch is a few multi-row statements on SQLite, a COPY on
-    PostgreSQL)."""
-    from core.bulk import BatchUpsert
-
+def _change_writer(conn: Connection, *, background: bool = False) -> BatchUpsert:
+    """Writes (item_id, changed_at, status) rows into status_changes (a batch is a few
+    multi-row statements on SQLite, a COPY on PostgreSQL). background: on a writer thread,
+    the rows in file order (a key twice, which the checks refuse, overwrites); otherwise
+    into a table that holds none of their keys."""
     return BatchUpsert(conn, "status_changes", ("item_id", "changed_at", "status"),
-                       ("item_id", "changed_at"), into_empty=True).write_rows
+                       ("item_id", "changed_at"), background=background,
+                       into_empty=not background)

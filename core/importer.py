@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -15,6 +15,7 @@ from core.bulk import (
     BatchUpsert,
     agent_upsert,
     bulk_mode,
+    collector_paused,
     create_indexes,
     drop_secondary_indexes,
     estimated_rows,
@@ -167,24 +168,14 @@ STAMP_BATCH = 20_000  # rows given their due instants at once (numpy per batch)
 Stamp = Callable[[list[tuple[Any, ...]]], list[tuple[Any, ...]]]
 
 
-def _hand_over(sink: BatchUpsert, batch: list[tuple[Any, ...]], stamp: Stamp | None,
-               side_jobs: Iterator[Callable[[], None]]) -> None:
-    """Give parsed rows (their due instants added by stamp) to the sink's writer thread,
-    then one of the side jobs."""
-    if stamp is not None:
-        batch = stamp(batch)
-    for start in range(0, len(batch), sink.limit):
-        sink.batch = batch[start:start + sink.limit]
-        sink.flush(wait=False)  # on SQLite: stored by the writer thread meanwhile
-    job = next(side_jobs, None)
-    if job is not None:
-        sink.run_in_writer(job)
+def _hand_over(sink: BatchUpsert, batch: list[tuple[Any, ...]], stamp: Stamp | None) -> None:
+    """Give parsed rows (their due instants added by stamp) to the sink's writer thread."""
+    sink.add_rows(batch if stamp is None else stamp(batch))
 
 
 def _load_items(path: Path, known_agents: dict[str, str | None], tz: ZoneInfo,
                 errors: ImportErrors, sink: BatchUpsert, with_team: bool,
-                stamp: Stamp | None = None,
-                side_jobs: Iterator[Callable[[], None]] = iter(())) -> dict[str, int]:
+                stamp: Stamp | None = None) -> dict[str, int]:
     """_load for items.csv, with the parser's common case inlined: a clean row (exact
     kind, priority and status, a known assignee or none, times with an offset, in order)
     is read here; any other row goes through _item_parser, which gives the same values
@@ -235,13 +226,11 @@ def _load_items(path: Path, known_agents: dict[str, str | None], tz: ZoneInfo,
         if not errors.total:
             append(parsed)
             if len(batch) >= limit:
-                _hand_over(sink, batch, stamp, side_jobs)
+                _hand_over(sink, batch, stamp)
                 batch = []
                 append = batch.append
     if not errors.total:
-        _hand_over(sink, batch, stamp, side_jobs)
-        for job in side_jobs:
-            sink.run_in_writer(job)
+        _hand_over(sink, batch, stamp)
         sink.flush()
     return seen
 
@@ -258,7 +247,7 @@ def import_folder(engine: Engine, folder: str | Path,
     if not any(path.is_file() for path in files.values()):
         raise BadInput(f"{folder}: none of {', '.join(names)} is there")
     errors = ImportErrors()
-    with write_transaction(engine) as session:
+    with collector_paused(), write_transaction(engine, references_checked=True) as session:
         conn = session.connection()
         agent_team = (TEAM_COLUMN,) if has_column(files[AGENTS_FILE], TEAM_COLUMN) else ()
         policies, agents = policy_upsert(conn), agent_upsert(conn, team=agent_team)
@@ -281,12 +270,13 @@ def import_folder(engine: Engine, folder: str | Path,
 
             _load(files[AGENTS_FILE], AGENT_COLUMNS, parse_agent, lambda r: r[0], tz, errors,
                   agents, (TEAM_COLUMN,))
-        history = hours.read_status_changes(tz)
-        # Into an empty table, items get their due instants as they are written (every
-        # item and its whole history are in the files); otherwise they are recomputed after.
-        stamp = (ClockStamp(conn, history)
-                 if not errors.total and conn.execute(select(schema.items.c.id).limit(1))
-                 .first() is None else None)
+        # A first load (no item yet): the histories are written as they are read, and the
+        # items get their due instants as they are written (every item and its whole history
+        # are in the files). Otherwise the due instants are recomputed after.
+        first_load = not errors.total and conn.execute(
+            select(schema.items.c.id).limit(1)).first() is None
+        history = hours.read_status_changes(tz, write_now=first_load)
+        stamp = ClockStamp(conn, history) if first_load and not errors.total else None
         rebuild: list[Index] = []
         item_ids: dict[str, int] = {}
         with_team = has_column(files[ITEMS_FILE], TEAM_COLUMN)
@@ -304,7 +294,7 @@ def import_folder(engine: Engine, folder: str | Path,
                                 due=stamp.columns if stamp is not None else ())
             try:
                 item_ids = _load_items(files[ITEMS_FILE], known, tz, errors, items, with_team,
-                                       stamp, hours.early_writes() if stamp else iter(()))
+                                       stamp)
             finally:
                 items.close()  # the writer thread is done with the connection
             items_written = items.count
