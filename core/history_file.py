@@ -48,11 +48,8 @@ class HistoryFile:
         self.status_of = np.empty(0, dtype=np.int8)
 
     def read(self, rows: Iterator[tuple[int, list[str]]], add_error: AddError,
-             tz: tzinfo, write: Callable[[list[tuple[str, int, str]]], None] | None = None
-             ) -> None:
-        """write: given the changes read, (item_id, changed_at, status), a batch at a time."""
+             tz: tzinfo) -> None:
         ids, codes = self.ids, STATUS_CODE
-        pending: list[tuple[str, int, str]] = []
         item, at, line_of, status_of = (self._item.append, self._at.append, self._line.append,
                                         self._status.append)
         fromiso = datetime.fromisoformat
@@ -79,13 +76,6 @@ class HistoryFile:
             at(changed)
             line_of(line)
             status_of(code)
-            if write is not None:
-                pending.append((item_id, changed, STATUSES[code]))
-                if len(pending) >= WRITE_BATCH:
-                    write(pending)
-                    pending = []
-        if write is not None and pending:
-            write(pending)
         self.count = len(self._item)
         self.created = np.full(len(ids), UNKNOWN_ITEM, dtype=np.int64)
         self.status_of = np.zeros(len(ids), dtype=np.int8)

@@ -63,7 +63,6 @@ class BusinessHoursImport:
         self.changed_calendars: set[str] = set()
         self.changed_items: set[str] | None = set()  # None: too many to name
         self.history: HistoryFile | None = None
-        self.written = False  # the histories (while they were read)
 
     def load_calendars(self) -> None:
         if self.files[CALENDARS_FILE].is_file():
@@ -79,31 +78,19 @@ class BusinessHoursImport:
             self.counts["holidays"] = len(holiday_calendars)
             self.changed_calendars |= set(holiday_calendars.values())
 
-    def read_status_changes(self, tz: tzinfo, *, write_now: bool = False
-                            ) -> HistoryFile | None:
-        """Read status_changes.csv (before the items); None when there is none.
-        write_now (a first load, status_changes holds none of the changes): on SQLite, write
-        them meanwhile on a writer thread; store_status_changes() checks them as usual after
-        (any problem rolls the import back)."""
+    def read_status_changes(self, tz: tzinfo) -> HistoryFile | None:
+        """Read status_changes.csv (before the items); None when there is none."""
         if not self.files[STATUS_CHANGES_FILE].is_file():
             return None
         self.history = HistoryFile()
-        rows = self.rows(self.files[STATUS_CHANGES_FILE], STATUS_CHANGE_COLUMNS)
-        if not write_now or self.conn.dialect.name != "sqlite":
-            self.history.read(rows, self.add_error, tz)
-            return self.history
-        writer = _change_writer(self.conn, background=True)
-        try:
-            self.history.read(rows, self.add_error, tz, write=writer.add_rows)
-        finally:
-            writer.close()  # the connection is the caller's again
-        self.written = True
+        self.history.read(self.rows(self.files[STATUS_CHANGES_FILE], STATUS_CHANGE_COLUMNS),
+                          self.add_error, tz)
         return self.history
 
     def store_status_changes(self, max_reported: int, *, replace: bool) -> None:
         """Check the histories against the items (once the items are written without
-        error) and write them (unless already written), replacing the recorded histories
-        of their items (replace=False: there are none)."""
+        error) and write them, replacing the recorded histories of their items
+        (replace=False: there are none)."""
         history = self.history
         if history is None:
             return
@@ -119,10 +106,9 @@ class BusinessHoursImport:
             for start in range(0, len(ids), LOOKUP_BATCH):
                 self.conn.execute(delete(status_changes).where(
                     status_changes.c.item_id.in_(ids[start:start + LOOKUP_BATCH])))
-        if not self.written:
-            store = _change_writer(self.conn).write_rows
-            for batch in history.rows():
-                store(batch)
+        store = _change_writer(self.conn)
+        for batch in history.rows():
+            store(batch)
         self.counts["status_changes"] = history.count
         self.changed_items = set(ids) if len(ids) <= RECOMPUTE_BY_ID_MAX else None
 
@@ -219,11 +205,9 @@ def _upsert(conn: Connection, table: str, columns: tuple[str, ...], keys: tuple[
     sink.flush()
 
 
-def _change_writer(conn: Connection, *, background: bool = False) -> BatchUpsert:
-    """Writes (item_id, changed_at, status) rows into status_changes (a batch is a few
-    multi-row statements on SQLite, a COPY on PostgreSQL). background: on a writer thread,
-    the rows in file order (a key twice, which the checks refuse, overwrites); otherwise
-    into a table that holds none of their keys."""
+def _change_writer(conn: Connection) -> Callable[[list[Row]], None]:
+    """Writes batches of (item_id, changed_at, status) into status_changes, which holds
+    none of their keys (a batch is a few multi-row statements on SQLite, a COPY on
+    PostgreSQL)."""
     return BatchUpsert(conn, "status_changes", ("item_id", "changed_at", "status"),
-                       ("item_id", "changed_at"), background=background,
-                       into_empty=not background)
+                       ("item_id", "changed_at"), into_empty=True).write_rows

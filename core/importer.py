@@ -270,13 +270,13 @@ def import_folder(engine: Engine, folder: str | Path,
 
             _load(files[AGENTS_FILE], AGENT_COLUMNS, parse_agent, lambda r: r[0], tz, errors,
                   agents, (TEAM_COLUMN,))
-        # A first load (no item yet): the histories are written as they are read, and the
-        # items get their due instants as they are written (every item and its whole history
-        # are in the files). Otherwise the due instants are recomputed after.
-        first_load = not errors.total and conn.execute(
-            select(schema.items.c.id).limit(1)).first() is None
-        history = hours.read_status_changes(tz, write_now=first_load)
-        stamp = ClockStamp(conn, history) if first_load and not errors.total else None
+        history = hours.read_status_changes(tz)
+        # A first load (no item yet): the items get their due instants as they are written
+        # (every item and its whole history are in the files). Otherwise they are
+        # recomputed after.
+        stamp = (ClockStamp(conn, history)
+                 if not errors.total and conn.execute(select(schema.items.c.id).limit(1))
+                 .first() is None else None)
         rebuild: list[Index] = []
         item_ids: dict[str, int] = {}
         with_team = has_column(files[ITEMS_FILE], TEAM_COLUMN)

@@ -239,3 +239,29 @@ def test_pause_statuses_setting_recomputes_every_stored_instant(capsys, hours_db
     monkeypatch.setenv("SUPPORT_CONSOLE_PAUSE_STATUSES", "pending")
     code, _, err = run(capsys, "--db", hours_db, "import", folder)
     assert code == 2 and "pause_statuses" in err
+
+
+def test_a_first_load_leaves_every_reference_sound_and_checked_after(capsys, sqlite_url,
+                                                                      tmp_path):
+    """The import skips SQLite's per-row foreign-key lookups (it checks every reference
+    itself); the next transaction checks them again."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from core.db import make_engine, write_transaction
+    from core.schema import status_changes
+
+    folder = tmp_path / "hours"
+    write_hours(folder)
+    load(capsys, sqlite_url, folder, items=[case[0] for case in CASES])
+    engine = make_engine(sqlite_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            assert conn.exec_driver_sql("SELECT count(*) FROM status_changes").scalar() == sum(
+                len(case[1]) for case in CASES)
+        with pytest.raises(IntegrityError), write_transaction(engine) as session:
+            session.execute(insert(status_changes).values(item_id="nowhere", changed_at=0,
+                                                          status="open"))
+    finally:
+        engine.dispose()
