@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, Index, select
+from sqlalchemy import Engine, ForeignKeyConstraint, Index, select
 
 from core import schema
 from core.bulk import (
@@ -16,7 +16,9 @@ from core.bulk import (
     agent_upsert,
     bulk_mode,
     collector_paused,
+    create_foreign_keys,
     create_indexes,
+    drop_foreign_keys,
     drop_secondary_indexes,
     estimated_rows,
     item_upsert,
@@ -274,10 +276,10 @@ def import_folder(engine: Engine, folder: str | Path,
         # A first load (no item yet): the items get their due instants as they are written
         # (every item and its whole history are in the files). Otherwise they are
         # recomputed after.
-        stamp = (ClockStamp(conn, history)
-                 if not errors.total and conn.execute(select(schema.items.c.id).limit(1))
-                 .first() is None else None)
+        first_load = conn.execute(select(schema.items.c.id).limit(1)).first() is None
+        stamp = ClockStamp(conn, history) if first_load and not errors.total else None
         rebuild: list[Index] = []
+        unchecked: list[ForeignKeyConstraint] = []  # foreign keys put back at the end
         item_ids: dict[str, int] = {}
         with_team = has_column(files[ITEMS_FILE], TEAM_COLUMN)
         if files[ITEMS_FILE].is_file():
@@ -288,6 +290,9 @@ def import_folder(engine: Engine, folder: str | Path,
                 conn, schema.items, estimated_rows(files[ITEMS_FILE]))
             if bulk:
                 rebuild = drop_secondary_indexes(conn, schema.items)
+                unchecked = drop_foreign_keys(conn, schema.items)
+                if first_load:  # no status change is stored yet either
+                    unchecked += drop_foreign_keys(conn, schema.status_changes)
             items = item_upsert(conn, background=True, into_empty=empty,
                                 team=("team", "effective_team") if with_team
                                 else ("effective_team",),
@@ -305,8 +310,11 @@ def import_folder(engine: Engine, folder: str | Path,
         if stamp is None:
             hours.recompute_due(pairs, item_ids.keys())
         create_indexes(conn, rebuild)
-        # Items of agents who changed team follow them; without a team column, their queue.
-        refresh_agents_items(conn, changed_teams(teams_before, known.items()))
+        create_foreign_keys(conn, unchecked)
+        # Items of agents who changed team follow them (a first load wrote each with its
+        # assignee's new team already); without a team column, their queue.
+        if not first_load:
+            refresh_agents_items(conn, changed_teams(teams_before, known.items()))
         if files[ITEMS_FILE].is_file() and not with_team:
             refresh_item_queues(conn)
     if rebuild and engine.dialect.name == "postgresql":

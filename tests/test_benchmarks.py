@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import inspect
 
 import core.bulk
+from core.csv_reading import ImportFailed
 from core.db import ensure_schema, make_engine
 from core.demo import load_demo
 from core.exporter import export_folder
-from core.csv_reading import ImportFailed
 from core.importer import import_folder
 from core.schema import items
 
@@ -98,6 +98,13 @@ def _index_definitions(engine) -> dict[str, list[str]]:
     return {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("items")}
 
 
+def _foreign_keys(engine) -> list[dict]:
+    """The foreign keys of the tables a bulk import loads (PostgreSQL drops and re-adds them)."""
+    inspector = inspect(engine)
+    return sorted((key for table in ("items", "status_changes")
+                   for key in inspector.get_foreign_keys(table)), key=lambda key: key["name"])
+
+
 @pytest.fixture
 def bulk_always(monkeypatch):
     """Take the very-large-import path (indexes dropped and rebuilt) even for a few rows."""
@@ -114,13 +121,18 @@ def test_bulk_import_rebuilds_the_same_indexes_and_rows(tmp_path, bulk_always, d
     ensure_schema(target)
     before = _index_definitions(target)
     assert before == {ix.name: [c.name for c in ix.columns] for ix in items.indexes}
+    keys = _foreign_keys(target)
+    assert {key["name"] for key in keys} == {"fk_items_assignee_id_agents",
+                                             "fk_status_changes_item_id_items"}
     assert import_folder(target, tmp_path / "csv")["items"] == 500
     assert _index_definitions(target) == before
+    assert _foreign_keys(target) == keys
     export_folder(target, tmp_path / "back")
     for name in ("items.csv", "agents.csv", "sla_policies.csv"):
         assert (tmp_path / "back" / name).read_text() == (tmp_path / "csv" / name).read_text()
     # A second bulk import over the same rows (an upsert) changes nothing.
     import_folder(target, tmp_path / "csv")
+    assert _foreign_keys(target) == keys
     export_folder(target, tmp_path / "again")
     assert (tmp_path / "again" / "items.csv").read_text() == \
         (tmp_path / "csv" / "items.csv").read_text()
@@ -161,8 +173,10 @@ def test_refused_first_bulk_import_leaves_the_table_empty(tmp_path, bulk_always,
     (tmp_path / "csv" / "items.csv").write_text("\n".join(lines) + "\n")
     engine = make_engine(db_url)
     ensure_schema(engine)
+    keys = _foreign_keys(engine)
     with pytest.raises(ImportFailed, match="appears twice"):
         import_folder(engine, tmp_path / "csv")
+    assert _foreign_keys(engine) == keys
     with engine.connect() as conn:
         assert conn.execute(items.select()).first() is None
     assert _index_definitions(engine) == {ix.name: [c.name for c in ix.columns]
