@@ -28,7 +28,7 @@ class ClockStamp:
     """Appends the DUE_COLUMNS to parsed item rows; tells the history file what it learns
     of the items (for its checks)."""
 
-    columns = DUE_COLUMNS
+    columns: tuple[str, ...] = DUE_COLUMNS
 
     def __init__(self, conn: Connection, history: HistoryFile | None):
         pauses, self.warn_percent = clock_settings(conn)
@@ -39,11 +39,14 @@ class ClockStamp:
                                                     row.resolution_minutes, row.calendar_id)
                          for row in conn.execute(select(sla_policies))}
         self.policy_numbers = {pair: n for n, pair in enumerate(self.policies)}
+        if self.histories is None and all(p[2] is None for p in self.policies.values()):
+            # Every item follows the plain rule: nothing to store (NULL, the columns' default).
+            self.columns = ()
 
     def __call__(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         count = len(rows)
-        if not count:
-            return []
+        if not count or not self.columns:
+            return list(rows)
         columns = list(zip(*rows, strict=True))  # one pass in C, then a column at a time
         number = self.policy_numbers.get
         policy = np.array(list(map(number, zip(columns[KIND], columns[PRIORITY]),
