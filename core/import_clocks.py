@@ -25,8 +25,9 @@ ID, KIND, PRIORITY, STATUS, CREATED = 0, 1, 3, 4, 6
 
 
 class ClockStamp:
-    """Appends the DUE_COLUMNS to parsed item rows; tells the history file what it learns
-    of the items (for its checks)."""
+    """Appends its columns to parsed item rows (DUE_COLUMNS; none when no policy has a
+    calendar and there is no history: every item follows the plain rule); tells the history
+    file what it learns of the items (for its checks)."""
 
     columns: tuple[str, ...] = DUE_COLUMNS
 
