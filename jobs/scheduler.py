@@ -11,8 +11,10 @@ from typing import Any
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from sqlalchemy import Engine
 
 from core.settings import Settings
@@ -36,6 +38,20 @@ WAKE_CHECK_ID = "_wake-check"
 START_CHECK_ID = "_start-check"
 ONE_OFF = {"manual": "#now", "catch-up": "#catch-up", "retry": "#retry"}
 LOST_FAILURES_KEPT = 100
+
+
+class _Scheduler(BackgroundScheduler):  # type: ignore[misc]  # APScheduler 3 has no types
+    """APScheduler 3 sets its state to stopped before it takes the lock under which its
+    loop is handing out due jobs; a one-off job handed out then is not found when the loop
+    removes it, and the loop's thread dies with JobLookupError. After a shutdown there is
+    nothing left to remove."""
+
+    def remove_job(self, job_id: str, jobstore: str | None = None) -> None:
+        try:
+            super().remove_job(job_id, jobstore)
+        except JobLookupError:
+            if self.state != STATE_STOPPED:
+                raise
 
 
 class JobScheduler:
@@ -69,7 +85,7 @@ class JobScheduler:
         # One worker: runs queue instead of competing with the GUI thread for the GIL, and
         # writers to the database are serialized anyway.
         self._executor = ThreadPoolExecutor(max_workers=1)
-        self._scheduler = BackgroundScheduler(
+        self._scheduler = _Scheduler(
             jobstores={"default": MemoryJobStore()},
             executors={"default": self._executor},
             job_defaults={"coalesce": True, "max_instances": 1,
