@@ -269,8 +269,9 @@ def test_a_first_load_leaves_every_reference_sound_and_checked_after(capsys, sql
 
 def test_recomputing_a_few_ids_at_a_time_gives_every_item_its_instants(hours_db,
                                                                         monkeypatch):
-    """The walk reads the items and histories a range of ids at a time: with ranges of two
-    ids, wrong stored instants are all put right, none skipped, none taken twice."""
+    """The walk reads the items and histories BATCH ids at a time (on PostgreSQL as one
+    range of ids): with batches of two, wrong stored instants are all put right, none
+    skipped, none taken twice."""
     from sqlalchemy import select, update
 
     import core.due_store
